@@ -1,0 +1,81 @@
+"""Loads the data files (forms, standards, tag rules) once, and builds the engine's context."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any, Callable, Mapping
+from zoneinfo import ZoneInfo
+
+import yaml
+
+from flows.form import Form, parse_form
+from flows.household import assess_answers, below_standard
+from flows.outputs import Context
+from flows.standards import StandardsTable, TagRules, parse_standards, parse_tag_rules
+
+TZ = ZoneInfo("Asia/Shanghai")
+
+
+def _read_text(package: str, name: str) -> str:
+    return resources.files(package).joinpath(name).read_text(encoding="utf-8")
+
+
+def load_form_text(text: str) -> Form:
+    """Parse and check a form file's YAML text."""
+    return parse_form(yaml.safe_load(text))
+
+
+def load_standards(path: str | None = None) -> StandardsTable:
+    """The shipped standards table, or the file staff point INTAKE_STANDARDS_FILE at."""
+    text = Path(path).read_text(encoding="utf-8") if path else _read_text("flows", "data/standards.json")
+    return parse_standards(json.loads(text))
+
+
+@dataclass
+class Registry:
+    """Forms, the standards table and tag rules, loaded once and injected everywhere."""
+
+    forms: dict[str, Form]
+    standards: StandardsTable
+    tags: TagRules
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(TZ))
+
+    def form(self, key: str = "archive") -> Form:
+        """A form by key."""
+        return self.forms[key]
+
+    def assess(self, answers: Mapping[str, Any]) -> dict[str, Any] | None:
+        """The eligibility decision for a set of answers."""
+        return assess_answers(answers, self.standards, self.tags)
+
+    def context(self, *, actor_id: str = "", actor_name: str = "",
+                find_duplicate: Callable[[str], Mapping[str, Any] | None] | None = None) -> Context:
+        """The engine's view of the world for one input."""
+        now = self.clock()
+        return Context(
+            today=now.date(), now=now.strftime("%Y-%m-%d %H:%M"), actor_id=actor_id, actor_name=actor_name,
+            region_names=self.standards.region_names(), find_duplicate=find_duplicate,
+            assess=self.assess, below_standard=lambda a: below_standard(a, self.standards),
+        )
+
+    def today(self) -> date:
+        """Today in the configured time zone."""
+        return self.clock().date()
+
+
+def load_registry(*, standards_file: str | None = None, extra_forms: dict[str, str] | None = None) -> Registry:
+    """Load every shipped form and the standards; a broken file stops here with every problem listed."""
+    forms: dict[str, Form] = {}
+    for entry in resources.files("flows").joinpath("forms").iterdir():
+        if entry.name.endswith(".yaml"):
+            form = load_form_text(entry.read_text(encoding="utf-8"))
+            forms[form.key] = form
+    for text in (extra_forms or {}).values():
+        form = load_form_text(text)
+        forms[form.key] = form
+    tags = parse_tag_rules(json.loads(_read_text("flows", "data/tags.json")))
+    return Registry(forms=forms, standards=load_standards(standards_file), tags=tags)

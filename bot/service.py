@@ -1,0 +1,128 @@
+"""The application service every front end calls: load, check the role, advance, save, return outputs."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from bot.registry import Registry
+from flows.engine import advance, new_state
+from flows.catalog import t
+from flows.outputs import Input, Notice, OpenOther, Output
+from storage import repo
+from storage.models import Interview, User
+
+log = logging.getLogger(__name__)
+STAFF_ROLES = ("staff", "admin")
+
+
+class AccessDenied(Exception):
+    """The user's role does not allow this action."""
+
+
+def can_open(user: User, interview: Interview) -> bool:
+    """Workers see their own record, surveyors theirs, staff their unit's, admins all."""
+    if user.role == "admin":
+        return True
+    if interview.created_by == user.id or interview.subject_user_id == user.id:
+        return True
+    return user.role == "staff" and interview.unit == user.unit
+
+
+def engine_role(user: User, interview: Interview) -> str:
+    """Which questions apply: a worker's self-report skips the staff parts."""
+    if interview.kind == "self" and interview.created_by == user.id and user.role == "worker":
+        return "worker"
+    return "staff" if user.role in STAFF_ROLES else ("surveyor" if user.role == "surveyor" else "worker")
+
+
+@dataclass
+class Reply:
+    """What an action produced: the interview it concerned and the outputs to render."""
+
+    interview_id: int | None
+    outputs: list[Output]
+
+
+class IntakeService:
+    """Interviews on top of the engine and the repository; no front-end code here."""
+
+    def __init__(self, db: Engine, registry: Registry) -> None:
+        self.db = db
+        self.registry = registry
+
+    def session(self) -> Session:
+        """A new database session (expire_on_commit off: objects stay readable after commit)."""
+        return Session(self.db, expire_on_commit=False)
+
+    def user(self, *, tg_id: int | None = None, local_name: str | None = None, name: str = "",
+             admin: bool = False) -> User:
+        """The user behind a Telegram id or a terminal name."""
+        with self.session() as s:
+            return repo.get_or_create_user(s, tg_id=tg_id, local_name=local_name, name=name, admin=admin)
+
+    def start_interview(self, *, user: User, kind: str = "self", form_key: str = "archive") -> Reply:
+        """A new interview (self-report or a surveyor's), made the user's active one."""
+        form = self.registry.form(form_key)
+        role = "worker" if kind == "self" and user.role == "worker" else (
+            "staff" if user.role in STAFF_ROLES else "surveyor")
+        with self.session() as s:
+            iv = repo.create_interview(s, form_key=form.key, form_version=form.version, state=new_state(form, role=role),
+                                       created_by=user.id or 0, kind=kind,
+                                       subject_user_id=user.id if kind == "self" else None, unit=user.unit)
+            repo.set_active_interview(s, user=user, interview_id=iv.id)
+        return self.handle(user=user, interview_id=iv.id or 0, inp=Input("start"))
+
+    def resume_or_start(self, *, user: User) -> Reply:
+        """Continue the active draft, or the latest one, or start a self-report."""
+        with self.session() as s:
+            for iid in [user.active_interview_id] + [d.id for d in repo.open_drafts(s, user_id=user.id or 0)]:
+                if iid is None:
+                    continue
+                iv = repo.load_interview(s, interview_id=iid)
+                if iv is not None and iv.status in repo.OPEN_STATUSES and can_open(user, iv):
+                    if user.active_interview_id != iv.id:
+                        repo.set_active_interview(s, user=user, interview_id=iv.id)
+                    break
+            else:
+                return self.start_interview(user=user, kind="self" if user.role == "worker" else "survey")
+        return self.handle(user=user, interview_id=iv.id or 0, inp=Input("start"))
+
+    def handle(self, *, user: User, interview_id: int, inp: Input) -> Reply:
+        """One input to one interview: role checked, engine advanced, every change committed first."""
+        with self.session() as s:
+            iv = repo.load_interview(s, interview_id=interview_id)
+            if iv is None or not can_open(user, iv):
+                raise AccessDenied(interview_id)
+            form = self.registry.form(iv.form_key)
+            state: dict[str, Any] = dict(iv.state)
+            state["role"] = engine_role(user, iv)
+            ctx = self.registry.context(
+                actor_id=str(user.id), actor_name=user.name,
+                find_duplicate=lambda number: repo.find_duplicate(s, id_number=number, exclude_id=iv.id))
+            step = advance(form, state, inp, ctx)
+            repo.save_step(s, interview=iv, step=step, actor_id=user.id)
+            log.debug("interview %s advanced by user %s (%d events)", iv.id, user.id, len(step.events))
+        for out in step.outputs:
+            if isinstance(out, OpenOther) and out.interview_ref.isdigit():
+                return self._switch_to(user, int(out.interview_ref), list(step.outputs))
+        return Reply(iv.id, list(step.outputs))
+
+    def _switch_to(self, user: User, interview_id: int, before: list[Output]) -> Reply:
+        """Continue another interview (the duplicate the surveyor chose to open)."""
+        with self.session() as s:
+            other = repo.load_interview(s, interview_id=interview_id)
+            if other is None or not can_open(user, other):
+                return Reply(None, before + [Notice(t("bot.not_yours"), "error")])
+            repo.set_active_interview(s, user=user, interview_id=interview_id)
+        reply = self.handle(user=user, interview_id=interview_id, inp=Input("start"))
+        return Reply(interview_id, before + reply.outputs)
+
+    def interview(self, interview_id: int) -> Interview | None:
+        """Read one interview."""
+        with self.session() as s:
+            return repo.load_interview(s, interview_id=interview_id)

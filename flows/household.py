@@ -1,0 +1,89 @@
+"""The one place that turns the form's answers into the eligibility decision's inputs."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any, Mapping
+
+from flows.eligibility import Inputs, InputError, Member, Result, assess, result_to_json
+from flows.standards import StandardsTable, TagRules, UnknownRegion
+
+# 致困原因 numbering of the seed (1–10), by the option text stored in the answers.
+CAUSES = ("无劳动能力", "有劳动能力而未就业", "下岗失业", "未参加社会保险", "社会保险待遇落实不到位",
+          "重特大疾病", "遭受自然灾害", "遭受意外事故", "子女上学", "其他")
+NEEDED = ("region", "household_size", "household_annual_income")
+
+
+def _dec(value: Any) -> Decimal:
+    try:
+        return Decimal(str(value)) if value not in (None, "") else Decimal(0)
+    except InvalidOperation:
+        return Decimal(0)
+
+
+def cause_number(text: Any) -> int | None:
+    """The seed's number (1–10) of a 致困原因 option."""
+    return CAUSES.index(text) + 1 if text in CAUSES else None
+
+
+def inputs_from_answers(answers: Mapping[str, Any]) -> Inputs | None:
+    """Inputs for the decision, or None while the household figure cannot be computed yet."""
+    if any(answers.get(k) in (None, "") for k in NEEDED):
+        return None
+    causes_main = cause_number(answers.get("main_cause"))
+    secondary = tuple(n for n in (cause_number(c) for c in answers.get("secondary_causes") or [])
+                      if n is not None and n != causes_main)[:3]
+    members = tuple(
+        Member(relation=str(m.get("relation") or ""), identity=str(m.get("identity") or ""),
+               health=str(m.get("health") or "良好"), monthly_income=_dec(m.get("monthly_income")))
+        for m in answers.get("members") or [])
+    disability = answers.get("disability_category")
+    try:
+        return Inputs(
+            region=str(answers["region"]), household_size=int(answers["household_size"]),
+            household_annual_income=_dec(answers["household_annual_income"]),
+            insurance_contrib_annual=_dec(answers.get("insurance_contrib_annual")),
+            receives_dibao=answers.get("receives_dibao") is True,
+            months_below_standard=int(answers.get("months_below_standard") or 0),
+            necessary_expenses_annual=_dec(answers.get("necessary_expenses_annual")),
+            sudden_hardship=answers.get("sudden_hardship") is True,
+            main_cause=causes_main, secondary_causes=secondary,
+            single_parent=answers.get("single_parent") is True,
+            health=str(answers.get("health") or "良好"),
+            disability_category=str(disability) if disability and disability != "无" else None,
+            work_status=str(answers.get("work_status") or "在岗"),
+            housing_type=str(answers.get("housing_type") or "自建房"),
+            zero_employment=answers.get("zero_employment") is True,
+            family_members=members,
+        )
+    except (InputError, ValueError, TypeError):
+        return None
+
+
+def assess_answers(answers: Mapping[str, Any], table: StandardsTable, tags: TagRules) -> dict[str, Any] | None:
+    """The decision as stored on the interview (spec §5 JSON + version), or None if not computable."""
+    inputs = inputs_from_answers(answers)
+    if inputs is None:
+        return None
+    try:
+        result: Result = assess(inputs, table, tags)
+    except UnknownRegion:
+        return None
+    data = result_to_json(result)
+    data["standards_version"] = table.version
+    data["special_reasons"] = list(result.special_reasons)
+    data["sudden_reasons"] = list(result.sudden_reasons)
+    return data
+
+
+def below_standard(answers: Mapping[str, Any], table: StandardsTable) -> bool | None:
+    """Whether the household figure P is under the region's standard S (None if unknown yet)."""
+    inputs = inputs_from_answers(answers)
+    if inputs is None:
+        return None
+    try:
+        s = table.lookup(inputs.region).standard
+    except UnknownRegion:
+        return None
+    p = (inputs.household_annual_income - inputs.insurance_contrib_annual) / inputs.household_size / 12
+    return p < s

@@ -1,0 +1,148 @@
+"""Which questions apply now, in which order: the form unrolled over the answers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from flows.conditions import lookup_in
+from flows.form import Field, Form, Section
+from flows.outputs import Context
+
+CAUSE_KEYS = ("main_cause", "secondary_causes")
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One place in the interview: a field (``members.0.name``) or a group menu (``members``)."""
+
+    path: str
+    section: Section
+    field: Field | None = None
+    group_index: int | None = None
+
+    @property
+    def is_menu(self) -> bool:
+        """True for the 'add another / done' point of a repeating group."""
+        return self.field is None
+
+
+def ordered_fields(fields: tuple[Field, ...]) -> list[Field]:
+    """The form's order, with ``ask_after`` fields moved right after their source."""
+    base = [f for f in fields if not f.ask_after]
+    for f in fields:
+        if f.ask_after:
+            anchor = next((i for i, b in enumerate(base) if b.key == f.ask_after), None)
+            if anchor is None:
+                base.append(f)
+                continue
+            pos = anchor + 1
+            while pos < len(base) and base[pos].ask_after == f.ask_after:
+                pos += 1
+            base.insert(pos, f)
+    return base
+
+
+def computed_names(answers: Mapping[str, Any], ctx: Context) -> dict[str, Any]:
+    """Names conditions may read that no single field holds."""
+    causes: list[Any] = []
+    if answers.get("main_cause"):
+        causes.append(answers["main_cause"])
+    causes.extend(answers.get("secondary_causes") or [])
+    below = ctx.below_standard(answers) if ctx.below_standard else None
+    return {"causes": causes, "below_standard": below}
+
+
+def field_applies(f: Field, role: str, scope: Mapping[str, Any], top: Mapping[str, Any],
+                  extra: Mapping[str, Any]) -> bool:
+    """Asked by this role, and its ``when`` holds."""
+    if not f.asked:
+        return False
+    if f.audience == "staff" and role == "worker":
+        return False
+    if f.when is None:
+        return True
+    merged = dict(top)
+    merged.update(scope)
+    return f.when.holds(lookup_in(merged, extra))
+
+
+def slots(form: Form, state: Mapping[str, Any], ctx: Context) -> list[Slot]:
+    """Every slot that applies now, in interview order."""
+    answers: Mapping[str, Any] = state["answers"]
+    role = state.get("role", "worker")
+    extra = computed_names(answers, ctx)
+    out: list[Slot] = []
+    for section in form.sections:
+        if section.group is None:
+            for f in ordered_fields(section.fields):
+                if field_applies(f, role, answers, answers, extra):
+                    out.append(Slot(f.key, section, f))
+            continue
+        if not any(field_applies(f, role, {}, answers, extra) for f in section.group.fields):
+            continue
+        items = answers.get(section.key) or []
+        gfields = ordered_fields(section.group.fields)
+        for i, item in enumerate(items):
+            for f in gfields:
+                if field_applies(f, role, item, answers, extra):
+                    out.append(Slot(f"{section.key}.{i}.{f.key}", section, f, i))
+        out.append(Slot(section.key, section, None))
+    return out
+
+
+def get_value(answers: Mapping[str, Any], path: str) -> tuple[bool, Any]:
+    """(answered?, value) at a path like ``name`` or ``members.0.name``."""
+    parts = path.split(".")
+    if len(parts) == 1:
+        return (path in answers, answers.get(path))
+    group, idx, key = parts[0], int(parts[1]), parts[2]
+    items = answers.get(group) or []
+    if idx >= len(items):
+        return (False, None)
+    return (key in items[idx], items[idx].get(key))
+
+
+def set_value(answers: dict[str, Any], path: str, value: Any) -> None:
+    """Store a value at a path (the state is copied by the caller)."""
+    parts = path.split(".")
+    if len(parts) == 1:
+        answers[path] = value
+        return
+    answers[parts[0]][int(parts[1])][parts[2]] = value
+
+
+def drop_value(answers: dict[str, Any], path: str) -> None:
+    """Forget an answer so that it is asked again."""
+    parts = path.split(".")
+    if len(parts) == 1:
+        answers.pop(path, None)
+    else:
+        items = answers.get(parts[0]) or []
+        if int(parts[1]) < len(items):
+            items[int(parts[1])].pop(parts[2], None)
+
+
+def scope_of(answers: Mapping[str, Any], path: str) -> Mapping[str, Any]:
+    """The answers a field sees as its neighbours: the group item, or the top level."""
+    parts = path.split(".")
+    if len(parts) == 1:
+        return answers
+    items = answers.get(parts[0]) or []
+    idx = int(parts[1])
+    return items[idx] if idx < len(items) else {}
+
+
+def is_done(slot: Slot, state: Mapping[str, Any]) -> bool:
+    """A field is done once answered or skipped; a group menu once closed."""
+    if slot.is_menu:
+        return slot.path in state.get("groups_done", [])
+    return get_value(state["answers"], slot.path)[0]
+
+
+def frontier(all_slots: list[Slot], state: Mapping[str, Any]) -> Slot | None:
+    """The first slot not yet done, or None when everything is answered."""
+    for s in all_slots:
+        if not is_done(s, state):
+            return s
+    return None

@@ -1,0 +1,126 @@
+"""Table models: users, interviews, the answer journal, attachments, audit, delivery bookkeeping."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Column, Index, Text
+from sqlmodel import Field, SQLModel
+
+ROLES = ("worker", "surveyor", "staff", "admin")
+STATUSES = ("draft", "submitted", "approved", "returned", "cancelled", "closed")
+
+
+def utcnow() -> datetime:
+    """Timezone-aware now, in UTC."""
+    return datetime.now(timezone.utc)
+
+
+class User(SQLModel, table=True):
+    """A person who talks to the bot (or the terminal); their role decides what they may do."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    tg_id: int | None = Field(default=None, sa_column=Column(BigInteger, unique=True, nullable=True))
+    local_name: str | None = Field(default=None, unique=True, index=True)
+    name: str = ""
+    role: str = Field(default="worker", index=True)
+    unit: str = ""
+    active_interview_id: int | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Interview(SQLModel, table=True):
+    """One household's archive record, from first answer to approval."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    ref: str | None = Field(default=None, unique=True, index=True)  # 职工编号, assigned on submission
+    form_key: str = "archive"
+    form_version: str = ""
+    kind: str = "self"  # self (worker self-report) or survey (by a surveyor)
+    status: str = Field(default="draft", index=True)
+    created_by: int = Field(index=True)
+    subject_user_id: int | None = Field(default=None, index=True)
+    unit: str = Field(default="", index=True)
+    id_number: str | None = Field(default=None, index=True)
+    worker_name: str = ""
+    region: str = ""
+    state: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    version: int = 0
+    category: str | None = None
+    override_category: str | None = None
+    override_reason: str | None = None
+    override_by: int | None = None
+    standards_version: str | None = None
+    assessment: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    review_comment: str | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow, index=True)
+    submitted_at: datetime | None = Field(default=None, index=True)
+    approved_at: datetime | None = None
+    approved_by: int | None = None
+
+
+class AnswerEvent(SQLModel, table=True):
+    """Append-only journal: who changed which answer, when, from what to what."""
+
+    __table_args__ = (Index("ix_answerevent_interview", "interview_id", "id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    interview_id: int
+    path: str
+    action: str = "set"
+    old: Any = Field(default=None, sa_column=Column(JSON, nullable=True))
+    new: Any = Field(default=None, sa_column=Column(JSON, nullable=True))
+    actor_id: int | None = None
+    at: datetime = Field(default_factory=utcnow)
+
+
+class Attachment(SQLModel, table=True):
+    """A photo or document linked to an interview; the bytes live on disk."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    interview_id: int = Field(index=True)
+    file_id: str = ""
+    path: str = ""
+    sha256: str = ""
+    name: str = ""
+    mime: str = ""
+    size: int = 0
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class AuditLog(SQLModel, table=True):
+    """Who did what sensitive thing, when (exports, approvals, role changes, overrides)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, index=True)
+    actor_id: int | None = None
+    action: str
+    detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class ProcessedUpdate(SQLModel, table=True):
+    """Telegram update ids already applied, so a redelivery is applied once."""
+
+    update_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    at: datetime = Field(default_factory=utcnow)
+
+
+class Invite(SQLModel, table=True):
+    """A single-use, expiring code that grants a role."""
+
+    code: str = Field(primary_key=True)
+    role: str
+    unit: str = ""
+    created_by: int | None = None
+    expires_at: datetime
+    used_by: int | None = None
+    used_at: datetime | None = None
+
+
+class JobRun(SQLModel, table=True):
+    """The last day a scheduled job ran, so a restart neither skips nor repeats it."""
+
+    name: str = Field(primary_key=True)
+    last_run: str = ""
+    note: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
