@@ -234,7 +234,8 @@ def _parse_fields(raw_fields: Any, where: str, problems: list[str],
                 cond = parse_condition(when_text)
             except ConditionError as exc:
                 problems.append(f"{at}：when 条件写得不对：{exc}")
-        options = {k: rf[k] for k in ("max_len", "min_len", "max", "min", "unit", "allow_month", "max_plausible")
+        options = {k: rf[k] for k in ("max_len", "min_len", "max", "min", "unit", "allow_month", "max_plausible",
+                                      "example")
                    if k in rf}
         out.append(Field(
             key=key, label=str(rf.get("label", "")), type=str(ftype), required=bool(rf.get("required", False)),

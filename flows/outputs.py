@@ -69,6 +69,7 @@ class Menu:
 
     text: str
     buttons: tuple[tuple[Button, ...], ...]
+    key: str = ""  # the group key for a group menu, "confirm:<kind>" for a confirmation
 
 
 @dataclass(frozen=True)

@@ -135,7 +135,7 @@ def _show_group_menu(run: "_Run", slot: Slot) -> None:
         text = t("engine.group_menu", count=len(names), item=g.item, names="\n".join(names))
         rows = ((_b(run, t("engine.group_add"), "g:add"), _b(run, t("engine.group_remove"), "g:remove")),
                 (_b(run, t("engine.group_done"), "g:done"),), nav)
-    run.outputs.append(Menu(text, rows))
+    run.outputs.append(Menu(text, rows, key=slot.section.key))
 
 
 def on_group_button(run: "_Run", slot: Slot, action: str, arg: str) -> None:
@@ -236,6 +236,14 @@ def _remove_item(run: "_Run", group: str, index: int) -> None:
 
 def _show_pending(run: "_Run", p: dict[str, Any]) -> None:
     kind = p["kind"]
+    before = len(run.outputs)
+    _pending_menu(run, p, kind)
+    if len(run.outputs) > before and isinstance(run.outputs[-1], Menu):
+        menu = run.outputs[-1]
+        run.outputs[-1] = Menu(menu.text, menu.buttons, key=f"confirm:{kind}")
+
+
+def _pending_menu(run: "_Run", p: dict[str, Any], kind: str) -> None:
     if kind == "cancel":
         run.outputs.append(Menu(t("engine.confirm_cancel"), (
             (_b(run, t("engine.confirm_yes"), "yes"), _b(run, t("engine.confirm_no"), "no")),)))

@@ -47,7 +47,12 @@ class Interview(SQLModel, table=True):
     region: str = ""
     state: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     version: int = 0
-    category: str | None = None
+    category: str | None = Field(default=None, index=True)  # computed 困难类别 (None: not eligible)
+    eligible: bool | None = None
+    criterion: int | None = None
+    household_size: int | None = None
+    per_capita_income: str | None = None  # decimal text, 2 places
+    tags: str = ""  # 附件2 rows 4-9 that hold, as "|零就业家庭|下岗失业家庭|" for SQL LIKE
     override_category: str | None = None
     override_reason: str | None = None
     override_by: int | None = None
@@ -57,6 +62,7 @@ class Interview(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow, index=True)
     submitted_at: datetime | None = Field(default=None, index=True)
+    changed_at: datetime | None = Field(default=None, index=True)  # last change after submission (daily ledger)
     approved_at: datetime | None = None
     approved_by: int | None = None
 

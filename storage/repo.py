@@ -135,11 +135,24 @@ def _on_submitted(interview: Interview, state: dict[str, Any]) -> None:
     interview.submitted_at = utcnow()
     if not interview.ref:
         interview.ref = f"{REF_PREFIX}{interview.submitted_at:%Y}{interview.id:06d}"
-    assessment = state.get("assessment")
-    if assessment:
-        interview.assessment = assessment
-        interview.category = assessment.get("category")
-        interview.standards_version = assessment.get("standards_version")
+    interview.changed_at = interview.submitted_at
+    apply_assessment(interview, state.get("assessment"))
+
+
+def apply_assessment(interview: Interview, assessment: dict[str, Any] | None) -> None:
+    """Copy the decision onto the columns that exports and 附件2 aggregate on."""
+    answers = interview.state.get("answers", {})
+    size = answers.get("household_size")
+    interview.household_size = int(size) if isinstance(size, int) or (isinstance(size, str) and size.isdigit()) else None
+    if not assessment:
+        return
+    interview.assessment = assessment
+    interview.category = assessment.get("category")
+    interview.eligible = bool(assessment.get("eligible"))
+    interview.criterion = assessment.get("criterion")
+    interview.per_capita_income = f"{assessment.get('per_capita_monthly_income', 0):.2f}"
+    interview.tags = "|" + "|".join(assessment.get("tags") or []) + "|" if assessment.get("tags") else ""
+    interview.standards_version = assessment.get("standards_version")
 
 
 def override_category(session: Session, *, interview: Interview, category: str, reason: str, actor_id: int) -> None:

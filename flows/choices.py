@@ -1,0 +1,118 @@
+"""Pick one or several options by number, exact text, or a unique part of the text."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Sequence
+
+from flows.answers import Invalid, Result, Valid, clean_text, clip, compact, empty, normalize
+from flows.catalog import t
+
+_LISTED = 12  # options spelled out in a "no such option" message
+_NUMBER = re.compile(r"\(?第?([0-9]{1,6})(?:项|个|条|号)?[.)、]?")
+_SEPARATORS = re.compile(r"[,、;+\s]+")
+
+
+@dataclass(frozen=True)
+class _Miss:
+    """A token that names no single option; ``unknown`` when it names none at all."""
+
+    invalid: Invalid
+    unknown: bool = False
+
+
+def _key(text: str) -> str:
+    return compact(text).lower()
+
+
+def _variants(option: str) -> set[str]:
+    """Ways to write an option: as is, without brackets, without the bracketed part ("下岗" for "下（待）岗")."""
+    k = _key(option)
+    return {v for v in (k, re.sub(r"[()]", "", k), re.sub(r"\([^()]*\)", "", k)) if v}
+
+
+def _listing(choices: Sequence[str]) -> str:
+    shown = " ".join(f"{i}.{c}" for i, c in enumerate(choices[:_LISTED], start=1))
+    return shown + (" …" if len(choices) > _LISTED else "")
+
+
+def _example(choices: Sequence[str]) -> str:
+    return f"1 或 {choices[0]}"
+
+
+def _resolve(token: str, choices: Sequence[str]) -> int | _Miss:
+    """Index of the one option ``token`` names, or why it names none or several."""
+    k = _key(token)
+    if not k:
+        return _Miss(empty("选项序号或文字", _example(choices)))
+    bare = re.sub(r"[()]", "", k)
+    variants = [_variants(c) for c in choices]
+    exact = [i for i, v in enumerate(variants) if k in v or bare in v]
+    if exact:
+        return exact[0]
+    m = _NUMBER.fullmatch(k)
+    if m:
+        n = int(m.group(1))
+        if 1 <= n <= len(choices):
+            return n - 1
+        return _Miss(Invalid(t("v.choice.number", n=n, count=len(choices))))
+    partial = [i for i, v in enumerate(variants) if any(k in x or bare in x for x in v)]
+    if len(partial) == 1:
+        return partial[0]
+    if partial:
+        return _Miss(Invalid(t("v.choice.ambiguous", text=clip(token), example=_example(choices),
+                               matches="、".join(f"{i + 1}.{choices[i]}" for i in partial))))
+    return _Miss(Invalid(t("v.choice.none", text=clip(token), example=_example(choices),
+                           options=_listing(choices))), unknown=True)
+
+
+def parse_choice(text: str, choices: Sequence[str], *, allow_other: bool = False) -> Result:
+    """One option, by number ("3", "3.", "第3项"), exact text, or a unique part of it; value the option."""
+    if not choices:
+        raise ValueError("parse_choice needs at least one choice")
+    found = _resolve(text, choices)
+    if isinstance(found, int):
+        return Valid(choices[found], choices[found])
+    other = clean_text(text, multiline=False)[:100]
+    if allow_other and found.unknown and other:
+        return Valid(other, other)  # free text for an "其他" answer
+    return found.invalid
+
+
+def parse_multi_choice(text: str, choices: Sequence[str], *, min_count: int = 1, max_count: int | None = None,
+                       exclude: Sequence[str] = ()) -> Result:
+    """Several options: "1,3,5", "1 3 5", "1、3", "135" (up to 9 options) or texts; value in choices order."""
+    if not choices:
+        raise ValueError("parse_multi_choice needs at least one choice")
+    example = "1,3" if len(choices) >= 3 else "1"
+    whole = _key(text)
+    if not whole:
+        return empty("选项序号（可多个）", example)
+    tokens = [tok for tok in _SEPARATORS.split(normalize(text)) if tok]
+    if any(whole in _variants(c) for c in choices):
+        tokens = [text]  # an option that itself contains a separator, e.g. "高中、大学"
+    elif len(tokens) == 1 and len(choices) <= 9 and re.fullmatch(r"[1-9]{2,9}", tokens[0]):
+        tokens = list(tokens[0])  # "135" when every option number is one digit
+    picked: set[int] = set()
+    excluded = {i for i, c in enumerate(choices) if c in exclude}
+    for token in tokens:
+        found = _resolve(token, choices)
+        if isinstance(found, _Miss):
+            blocked = _resolve(token, list(exclude)) if exclude else None
+            if isinstance(blocked, int) and not _NUMBER.fullmatch(_key(token)):
+                return Invalid(t("v.multi.excluded", option=exclude[blocked], example=example))
+            return found.invalid
+        picked.add(found)
+    if picked & excluded:
+        name = choices[min(picked & excluded)]
+        allowed = [str(i + 1) for i in range(len(choices)) if i not in excluded][:2]
+        return Invalid(t("v.multi.excluded", option=name, example=",".join(allowed) or "1"))
+    if max_count is not None and len(picked) > max_count:
+        return Invalid(t("v.multi.too_many", max=max_count, n=len(picked),
+                         example=",".join(str(i) for i in range(1, max_count + 1)) or "1"))
+    if len(picked) < min_count:
+        return Invalid(t("v.multi.too_few", min=min_count,
+                         example=",".join(str(i) for i in range(1, min_count + 1))))
+    values = [choices[i] for i in sorted(picked)]
+    return Valid(values, "、".join(values))
