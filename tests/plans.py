@@ -15,10 +15,10 @@ WANG: dict[str, Any] = {
     "hukou_type": "城镇户口", "address": "荆门市东宝区象山大道1号3栋2单元201室", "employer": "荆门市某某机械厂",
     "employer_type": "国有企业", "enterprise_status": "停产", "single_parent": "否",
     "members": [
-        {"name": "李秀英", "relation": "配偶", "political_status": "群众", "id_number": "420802197806120412",
-         "sex": "女", "birth_date": OFFER, "health": "良好", "monthly_income": "800", "identity": "灵活就业",
+        {"name": "李秀英", "relation": "配偶", "political_status": "群众", "id_number": "420802197806120420",
+         "sex": OFFER, "birth_date": OFFER, "health": "良好", "monthly_income": "800", "identity": "灵活就业",
          "medical_insurance": "居民医保"},
-        {"name": "王小明", "relation": "子", "political_status": "共青团员", "id_number": "420802200309150025",
+        {"name": "王小明", "relation": "子", "political_status": "共青团员", "id_number": "420802200309150017",
          "sex": OFFER, "birth_date": OFFER, "health": "良好", "monthly_income": "0", "identity": "大学生",
          "medical_insurance": "居民医保", "employer_or_school": "武汉大学"},
         {"name": "赵桂兰", "relation": "母亲", "political_status": "群众", "sex": "女", "birth_date": "1952-07-10",

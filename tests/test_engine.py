@@ -1,0 +1,371 @@
+"""The pure engine: navigation, validation, offers, groups, review, submission."""
+
+from __future__ import annotations
+
+import ast
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from flows.autofill import next_input
+from flows.engine import advance, current_path, new_state
+from flows.form import Form, parse_form
+from flows.outputs import (
+    AnswerChanged, Ask, Cancelled, Completed, Context, Input, Menu, Notice, OpenOther, Review, Submitted,
+)
+from tests.plans import WANG, household
+
+SMALL = yaml.safe_load("""
+form: small
+version: "1"
+title: 小表
+sections:
+  - key: basic
+    label: 基本信息
+    fields:
+      - {key: name, label: 姓名, required: true, type: text}
+      - {key: id_number, label: 身份证号, required: true, type: id_number, unique: true}
+      - {key: sex, label: 性别, required: true, type: choice, choices: [男, 女], offer: {from_id: id_number}, ask_after: id_number}
+      - {key: phone, label: 手机号码, type: phone}
+      - {key: dibao, label: 是否享受城市低保, required: true, type: yes_no}
+      - {key: months, label: 月数, required: true, type: months, when: "dibao == 否"}
+      - {key: income, label: 月收入, required: true, type: money}
+      - {key: plans, label: 计划, type: multi_choice, max: 2, choices: [甲, 乙, 丙, 其他]}
+      - {key: plans_other, label: 其他计划, required: true, type: text, when: "plans has 其他"}
+  - key: members
+    label: 家庭成员
+    group:
+      item: 成员
+      max: 3
+      fields:
+        - {key: name, label: 姓名, required: true, type: text}
+        - {key: relation, label: 关系, required: true, type: choice, choices: [配偶, 子, 女]}
+""")
+ID = "420802197503141232"  # 男, 1975-03-14
+TODAY = date(2026, 11, 29)
+
+
+def ctx(**kw: Any) -> Context:
+    return Context(today=TODAY, now="2026-11-29 10:30", actor_id="7", actor_name="张调查员",
+                   region_names=("东宝区", "沙洋县"), **kw)
+
+
+@pytest.fixture
+def small() -> Form:
+    return parse_form(SMALL)
+
+
+class Chat:
+    """A person talking to the engine, with the state round-tripped through JSON as storage does."""
+
+    def __init__(self, form: Form, role: str = "surveyor", **ctx_kw: Any) -> None:
+        self.form, self.ctx = form, ctx(**ctx_kw)
+        self.state = new_state(form, role=role)
+        self.outputs: list[Any] = []
+        self.events: list[Any] = []
+        self.send(Input("start"))
+
+    def send(self, inp: Input) -> list[Any]:
+        step = advance(self.form, self.state, inp, self.ctx)
+        self.state = json.loads(json.dumps(step.state))  # what the database gives back
+        self.outputs, self.events = list(step.outputs), list(step.events)
+        return self.outputs
+
+    def say(self, text: str) -> list[Any]:
+        return self.send(Input("text", text=text))
+
+    def press(self, label: str) -> list[Any]:
+        for out in reversed(self.outputs):
+            for row in getattr(out, "buttons", ()):
+                for b in row:
+                    if b.label == label or b.label.endswith(f". {label}") or b.label.endswith(f" {label}"):
+                        return self.send(Input("button", data=b.data))
+        raise AssertionError(f"no button {label!r} in {self.outputs}")
+
+    @property
+    def path(self) -> str | None:
+        return current_path(self.form, self.state, self.ctx)
+
+    def errors(self) -> list[str]:
+        return [o.text for o in self.outputs if isinstance(o, Notice) and o.level == "error"]
+
+    def prompt(self) -> Any:
+        return [o for o in self.outputs if not isinstance(o, Notice)][-1]
+
+
+def test_asks_in_order_with_progress_and_derives_sex_from_the_id(small: Form) -> None:
+    c = Chat(small)
+    ask = c.prompt()
+    assert isinstance(ask, Ask) and ask.path == "name" and ask.progress[0] == 1
+    c.say("王建国")
+    c.say(ID)
+    assert c.path == "sex", "sex is asked right after the ID number it is derived from"
+    assert "男" in c.prompt().text and "建议" in c.prompt().text
+    c.say("对")
+    assert c.state["answers"]["sex"] == "男"
+    assert c.path == "phone"
+
+
+def test_a_wrong_answer_gets_a_message_with_an_example_and_the_question_again(small: Form) -> None:
+    c = Chat(small)
+    c.say("王建国")
+    c.say("42080219750314123X")
+    assert c.errors() and "例如" in c.errors()[0]
+    assert isinstance(c.prompt(), Ask) and c.prompt().path == "id_number"
+    assert "id_number" not in c.state["answers"]
+
+
+def test_a_mismatch_with_the_id_is_flagged_not_refused(small: Form) -> None:
+    c = Chat(small)
+    c.say("王建国")
+    c.say(ID)
+    c.say("女")
+    assert c.state["answers"]["sex"] == "女"
+    assert "sex" in c.state["flags"]
+    assert any(isinstance(o, Notice) and o.level == "warning" for o in c.outputs)
+
+
+def test_back_skip_and_required(small: Form) -> None:
+    c = Chat(small)
+    c.say("跳过")
+    assert "不能跳过" in c.errors()[0] and c.path == "name"
+    c.say("王建国")
+    c.say(ID)
+    c.say("对")
+    assert c.path == "phone"
+    c.say("跳过")
+    assert c.state["answers"]["phone"] is None and c.path == "dibao"
+    c.say("返回")
+    assert c.path == "phone"
+    c.say("返回")
+    assert c.path == "sex"
+    assert "当前填写：男" in c.prompt().text
+    c.press("保留原答案，下一项")
+    assert c.path == "phone", "after going back, the interview walks forward again"
+    c.say("13912345678")
+    assert c.path == "dibao" and c.state["answers"]["phone"] == "13912345678"
+
+
+def test_back_at_the_first_question_says_so(small: Form) -> None:
+    c = Chat(small)
+    c.say("返回")
+    assert any("第一项" in o.text for o in c.outputs if isinstance(o, Notice))
+    assert c.path == "name"
+
+
+def test_conditional_question_and_change_that_makes_it_apply(small: Form) -> None:
+    c = Chat(small)
+    for text in ("王建国", ID, "对", "跳过", "是"):
+        c.say(text)
+    assert c.path == "income", "months is not asked when 是否享受城市低保 = 是"
+    c.say("返回")
+    c.press("否")
+    assert c.path == "months"
+
+
+def test_implausible_money_asks_for_confirmation(small: Form) -> None:
+    c = Chat(small)
+    for text in ("王建国", ID, "对", "跳过", "是", "1.5万"):
+        c.say(text)
+    assert c.path == "plans" and c.state["answers"]["income"] == "15000.00"
+    c.say("返回")
+    c.say("250000")
+    assert isinstance(c.prompt(), Menu) and "确认" in c.prompt().text
+    assert c.state["answers"]["income"] == "15000.00", "nothing stored until confirmed"
+    c.say("确认")
+    assert c.state["answers"]["income"] == "250000.00"
+
+
+def test_multi_choice_toggles_respects_the_maximum_and_asks_what_other_means(small: Form) -> None:
+    c = Chat(small)
+    for text in ("王建国", ID, "对", "跳过", "是", "1200"):
+        c.say(text)
+    c.press("甲")
+    c.press("其他")
+    assert "✅ 1. 甲" in [b.label for row in c.prompt().buttons for b in row]
+    c.press("乙")
+    assert any("最多" in o.text for o in c.outputs if isinstance(o, Notice))
+    c.press("完成（已选 2）")
+    assert c.state["answers"]["plans"] == ["甲", "其他"]
+    assert c.path == "plans_other"
+
+
+def test_members_add_and_remove_with_confirmation(small: Form) -> None:
+    c = Chat(small)
+    for text in ("王建国", ID, "对", "跳过", "是", "1200", "1"):
+        c.say(text)
+    assert c.path == "members"
+    c.press("添加第1位成员")
+    c.say("李秀英")
+    c.say("配偶")
+    assert c.path == "members"
+    c.say("添加")
+    c.say("王小明")
+    c.say("子")
+    c.press("删除一位")
+    c.say("1")
+    assert isinstance(c.prompt(), Menu) and "李秀英" in c.prompt().text
+    c.say("是")
+    assert [m["name"] for m in c.state["answers"]["members"]] == ["王小明"]
+    assert any(isinstance(e, AnswerChanged) and e.action == "remove" for e in c.events)
+    c.press("登记完毕")
+    assert c.path is None and isinstance(c.prompt(), Review) and c.prompt().final
+
+
+def test_review_edit_returns_to_the_final_review_and_reasks_what_depends(small: Form) -> None:
+    c = Chat(small)
+    for text in ("王建国", ID, "对", "跳过", "是", "1200", "1", "完成"):
+        c.say(text)
+    review = c.prompt()
+    assert isinstance(review, Review) and review.final
+    item = next(it for _, items in review.sections for it in items if it.path == "id_number")
+    c.say(str(item.index))
+    assert c.path == "id_number"
+    c.say("420802197806120420")  # a woman's ID: sex must be asked again
+    assert c.path == "sex" and "sex" not in c.state["answers"]
+    assert any(isinstance(e, AnswerChanged) and e.action == "clear" and e.path == "sex" for e in c.events)
+    c.say("对")
+    assert c.state["answers"]["sex"] == "女"
+    assert isinstance(c.prompt(), Review) and c.prompt().final
+
+
+def test_cancel_needs_confirmation(small: Form) -> None:
+    c = Chat(small)
+    c.say("王建国")
+    c.say("取消")
+    assert isinstance(c.prompt(), Menu)
+    c.say("否")
+    assert c.path == "id_number" and c.state["status"] == "draft"
+    c.say("/cancel")
+    c.press("确定")
+    assert isinstance(c.prompt(), Cancelled) and c.state["status"] == "cancelled"
+    c.say("王建国")
+    assert "已经结束" in c.outputs[0].text
+
+
+def test_an_old_button_does_no_harm(small: Form) -> None:
+    c = Chat(small)
+    c.say("王建国")
+    c.say(ID)
+    old = c.prompt()
+    c.say("对")
+    before = json.dumps(c.state["answers"], sort_keys=True)
+    c.send(Input("button", data=old.buttons[1][1].data))  # "2. 女" from the sex question
+    assert json.dumps(c.state["answers"], sort_keys=True) == before
+    assert any("过期" in o.text for o in c.outputs if isinstance(o, Notice))
+    assert c.path == "phone"
+
+
+def test_duplicate_id_offers_the_other_interview_to_a_surveyor(small: Form) -> None:
+    dup = {"ref": "JM2026000001", "interview_id": 1, "who": "王建国", "status": "submitted"}
+    c = Chat(small, find_duplicate=lambda n: dup if n == ID else None)
+    c.say("王建国")
+    c.say(ID)
+    assert isinstance(c.prompt(), Menu) and "JM2026000001" in c.prompt().text
+    assert ID not in c.prompt().text, "the ID is shown masked"
+    c.press("打开那份档案")
+    assert isinstance(c.prompt(), OpenOther) and c.prompt().interview_ref == "1"
+
+
+def test_duplicate_id_in_a_self_report_is_flagged_for_staff(small: Form) -> None:
+    dup = {"ref": "JM2026000001", "interview_id": 1, "who": "王建国", "status": "submitted"}
+    c = Chat(small, role="worker", find_duplicate=lambda n: dup)
+    c.say("王建国")
+    c.say(ID)
+    assert c.path == "sex" and "id_number" in c.state["flags"]
+
+
+def test_resume_from_stored_state_shows_the_same_question(small: Form) -> None:
+    c = Chat(small)
+    c.say("王建国")
+    c.say(ID)
+    stored = json.dumps(c.state)
+    again = Chat(small)
+    again.state = json.loads(stored)
+    again.send(Input("start"))
+    assert again.path == "sex" and again.state["answers"]["name"] == "王建国"
+
+
+def test_commands_work_as_words_and_slash_commands(small: Form) -> None:
+    c = Chat(small)
+    c.say("王建国")
+    for word in ("查看", "/review"):
+        c.say(word)
+        assert isinstance(c.prompt(), Review) and not c.prompt().final
+        c.say("继续")
+    c.say("/help")
+    assert any("返回" in o.text for o in c.outputs if isinstance(o, Notice))
+    c.say("/back")
+    assert c.path == "name"
+
+
+def test_the_whole_archive_form_to_submitted(registry: Any) -> None:
+    form = registry.form("archive")
+    c = Chat(form, assess=registry.assess)
+    for _ in range(300):
+        inp = next_input(c.outputs, WANG)
+        if inp is None:
+            break
+        c.send(inp)
+        assert not c.errors(), (inp, c.errors())
+    done = c.prompt()
+    assert isinstance(done, Completed)
+    assert any(isinstance(e, Submitted) for e in c.events)
+    a = c.state["answers"]
+    assert a["sex"] == "男" and a["birth_date"] == "1975-03-14"
+    assert a["household_size"] == 4 and a["household_annual_income"] == "30000.00"
+    assert [m["name"] for m in a["members"]] == ["李秀英", "王小明", "赵桂兰"]
+    assert a["secondary_causes"] == ["重特大疾病", "子女上学"]
+    assert c.state["signature"]["name"] == "王建国"
+    assert c.state["assessment"]["category"] == "低保边缘户"
+    assert done.assessment and "认定标准第3条" in done.assessment["explanation"]
+
+
+def test_a_self_report_skips_the_staff_parts(registry: Any) -> None:
+    form = registry.form("archive")
+    c = Chat(form, role="worker", assess=registry.assess)
+    for _ in range(300):
+        inp = next_input(c.outputs, household())
+        if inp is None:
+            break
+        c.send(inp)
+    assert c.state["status"] == "submitted"
+    assert "relief_target" not in c.state["answers"] and "filed_by" not in c.state["answers"]
+
+
+def test_final_review_shows_the_eligibility_result_before_signing(registry: Any) -> None:
+    form = registry.form("archive")
+    c = Chat(form, assess=registry.assess)
+    for _ in range(300):
+        inp = next_input(c.outputs, WANG, sign=False)
+        if inp is None:
+            break
+        c.send(inp)
+    review = c.prompt()
+    assert isinstance(review, Review) and review.final
+    assert review.assessment and review.assessment["category"] == "低保边缘户"
+    assert c.state["status"] == "draft"
+
+
+FLOWS = Path(__file__).resolve().parents[1] / "flows"
+FORBIDDEN = {"aiogram", "telegram", "sqlmodel", "sqlalchemy", "jinja2", "aiohttp", "requests", "httpx", "os",
+             "subprocess", "socket", "pathlib", "io", "shutil"}
+
+
+@pytest.mark.parametrize("module", sorted(p.name for p in FLOWS.glob("*.py")))
+def test_flows_is_pure(module: str) -> None:
+    tree = ast.parse((FLOWS / module).read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names = [a.name.split(".")[0] for a in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            names = [(node.module or "").split(".")[0]]
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("open", "print", "input"):
+            raise AssertionError(f"{module} calls {node.func.id}()")
+        else:
+            continue
+        assert not set(names) & FORBIDDEN, f"{module} imports {names}"

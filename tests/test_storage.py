@@ -1,0 +1,143 @@
+"""One storage contract, run on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlmodel import Session
+
+from bot.service import AccessDenied, IntakeService
+from flows.autofill import next_input
+from flows.engine import new_state
+from flows.outputs import Input, Notice
+from storage import repo
+from storage.models import AnswerEvent, Interview
+from tests.plans import WANG
+
+import pytest
+
+
+def surveyor(service: IntakeService, name: str = "s1") -> Any:
+    user = service.user(local_name=name, name="张调查员")
+    with Session(service.db, expire_on_commit=False) as s:
+        repo.set_role(s, user=user, role="surveyor", unit="东宝区总工会", actor_id=None)
+    return user
+
+
+def drive(service: IntakeService, user: Any, plan: dict, *, steps: int | None = None) -> int:
+    reply = service.start_interview(user=user, kind="survey")
+    n = 0
+    while steps is None or n < steps:
+        inp = next_input(reply.outputs, plan)
+        if inp is None:
+            break
+        reply = service.handle(user=user, interview_id=reply.interview_id, inp=inp)
+        assert not [o for o in reply.outputs if isinstance(o, Notice) and o.level == "error"]
+        n += 1
+    return reply.interview_id
+
+
+def test_every_accepted_answer_is_committed_with_its_journal_entry(service: IntakeService) -> None:
+    user = surveyor(service)
+    iid = drive(service, user, WANG, steps=6)
+    with Session(service.db) as s:
+        iv = s.get(Interview, iid)
+        events = repo.journal(s, interview_id=iid)
+    answers = iv.state["answers"]
+    assert answers["name"] == "王建国" and answers["id_number"] == "420802197503141232"
+    assert iv.worker_name == "王建国" and iv.id_number == "420802197503141232" and iv.status == "draft"
+    assert [e.path for e in events][:4] == ["name", "ethnicity", "political_status", "id_number"]
+    assert all(e.actor_id == user.id and e.at is not None for e in events)
+    assert events[0].old is None and events[0].new == "王建国"
+
+
+def test_a_change_is_journaled_with_old_and_new_value(service: IntakeService) -> None:
+    user = surveyor(service)
+    iid = drive(service, user, WANG, steps=2)
+    service.handle(user=user, interview_id=iid, inp=Input("text", text="返回"))
+    service.handle(user=user, interview_id=iid, inp=Input("text", text="回族"))
+    with Session(service.db) as s:
+        last = repo.journal(s, interview_id=iid)[-1]
+    assert (last.path, last.old, last.new) == ("ethnicity", "汉族", "回族")
+
+
+def test_submission_assigns_a_worker_number_and_stores_the_decision(service: IntakeService) -> None:
+    user = surveyor(service)
+    iid = drive(service, user, WANG)
+    with Session(service.db) as s:
+        iv = s.get(Interview, iid)
+    assert iv.status == "submitted" and iv.ref and iv.ref.startswith("JM")
+    assert iv.category == "低保边缘户" and iv.criterion == 3 and iv.household_size == 4
+    assert iv.per_capita_income == "600.00" and "|无住房困难职工家庭|" in iv.tags
+    assert iv.standards_version and iv.assessment["explanation"]
+    assert iv.state["signature"]["name"] == "王建国"
+
+
+def test_state_round_trips_through_the_database_unchanged(service: IntakeService) -> None:
+    user = surveyor(service)
+    iid = drive(service, user, WANG, steps=30)
+    with Session(service.db) as s:
+        stored = s.get(Interview, iid).state
+    assert json.loads(json.dumps(stored)) == stored
+    assert stored["answers"]["members"][0]["name"] == "李秀英"
+
+
+def test_the_same_id_in_a_second_interview_is_caught(service: IntakeService) -> None:
+    user = surveyor(service)
+    first = drive(service, user, WANG)
+    reply = service.start_interview(user=user, kind="survey")
+    for text in ("王建国", "汉", "群众", "420802197503141232"):
+        reply = service.handle(user=user, interview_id=reply.interview_id, inp=Input("text", text=text))
+    menu = reply.outputs[-1]
+    assert "已在另一份档案中登记" in menu.text
+    reply = service.handle(user=user, interview_id=reply.interview_id, inp=Input("text", text="打开那份档案"))
+    assert reply.interview_id == first
+
+
+def test_a_worker_cannot_open_someone_elses_interview(service: IntakeService) -> None:
+    user = surveyor(service)
+    iid = drive(service, user, WANG, steps=3)
+    stranger = service.user(tg_id=555, name="路人")
+    with pytest.raises(AccessDenied):
+        service.handle(user=stranger, interview_id=iid, inp=Input("text", text="张三"))
+
+
+def test_an_update_is_claimed_once(db: Any) -> None:
+    with Session(db) as s:
+        assert repo.claim_update(s, update_id=10**12 + 7) is True
+        assert repo.claim_update(s, update_id=10**12 + 7) is False
+        assert repo.claim_update(s, update_id=8) is True
+
+
+def test_users_are_created_once_and_admins_promoted(db: Any) -> None:
+    with Session(db, expire_on_commit=False) as s:
+        a = repo.get_or_create_user(s, tg_id=42, name="甲")
+        b = repo.get_or_create_user(s, tg_id=42, name="甲")
+        assert a.id == b.id and a.role == "worker"
+        c = repo.get_or_create_user(s, tg_id=42, admin=True)
+        assert c.role == "admin"
+
+
+def test_drafts_are_listed_most_recent_first(service: IntakeService, registry: Any) -> None:
+    user = surveyor(service)
+    first = service.start_interview(user=user, kind="survey").interview_id
+    second = service.start_interview(user=user, kind="survey").interview_id
+    service.handle(user=user, interview_id=first, inp=Input("text", text="张三"))
+    with Session(service.db) as s:
+        drafts = repo.open_drafts(s, user_id=user.id)
+    assert [d.id for d in drafts] == [first, second]
+
+
+def test_override_keeps_both_values_and_needs_a_reason(service: IntakeService) -> None:
+    user = surveyor(service)
+    iid = drive(service, user, WANG)
+    with Session(service.db, expire_on_commit=False) as s:
+        iv = s.get(Interview, iid)
+        with pytest.raises(ValueError):
+            repo.override_category(s, interview=iv, category="意外致困户", reason="  ", actor_id=user.id)
+        repo.override_category(s, interview=iv, category="意外致困户", reason="住院费用票据补交后复核", actor_id=user.id)
+    with Session(service.db) as s:
+        iv = s.get(Interview, iid)
+    assert (iv.category, iv.override_category) == ("低保边缘户", "意外致困户")
+    assert iv.override_reason == "住院费用票据补交后复核"
