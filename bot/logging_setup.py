@@ -41,5 +41,5 @@ def setup_logging(level: str | None = None) -> None:
         handler.addFilter(MaskingFilter())
         root.addHandler(handler)
     root.setLevel(getattr(logging, level, logging.INFO))
-    for noisy in ("httpx", "aiogram.event", "sqlalchemy.engine"):
+    for noisy in ("httpx", "aiogram.event", "sqlalchemy.engine", "alembic"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))

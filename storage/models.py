@@ -65,6 +65,9 @@ class Interview(SQLModel, table=True):
     changed_at: datetime | None = Field(default=None, index=True)  # last change after submission (daily ledger)
     approved_at: datetime | None = None
     approved_by: int | None = None
+    household_id: int | None = Field(default=None, index=True)  # a follow-up's archive interview
+    closed_at: datetime | None = Field(default=None, index=True)  # 脱困 date (local midnight, naive)
+    closed_reason: str | None = None
 
 
 class AnswerEvent(SQLModel, table=True):
@@ -130,3 +133,18 @@ class JobRun(SQLModel, table=True):
     name: str = Field(primary_key=True)
     last_run: str = ""
     note: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+
+
+class StatusChange(SQLModel, table=True):
+    """A household moved into or out of the 脱困档案库 (close / reopen), with date and reason."""
+
+    __table_args__ = (Index("ix_statuschange_interview", "interview_id", "id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    interview_id: int
+    action: str  # close (已脱困) or reopen (返贫)
+    old_status: str
+    new_status: str
+    effective: datetime  # the 脱困 / 返贫 date (local midnight, naive)
+    reason: str = ""
+    actor_id: int | None = None
+    at: datetime = Field(default_factory=utcnow)
