@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from flows import prompts
@@ -13,7 +12,7 @@ from flows.outputs import (
     AnswerChanged, Cancelled, Completed, Context, Input, InterviewCancelled, Notice, OpenOther, Output,
     Step, Submitted,
 )
-from flows.slots import Slot, drop_value, frontier, get_value, is_done, set_value, slots
+from flows.slots import Slot, condition_inputs, drop_value, frontier, get_value, is_done, set_value, slots
 from flows.validators import Invalid, validate
 
 STATE_VERSION = 1
@@ -41,9 +40,18 @@ def new_state(form: Form, *, role: str = "worker") -> dict[str, Any]:
 
 def advance(form: Form, state: dict[str, Any], inp: Input, ctx: Context) -> Step:
     """Apply one input to the state; return the new state, what to show and what to record."""
-    run = _Run(form, copy.deepcopy(state), ctx)
+    run = _Run(form, _copy(state), ctx)
     run.handle(inp)
     return Step(run.st, tuple(run.outputs), tuple(run.events))
+
+
+def _copy(value: Any) -> Any:
+    """A deep copy of a JSON-like value (several times faster than copy.deepcopy)."""
+    if type(value) is dict:
+        return {k: _copy(v) for k, v in value.items()}
+    if type(value) is list:
+        return [_copy(v) for v in value]
+    return value
 
 
 def current_path(form: Form, state: dict[str, Any], ctx: Context) -> str | None:
@@ -265,6 +273,7 @@ class _Run:
         answered, old = get_value(self.st["answers"], slot.path)
         set_value(self.st["answers"], slot.path, value)
         self.events.append(AnswerChanged(slot.path, old if answered else None, value, action))
+        affects_slots = f.key in condition_inputs(self.form)
         self.check_offer_mismatch(slot, value)
         if answered and old != value:
             for dep in dependents_of(self.form, self.st["answers"], slot.path):
@@ -272,9 +281,11 @@ class _Run:
                 if was:
                     drop_value(self.st["answers"], dep)
                     self.events.append(AnswerChanged(dep, dep_old, None, "clear"))
+                    affects_slots = True
         self.st["multi"] = None
         self.st["page"] = 0
-        self.invalidate()
+        if affects_slots:
+            self.invalidate()
         if f.unique and "." not in slot.path and value and self.ctx.find_duplicate:
             dup = self.ctx.find_duplicate(str(value))
             if dup:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, Iterator, Mapping
 
 from flows.conditions import lookup_in
 from flows.form import Field, Form, Section
@@ -12,7 +12,7 @@ from flows.outputs import Context
 CAUSE_KEYS = ("main_cause", "secondary_causes")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Slot:
     """One place in the interview: a field (``members.0.name``) or a group menu (``members``)."""
 
@@ -27,8 +27,20 @@ class Slot:
         return self.field is None
 
 
+_ORDER_CACHE: dict[int, tuple[tuple[Field, ...], list[Field]]] = {}
+
+
 def ordered_fields(fields: tuple[Field, ...]) -> list[Field]:
-    """The form's order, with ``ask_after`` fields moved right after their source."""
+    """The form's order, with ``ask_after`` fields moved right after their source (memoised per tuple)."""
+    cached = _ORDER_CACHE.get(id(fields))
+    if cached is not None and cached[0] is fields:
+        return cached[1]
+    result = _order(fields)
+    _ORDER_CACHE[id(fields)] = (fields, result)
+    return result
+
+
+def _order(fields: tuple[Field, ...]) -> list[Field]:
     base = [f for f in fields if not f.ask_after]
     for f in fields:
         if f.ask_after:
@@ -43,14 +55,40 @@ def ordered_fields(fields: tuple[Field, ...]) -> list[Field]:
     return base
 
 
-def computed_names(answers: Mapping[str, Any], ctx: Context) -> dict[str, Any]:
-    """Names conditions may read that no single field holds."""
-    causes: list[Any] = []
-    if answers.get("main_cause"):
-        causes.append(answers["main_cause"])
-    causes.extend(answers.get("secondary_causes") or [])
-    below = ctx.below_standard(answers) if ctx.below_standard else None
-    return {"causes": causes, "below_standard": below}
+class ComputedNames(Mapping[str, Any]):
+    """Names conditions may read that no single field holds; each computed only when read."""
+
+    _NAMES = ("causes", "below_standard")
+
+    def __init__(self, answers: Mapping[str, Any], ctx: Context) -> None:
+        self._answers, self._ctx = answers, ctx
+        self._values: dict[str, Any] = {}
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in self._NAMES:
+            raise KeyError(name)
+        if name not in self._values:
+            self._values[name] = self._compute(name)
+        return self._values[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._NAMES)
+
+    def __len__(self) -> int:
+        return len(self._NAMES)
+
+    def _compute(self, name: str) -> Any:
+        answers = self._answers
+        if name == "causes":
+            causes: list[Any] = [answers["main_cause"]] if answers.get("main_cause") else []
+            causes.extend(answers.get("secondary_causes") or [])
+            return causes
+        return self._ctx.below_standard(answers) if self._ctx.below_standard else None
+
+
+def computed_names(answers: Mapping[str, Any], ctx: Context) -> Mapping[str, Any]:
+    """Names conditions may read that no single field holds (lazily computed)."""
+    return ComputedNames(answers, ctx)
 
 
 def field_applies(f: Field, role: str, scope: Mapping[str, Any], top: Mapping[str, Any],
@@ -62,6 +100,8 @@ def field_applies(f: Field, role: str, scope: Mapping[str, Any], top: Mapping[st
         return False
     if f.when is None:
         return True
+    if scope is top:
+        return f.when.holds(lookup_in(top, extra))
     merged = dict(top)
     merged.update(scope)
     return f.when.holds(lookup_in(merged, extra))
@@ -135,9 +175,36 @@ def scope_of(answers: Mapping[str, Any], path: str) -> Mapping[str, Any]:
 
 def is_done(slot: Slot, state: Mapping[str, Any]) -> bool:
     """A field is done once answered or skipped; a group menu once closed."""
-    if slot.is_menu:
+    f = slot.field
+    if f is None:
         return slot.path in state.get("groups_done", [])
-    return get_value(state["answers"], slot.path)[0]
+    answers = state["answers"]
+    if slot.group_index is None:
+        return f.key in answers
+    items = answers.get(slot.section.key) or ()
+    return slot.group_index < len(items) and f.key in items[slot.group_index]
+
+
+_DEPENDENCY_CACHE: dict[int, tuple[Form, frozenset[str]]] = {}
+# Answers the computed names read: causes, and the household figure behind below_standard.
+_COMPUTED_INPUTS = frozenset({"main_cause", "secondary_causes", "region", "household_size",
+                              "household_annual_income", "insurance_contrib_annual"})
+
+
+def condition_inputs(form: Form) -> frozenset[str]:
+    """Keys whose change can change which questions apply (memoised per form)."""
+    cached = _DEPENDENCY_CACHE.get(id(form))
+    if cached is not None and cached[0] is form:
+        return cached[1]
+    names: set[str] = set()
+    for _, f in form.all_fields():
+        if f.when is not None:
+            names |= f.when.names()
+    if names & {"causes", "below_standard"}:
+        names |= _COMPUTED_INPUTS
+    result = frozenset(names)
+    _DEPENDENCY_CACHE[id(form)] = (form, result)
+    return result
 
 
 def frontier(all_slots: list[Slot], state: Mapping[str, Any]) -> Slot | None:
