@@ -112,7 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _optional_commands() -> list[Callable[[argparse._SubParsersAction], None]]:
     """Subcommands that live in their own modules (bot runtime, exports, admin, bench)."""
     out = []
-    for module in ("bot.cli_db", "bot.cli_run", "bot.cli_admin", "exports.cli", "bench.cli"):
+    for module in ("bot.cli_db", "bot.cli_records", "bot.cli_run", "bot.cli_admin", "exports.cli", "bench.cli"):
         try:
             mod = __import__(module, fromlist=["register"])
         except ImportError as exc:

@@ -82,3 +82,30 @@ def test_a_new_standards_file_changes_the_result_without_code(tmp_path: Path) ->
     result = json.loads(after.stdout)
     assert before["eligible"] is True and result["eligible"] is False
     assert result["standard"] == 500 and result["cap"] == 750 and result["standards_version"] == "test-2027"
+
+
+def test_override_needs_a_reason_and_keeps_both_values(tmp_path: Path) -> None:
+    script = (Path(__file__).parent / "data" / "wang_interview.txt").read_text(encoding="utf-8")
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'i.db'}"}
+    env.pop("TELEGRAM_BOT_TOKEN", None)
+
+    def intake(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "bot.cli", *args], input=stdin, capture_output=True,
+                              text=True, env=env, timeout=120)
+
+    assert intake("chat", "--user", "s1", "--name", "张调查员", stdin=script).returncode == 0
+    refused = intake("override", "JM2026000001", "--category", "意外致困户", "--reason", " ", "--by", "s1")
+    assert refused.returncode != 0 and "理由" in refused.stderr
+    stranger = intake("override", "JM2026000001", "--category", "意外致困户", "--reason", "复核", "--by", "nobody")
+    assert stranger.returncode != 0
+    ok = intake("override", "JM2026000001", "--category", "意外致困户", "--reason", "补交住院票据后复核", "--by", "s1")
+    assert ok.returncode == 0, ok.stderr
+    from sqlmodel import Session, select
+
+    from storage.db import make_engine
+    from storage.models import AuditLog, Interview
+    with Session(make_engine(env["DATABASE_URL"])) as s:
+        iv = s.exec(select(Interview)).one()
+        audit = s.exec(select(AuditLog).where(AuditLog.action == "override_category")).one()
+    assert (iv.category, iv.override_category, iv.override_reason) == ("低保边缘户", "意外致困户", "补交住院票据后复核")
+    assert audit.detail["computed"] == "低保边缘户"

@@ -1,0 +1,105 @@
+"""Latency with many interleaved interviews, and memory per open interview."""
+
+from __future__ import annotations
+
+import gc
+import os
+import statistics
+import time
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import Session
+
+from bench.households import plan
+from bench.report import Figure, Report
+from bot.registry import load_registry
+from bot.service import IntakeService
+from flows.autofill import next_input
+from flows.outputs import Input
+from storage import repo
+from storage.db import make_engine
+from storage.migrate import ensure_schema
+
+
+def rss_kb() -> int:
+    """Resident memory of this process (kB), from /proc."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+def fresh_service(workdir: Path, name: str, url: str | None = None) -> IntakeService:
+    """A service over a new database in the work folder (or the given URL)."""
+    db = workdir / f"{name}.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    engine = make_engine(url or f"sqlite:///{db}")
+    ensure_schema(engine)
+    return IntakeService(engine, load_registry())
+
+
+def _surveyors(service: IntakeService, n: int) -> list[Any]:
+    users = []
+    with Session(service.db, expire_on_commit=False) as s:
+        for i in range(n):
+            u = repo.get_or_create_user(s, tg_id=10_000 + i, name=f"调查员{i}")
+            u.role = "surveyor"
+            s.add(u)
+            users.append(u)
+        s.commit()
+    return users
+
+
+def latency(report: Report, workdir: Path, *, interviews: int, answers_each: int) -> None:
+    """Interviews interleaved round-robin; the time of every answer, p50 and p99."""
+    service = fresh_service(workdir, "latency")
+    users = _surveyors(service, interviews)
+    live = []
+    for i, u in enumerate(users):
+        reply = service.start_interview(user=u, kind="survey")
+        live.append([u, reply, plan(i)])
+    samples: list[float] = []
+    for _ in range(answers_each):
+        for item in live:
+            u, reply, p = item
+            inp = next_input(reply.outputs, p) or Input("start")
+            t0 = time.perf_counter()
+            item[1] = service.handle(user=u, interview_id=reply.interview_id, inp=inp)
+            samples.append((time.perf_counter() - t0) * 1000)
+    samples.sort()
+    p50 = statistics.median(samples)
+    p99 = samples[int(len(samples) * 0.99) - 1]
+    detail = {"interviews": interviews, "answers": len(samples), "backend": "sqlite"}
+    report.add(Figure("latency p50 per answer (interleaved)", p50, "ms", "", None, detail))
+    report.add(Figure(f"latency p99 per answer ({interviews} interleaved)", p99, "ms", "< 20 ms", p99 < 20, detail))
+
+
+def memory(report: Report, workdir: Path, *, interviews: int) -> None:
+    """Resident memory with many interviews open at once, above the idle process."""
+    service = fresh_service(workdir, "memory")
+    users = _surveyors(service, interviews)
+    warm = service.start_interview(user=users[0], kind="survey")
+    service.handle(user=users[0], interview_id=warm.interview_id, inp=Input("text", text="王建国"))
+    gc.collect()
+    idle = rss_kb()
+    for i, u in enumerate(users[1:], start=1):
+        reply = service.start_interview(user=u, kind="survey")
+        p = plan(i)
+        for _ in range(3):  # each interview is under way: a few answers in
+            inp = next_input(reply.outputs, p)
+            if inp is None:
+                break
+            reply = service.handle(user=u, interview_id=reply.interview_id, inp=inp)
+    gc.collect()
+    per = (rss_kb() - idle) * 1024 / max(1, interviews - 1)
+    report.add(Figure(f"memory per open interview ({interviews} open)", per, "bytes", "< 2048 B", per < 2048,
+                      {"idle_rss_kb": idle, "interviews": interviews}))
+
+
+def workdir_for(quick: bool) -> Path:
+    """A scratch folder for the benchmark's databases and files."""
+    path = Path(os.environ.get("INTAKE_BENCH_DIR", "/tmp/intake-bench")) / ("quick" if quick else "full")
+    path.mkdir(parents=True, exist_ok=True)
+    return path

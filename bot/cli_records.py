@@ -1,0 +1,54 @@
+"""`intake override`: a surveyor's or staff member's change of 困难类别, with the written reason."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+CATEGORIES = ("低保户", "低保边缘户", "意外致困户", "不符合认定标准")
+
+
+def cmd_override(args: argparse.Namespace) -> int:
+    """Override the computed category of one submitted household (both values are kept)."""
+    from sqlmodel import Session, select
+
+    from bot.settings import load_settings
+    from storage import repo
+    from storage.db import make_engine
+    from storage.migrate import ensure_schema
+    from storage.models import User
+
+    engine = make_engine(args.db or load_settings().database_url)
+    ensure_schema(engine)
+    if not args.reason.strip():
+        print("error: --reason 不能为空：调整困难类别必须写明理由", file=sys.stderr)
+        return 2
+    with Session(engine, expire_on_commit=False) as s:
+        actor = s.exec(select(User).where((User.local_name == args.by) | (User.name == args.by))).first()
+        if actor is None or actor.role not in ("surveyor", "staff", "admin"):
+            print(f"error: {args.by}: only a surveyor, staff member or admin may override 困难类别", file=sys.stderr)
+            return 2
+        interview = repo.find_by_ref(s, ref=args.ref)
+        if interview is None or interview.status not in ("submitted", "approved"):
+            print(f"error: no submitted household {args.ref}", file=sys.stderr)
+            return 2
+        if actor.role == "staff" and interview.unit != actor.unit:
+            print(f"error: {args.ref} belongs to another unit", file=sys.stderr)
+            return 2
+        category = None if args.category == "不符合认定标准" else args.category
+        repo.override_category(s, interview=interview, category=category or "不符合认定标准", reason=args.reason,
+                               actor_id=actor.id or 0)
+        print(f"{interview.ref}: 计算结果 {interview.category or '不符合认定标准'} → 调整为 {args.category}（理由：{args.reason.strip()}）")
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add the `override` subcommand."""
+    p = sub.add_parser("override", help="override a household's 困难类别 with a written reason",
+                       description="Both the computed and the overriding category are kept, and exported.")
+    p.add_argument("ref", help="职工编号, e.g. JM2026000001")
+    p.add_argument("--category", required=True, choices=CATEGORIES)
+    p.add_argument("--reason", required=True, help="the written reason (required)")
+    p.add_argument("--by", required=True, help="the surveyor's or staff member's terminal user or name")
+    p.add_argument("--db", help="database URL (default: DATABASE_URL)")
+    p.set_defaults(func=cmd_override)
