@@ -40,7 +40,7 @@ def _review_text(r: Review) -> str:
     for section, items in r.sections:
         parts.append(f"【{section}】")
         parts.extend(f"{it.index}. {it.label}：{it.display}" for it in items)
-    if r.final:
+    if r.final and r.eligibility:
         parts.append("")
         parts.append(assessment_text(r.assessment))
     parts.append("")
@@ -61,7 +61,8 @@ def render(outputs: Iterable[Output]) -> list[Message]:
         elif isinstance(out, Review):
             text, rows = _review_text(out), _rows(out.buttons)
         elif isinstance(out, Completed):
-            text, rows = out.text + "\n\n" + assessment_text(out.assessment), ()
+            text = out.text + ("\n\n" + assessment_text(out.assessment) if out.eligibility else "")
+            rows = ()
         elif isinstance(out, (Cancelled, OpenOther)):
             text, rows = out.text, ()
         else:  # pragma: no cover - every output type is handled above

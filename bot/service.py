@@ -92,8 +92,12 @@ class IntakeService:
                 return self.start_interview(user=user, kind="self" if user.role == "worker" else "survey")
         return self.handle(user=user, interview_id=iv.id or 0, inp=Input("start"))
 
-    def handle(self, *, user: User, interview_id: int, inp: Input) -> Reply:
-        """One input to one interview: role checked, engine advanced, every change committed first."""
+    def handle(self, *, user: User, interview_id: int, inp: Input, update_id: int | None = None) -> Reply:
+        """One input to one interview: role checked, engine advanced, every change committed first.
+
+        ``update_id`` (Telegram) is recorded in the same transaction; a redelivery raises
+        storage.repo.UpdateAlreadyApplied and changes nothing.
+        """
         with self.session() as s:
             iv = repo.load_interview(s, interview_id=interview_id)
             if iv is None or not can_open(user, iv):
@@ -105,7 +109,7 @@ class IntakeService:
                 actor_id=str(user.id), actor_name=user.name,
                 find_duplicate=lambda number: repo.find_duplicate(s, id_number=number, exclude_id=iv.id))
             step = advance(form, state, inp, ctx)
-            repo.save_step(s, interview=iv, step=step, actor_id=user.id)
+            repo.save_step(s, interview=iv, step=step, actor_id=user.id, update_id=update_id)
             log.debug("interview %s advanced by user %s (%d events)", iv.id, user.id, len(step.events))
         for out in step.outputs:
             if isinstance(out, OpenOther) and out.interview_ref.isdigit():

@@ -370,15 +370,20 @@ class _Run:
     def submit(self) -> None:
         answers = self.st["answers"]
         self.prune_irrelevant()
-        assessment = dict(self.ctx.assess(answers)) if self.ctx.assess else None
+        found = self.ctx.assess(answers) if self.ctx.assess and self.form.eligibility else None
+        assessment = dict(found) if found is not None else None
         if assessment is not None:
             self.st["assessment"] = assessment
-        signer = str(answers.get("name") or "")
-        self.st["signature"] = {"name": signer, "at": self.ctx.now, "actor": self.ctx.actor_id}
+        by_surveyor = self.form.signed_by == "surveyor"
+        signer = self.ctx.actor_name if by_surveyor else str(answers.get("name") or "")
+        self.st["signature"] = {"name": signer, "at": self.ctx.now, "actor": self.ctx.actor_id,
+                                "role": self.form.signed_by}
         self.st["status"] = "submitted"
         self.st["pending"] = None
-        self.events.append(Submitted(self.ctx.now, signer))
-        self.outputs.append(Completed(t("engine.submitted", name=signer, at=self.ctx.now), assessment))
+        numbered = any(f.system == "assigned_on_submit" for _, f in self.form.all_fields())
+        self.events.append(Submitted(self.ctx.now, signer, numbered))
+        text = t("engine.submitted_surveyor" if by_surveyor else "engine.submitted", name=signer, at=self.ctx.now)
+        self.outputs.append(Completed(text, assessment, eligibility=self.form.eligibility))
 
     def prune_irrelevant(self) -> None:
         """Drop answers to questions that no longer apply (e.g. after a changed 是/否)."""

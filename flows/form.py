@@ -68,6 +68,7 @@ class Group:
     fields: tuple[Field, ...]
     max: int = 20
     help: str = ""
+    counter: str = "位"  # the measure word: 第1位家庭成员, 第1个附件, 第1项措施
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,8 @@ class Form:
     version: str
     title: str
     sections: tuple[Section, ...]
+    eligibility: bool = False  # the end of the interview shows the 认定标准 decision
+    signed_by: str = "worker"  # who confirms at the end: the worker (职工签字) or the surveyor
 
     def field(self, key: str) -> Field:
         """Top-level field by key (group fields are ``group.key``)."""
@@ -132,6 +135,8 @@ def parse_form(data: Mapping[str, Any], *, known_choice_sources: frozenset[str] 
     for k in ("form", "version", "title", "sections"):
         if k not in data:
             problems.append(f"顶层：缺少 “{k}”。请加上，例如 {k}: …")
+    for k in sorted(set(data) - {"form", "version", "title", "sections", "eligibility", "signed_by"}):
+        problems.append(f"顶层：不认识的属性 “{k}”。可用：form, version, title, sections, eligibility, signed_by。")
     sections: list[Section] = []
     seen_sections: set[str] = set()
     top_keys: set[str] = set()
@@ -179,13 +184,17 @@ def parse_form(data: Mapping[str, Any], *, known_choice_sources: frozenset[str] 
                 problems.append(f"{where}（{skey}）：group.max 应是整数，如 15。")
                 gmax = 20
             sections.append(Section(key=skey, label=str(raw.get("label", "")), group=Group(
-                item=str(g["item"]), fields=tuple(gfields), max=gmax, help=str(g.get("help", "")))))
+                item=str(g["item"]), fields=tuple(gfields), max=gmax, help=str(g.get("help", "")),
+                counter=str(g.get("counter", "位")))))
             top_keys.add(skey)
     _check_references(sections, top_keys, problems)
     if problems:
         raise FormError(problems)
+    signed_by = str(data.get("signed_by", "worker"))
+    if signed_by not in ("worker", "surveyor"):
+        raise FormError([f"signed_by：只能是 worker（职工签字）或 surveyor（调查员确认），而不是 “{signed_by}”。"])
     return Form(key=str(data["form"]), version=str(data["version"]), title=str(data["title"]),
-                sections=tuple(sections))
+                sections=tuple(sections), eligibility=bool(data.get("eligibility", False)), signed_by=signed_by)
 
 
 def _parse_fields(raw_fields: Any, where: str, problems: list[str],

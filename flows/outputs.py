@@ -92,6 +92,7 @@ class Review:
     buttons: tuple[tuple[Button, ...], ...]
     final: bool = False
     assessment: Mapping[str, Any] | None = None
+    eligibility: bool = True  # whether the form decides eligibility (else no result line)
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,7 @@ class Completed:
 
     text: str
     assessment: Mapping[str, Any] | None = None
+    eligibility: bool = True
 
 
 @dataclass(frozen=True)
@@ -138,6 +140,7 @@ class Submitted:
 
     at: str
     signed_by: str
+    assign_number: bool = False  # the form has a 职工编号 the system assigns on submission
 
 
 @dataclass(frozen=True)

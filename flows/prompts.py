@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from flows.engine import _Run
 
 PAGE_SIZE = 8
-YES = ("对", "是", "是的", "确认", "确定", "好", "好的", "ok", "y", "yes", "没错", "确认签字提交", "签字", "提交")
+YES = ("对", "是", "是的", "确认", "确定", "好", "好的", "ok", "y", "yes", "没错", "确认签字提交", "确认提交", "签字", "提交")
 NO = ("否", "不", "不是", "不对", "no", "n", "算了", "不，继续填", "重新输入")
 
 
@@ -57,7 +57,8 @@ def _ask(run: "_Run", slot: Slot) -> None:
     n, total = _progress(run, slot)
     lines = [t("engine.progress", n=n, total=total) + f" · {slot.section.label}"]
     if slot.group_index is not None and slot.section.group:
-        lines.append(t("engine.group_item_title", n=slot.group_index + 1, item=slot.section.group.item))
+        lines.append(t("engine.group_item_title", n=slot.group_index + 1, item=slot.section.group.item,
+                       counter=slot.section.group.counter))
     lines.append(f"请填写：{f.label}" + (t("engine.required_mark") if f.required else t("engine.optional_mark")))
     if f.help:
         lines.append(f.help)
@@ -129,11 +130,12 @@ def _show_group_menu(run: "_Run", slot: Slot) -> None:
     nav = nav_row(run, can_skip=False)
     if not names:
         text = t("engine.group_start", label=slot.section.label, item=g.item) + (f"\n{g.help}" if g.help else "")
-        rows = ((_b(run, t("engine.group_add_first", item=g.item), "g:add"),),
+        rows = ((_b(run, t("engine.group_add_first", item=g.item, counter=g.counter), "g:add"),),
                 (_b(run, t("engine.group_none"), "g:done"),), nav)
     else:
-        text = t("engine.group_menu", count=len(names), item=g.item, names="\n".join(names))
-        rows = ((_b(run, t("engine.group_add"), "g:add"), _b(run, t("engine.group_remove"), "g:remove")),
+        text = t("engine.group_menu", count=len(names), item=g.item, counter=g.counter, names="\n".join(names))
+        rows = ((_b(run, t("engine.group_add", counter=g.counter), "g:add"),
+                 _b(run, t("engine.group_remove", counter=g.counter), "g:remove")),
                 (_b(run, t("engine.group_done"), "g:done"),), nav)
     run.outputs.append(Menu(text, rows, key=slot.section.key))
 
@@ -170,7 +172,7 @@ def add_item(run: "_Run", slot: Slot) -> None:
     assert g is not None
     items = run.st["answers"].setdefault(slot.section.key, [])
     if len(items) >= g.max:
-        run.outputs.append(Notice(t("engine.group_full", max=g.max, item=g.item), "warning"))
+        run.outputs.append(Notice(t("engine.group_full", max=g.max, item=g.item, counter=g.counter), "warning"))
         run.show()
         return
     items.append({})
@@ -221,7 +223,8 @@ def _remove_item(run: "_Run", group: str, index: int) -> None:
         name = item.get("name") or item.get("type") or ""
         section = run.form.section_of(group)
         item_label = section.group.item if section.group else ""
-        run.outputs.append(Notice(t("engine.group_removed", n=index + 1, item=item_label, name=name)))
+        counter = section.group.counter if section.group else "位"
+        run.outputs.append(Notice(t("engine.group_removed", n=index + 1, item=item_label, counter=counter, name=name)))
         _clear_group_dependents(run, group)
         flags = run.st.get("flags") or {}
         for key in [k for k in flags if k.startswith(f"{group}.")]:
@@ -254,7 +257,8 @@ def _pending_menu(run: "_Run", p: dict[str, Any], kind: str) -> None:
         item = (run.st["answers"].get(p["group"]) or [{}])[p["index"]]
         section = run.form.section_of(p["group"])
         run.outputs.append(Menu(t("engine.group_remove_confirm", n=p["index"] + 1, name=item.get("name") or "",
-                                  item=section.group.item if section.group else ""), (
+                                  item=section.group.item if section.group else "",
+                                  counter=section.group.counter if section.group else "位"), (
             (_b(run, t("engine.confirm_yes"), "yes"), _b(run, t("engine.confirm_no"), "no")),)))
     elif kind == "remove_pick":
         names = _item_names(run, p["group"])
@@ -385,17 +389,20 @@ def show_review(run: "_Run", *, final: bool) -> None:
         rows += [tuple(_b(run, f"修改：{k}", f"rs:{i}") for i, k in enumerate(keys[j:j + 2], start=j))
                  for j in range(0, len(keys), 2)]
     assessment = None
+    by_surveyor = run.form.signed_by == "surveyor"
     if final:
-        assessment = run.ctx.assess(run.st["answers"]) if run.ctx.assess else None
-        rows.insert(0, (_b(run, t("engine.sign_button"), "sign"),))
-        footer = t("engine.sign_prompt")
+        assessment = run.ctx.assess(run.st["answers"]) if run.ctx.assess and run.form.eligibility else None
+        rows.insert(0, (_b(run, t("engine.sign_button_surveyor" if by_surveyor else "engine.sign_button"), "sign"),))
+        footer = t("engine.sign_prompt_surveyor" if by_surveyor else "engine.sign_prompt")
+        title = t("engine.final_review_title_surveyor" if by_surveyor else "engine.final_review_title")
     else:
         rows.insert(0, (_b(run, t("engine.review_continue"), "cont"),))
         footer = t("engine.review_edit_prompt")
+        title = t("engine.review_title")
     rows.append((_b(run, t("engine.back"), "back"), _b(run, t("engine.cancel"), "cancel")))
-    title = t("engine.final_review_title") if final else t("engine.review_title")
     run.outputs.append(Review(title=title, sections=tuple((s, tuple(items)) for s, items in sections),
-                              footer=footer, buttons=tuple(rows), final=final, assessment=assessment))
+                              footer=footer, buttons=tuple(rows), final=final, assessment=assessment,
+                              eligibility=run.form.eligibility))
 
 
 def on_review_button(run: "_Run", action: str, arg: str) -> None:

@@ -66,7 +66,7 @@ class Interview(SQLModel, table=True):
     approved_at: datetime | None = None
     approved_by: int | None = None
     household_id: int | None = Field(default=None, index=True)  # a follow-up's archive interview
-    closed_at: datetime | None = Field(default=None, index=True)  # 脱困 date (local midnight, naive)
+    closed_at: datetime | None = Field(default=None, index=True)  # 脱困 date: the instant of its local midnight
     closed_reason: str | None = None
 
 
@@ -144,7 +144,7 @@ class StatusChange(SQLModel, table=True):
     action: str  # close (已脱困) or reopen (返贫)
     old_status: str
     new_status: str
-    effective: datetime  # the 脱困 / 返贫 date (local midnight, naive)
+    effective: datetime  # the 脱困 / 返贫 date: the instant of its local midnight
     reason: str = ""
     actor_id: int | None = None
     at: datetime = Field(default_factory=utcnow)

@@ -104,8 +104,19 @@ def find_duplicate(session: Session, *, id_number: str, exclude_id: int | None) 
             "status": other.status, "created_by": other.created_by}
 
 
-def save_step(session: Session, *, interview: Interview, step: Step, actor_id: int | None) -> Interview:
-    """Write the new state and journal its events in one transaction, before anything is shown."""
+class UpdateAlreadyApplied(Exception):
+    """This Telegram update was applied before (a redelivery); nothing was written."""
+
+
+def save_step(session: Session, *, interview: Interview, step: Step, actor_id: int | None,
+              update_id: int | None = None) -> Interview:
+    """Write the new state and journal its events in one transaction, before anything is shown.
+
+    With ``update_id`` the Telegram update is marked applied in the same transaction, so a
+    redelivery (after a restart, or to another worker) raises UpdateAlreadyApplied instead.
+    """
+    if update_id is not None and session.get(ProcessedUpdate, update_id) is not None:
+        raise UpdateAlreadyApplied(update_id)
     state = step.state
     interview.state = state
     answers = state.get("answers", {})
@@ -123,17 +134,25 @@ def save_step(session: Session, *, interview: Interview, step: Step, actor_id: i
             session.add(AnswerEvent(interview_id=interview.id, path=ev.path, action=ev.action,
                                     old=ev.old, new=ev.new, actor_id=actor_id))
         elif isinstance(ev, Submitted):
-            _on_submitted(interview, state)
+            _on_submitted(interview, state, numbered=ev.assign_number)
         elif isinstance(ev, InterviewCancelled):
             session.add(AuditLog(actor_id=actor_id, action="cancel_interview", detail={"interview_id": interview.id}))
+    if update_id is not None:
+        session.add(ProcessedUpdate(update_id=update_id))
     session.add(interview)
-    session.commit()
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        if update_id is not None and session.get(ProcessedUpdate, update_id) is not None:
+            raise UpdateAlreadyApplied(update_id) from None  # another worker applied it meanwhile
+        raise
     return interview
 
 
-def _on_submitted(interview: Interview, state: dict[str, Any]) -> None:
+def _on_submitted(interview: Interview, state: dict[str, Any], *, numbered: bool) -> None:
     interview.submitted_at = utcnow()
-    if not interview.ref:
+    if not interview.ref and numbered:
         interview.ref = f"{REF_PREFIX}{interview.submitted_at:%Y}{interview.id:06d}"
     interview.changed_at = interview.submitted_at
     apply_assessment(interview, state.get("assessment"))

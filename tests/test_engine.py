@@ -369,3 +369,41 @@ def test_flows_is_pure(module: str) -> None:
         else:
             continue
         assert not set(names) & FORBIDDEN, f"{module} imports {names}"
+
+
+def test_a_form_confirmed_by_the_surveyor_with_its_own_measure_word() -> None:
+    data = yaml.safe_load("""
+form: visit
+version: "1"
+title: 回访
+signed_by: surveyor
+sections:
+  - key: measures
+    label: 帮扶措施
+    group:
+      item: 措施
+      counter: 项
+      fields:
+        - {key: name, label: 措施名称, required: true, type: text}
+""")
+    c = Chat(parse_form(data), assess=lambda a: {"category": "不该出现"})
+    assert "添加第1项措施" in [b.label for row in c.prompt().buttons for b in row]
+    c.say("添加")
+    assert "第 1 项措施" in c.prompt().text
+    c.say("慰问金")
+    c.say("完成")
+    review = c.prompt()
+    assert isinstance(review, Review) and review.final and review.assessment is None and not review.eligibility
+    c.say("确认提交")
+    done = c.prompt()
+    assert isinstance(done, Completed) and "确认人：张调查员" in done.text and not done.eligibility
+    assert c.state["signature"]["name"] == "张调查员" and "assessment" not in c.state
+
+
+def test_form_level_settings_are_checked() -> None:
+    with pytest.raises(Exception) as err:
+        parse_form({**SMALL, "signed_by": "robot"})
+    assert "signed_by" in str(err.value)
+    with pytest.raises(Exception) as err:
+        parse_form({**SMALL, "colour": "red"})
+    assert "colour" in str(err.value)
