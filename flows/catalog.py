@@ -291,8 +291,6 @@ MESSAGES: dict[str, str] = {
     "elig.input.member_not_object": "第 {n} 位成员应为对象（含 relation、identity、health、monthly_income），例如 {example}；收到：{got}",
     # --- exports (export.*) ---
     "export.sheet.households": "电子台账",
-    "export.sheet.members": "家庭成员",
-    "export.sheet.attachments": "附件",
     "export.sheet.stats": "统计表",
     "export.col.worker_ref": "职工编号",
     "export.col.worker_name": "职工姓名",
@@ -321,6 +319,7 @@ MESSAGES: dict[str, str] = {
     "export.status_filter.submitted": "已提交",
     "export.status_filter.approved": "已审核",
     "export.status_filter.all": "全部状态",
+    "export.status_filter.closed": "已脱困（脱困档案库）",
     "export.scope.all": "全部档案",
     "export.scope.dates": "提交日期 {start} 至 {end}",
     "export.scope.activity": "{start} 至 {end} 新提交或修改",

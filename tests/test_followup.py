@@ -410,3 +410,31 @@ def test_workers_surveyors_and_other_units_cannot_produce_the_notice(service: In
         review.approve(s, interview_id=hid, reviewer=team["staff"])
     assert write_notice(service.db, unit=UNIT, out_path=out, fmt="html", actor_id=team["staff"].id or 0) == 1
     assert "王*国" in out.read_text(encoding="utf-8")
+
+
+def test_a_closed_household_leaves_the_ledger_and_the_statistics_but_stays_in_the_closed_archive(
+        service: IntakeService, team: dict, registry: Any, tmp_path: Path) -> None:
+    from exports.query import Filters
+    from exports.service import run_export, stats_rows
+
+    hid = approved_household(service, team["surveyor"], team["staff"])
+    other = approved_household(service, team["surveyor"], team["staff"],
+                               household(name="李四", id_number="42080219781120002X", sex=OFFER))
+    total = {r.no: r for r in stats_rows(service.db, Filters(), registry)}[10]
+    assert total.households == 2
+    followups.close(service, user=team["staff"], household_id=hid, on=date(2026, 11, 25), reason="就业增收")
+
+    after = {r.no: r for r in stats_rows(service.db, Filters(), registry)}
+    assert (after[10].households, after[10].people) == (1, load(service, other).household_size)
+
+    ledger = run_export(service.db, fmt="xlsx", out=tmp_path / "ledger.xlsx", filters=Filters(), actor_id=None,
+                        registry=registry)
+    closed = run_export(service.db, fmt="xlsx", out=tmp_path / "closed.xlsx", filters=Filters(status="closed"),
+                        actor_id=None, registry=registry)
+    assert (ledger.rows, closed.rows) == (1, 1)
+    names = lambda p: {c.value for row in openpyxl.load_workbook(p).worksheets[0].iter_rows() for c in row}  # noqa: E731
+    assert "李四" in names(tmp_path / "ledger.xlsx") and "王建国" not in names(tmp_path / "ledger.xlsx")
+    assert "王建国" in names(tmp_path / "closed.xlsx")
+
+    followups.reopen(service, user=team["staff"], household_id=hid, reason="再次失业")
+    assert {r.no: r for r in stats_rows(service.db, Filters(), registry)}[10].households == 2

@@ -1,0 +1,117 @@
+"""`intake export`: write the ledger, CSV, printable 附件1 or the 附件2 table from the command line."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from datetime import date
+
+from exports.form_pdf import PdfUnavailable
+from exports.query import FilterError, Filters, parse_date
+from exports.service import FORMATS, run_export
+from exports.stats_xlsx import Reporter
+from flows.catalog import t
+
+
+def _date(text: str) -> date:
+    try:
+        return parse_date(text)
+    except FilterError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Run one export and print what was written."""
+    from bot.registry import load_registry
+    from bot.settings import load_settings
+    from storage.db import make_engine
+    from storage.migrate import ensure_schema
+
+    settings = load_settings()
+    if args.format == "notice":
+        return _notice(args, settings)
+    try:
+        filters = Filters(date_from=args.date_from, date_to=args.date_to, unit=args.unit, region=args.region,
+                          status=args.status, tz=settings.timezone)
+    except FilterError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    engine = make_engine(args.db or settings.database_url)
+    ensure_schema(engine)
+    registry = load_registry(standards_file=settings.standards_file)
+    reporter = None
+    if args.format == "stats":
+        reporter = Reporter(unit=args.reporter_unit or args.unit or args.region or t("export.stats.all_units"),
+                            contact=args.contact or "", phone=args.phone or "")
+    try:
+        result = run_export(engine, fmt=args.format, out=args.out, filters=filters, actor_id=None,
+                            registry=registry, reporter=reporter,
+                            audit_extra={"via": "cli", "os_user": getpass.getuser()})
+    except (FilterError, PdfUnavailable) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        engine.dispose()
+    for path in result.paths:
+        print(t("export.cli.written", path=path, rows=result.rows))
+    return 0
+
+
+def _notice(args: argparse.Namespace, settings: object) -> int:
+    """The 公示 list of one unit, for a staff member or admin named by --by."""
+    from pathlib import Path
+
+    from sqlmodel import Session, select
+
+    from bot.service import AccessDenied
+    from exports.notice import write_notice
+    from storage.db import make_engine
+    from storage.migrate import ensure_schema
+    from storage.models import User
+
+    fmt = Path(args.out).suffix.lstrip(".").lower()
+    if not args.unit or not args.by or fmt not in ("xlsx", "html", "pdf"):
+        print("error: --format notice needs --unit, --by (a staff member) and --out ending in .xlsx, .html or .pdf",
+              file=sys.stderr)
+        return 2
+    engine = make_engine(args.db or getattr(settings, "database_url"))
+    ensure_schema(engine)
+    with Session(engine) as s:
+        actor = s.exec(select(User).where((User.local_name == args.by) | (User.name == args.by))).first()
+    try:
+        rows = write_notice(engine, unit=args.unit, out_path=args.out, fmt=fmt, actor_id=actor.id if actor else -1)
+    except AccessDenied:
+        print(f"error: {args.by} may not publish the 公示 list of {args.unit} (staff of that unit or admins only)",
+              file=sys.stderr)
+        return 2
+    finally:
+        engine.dispose()
+    print(t("export.cli.written", path=args.out, rows=rows))
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add the `export` subcommand."""
+    p = sub.add_parser("export", help="export households: xlsx ledger, csv, printable html/pdf, 附件2 stats",
+                       description="Write the 电子台账 (xlsx), CSV (UTF-8 with BOM; members in a second file), "
+                                   "the printable 附件1 (html, pdf) or the 附件2 统计表 (stats). "
+                                   "Default: submitted and approved households of all time.")
+    p.add_argument("--format", required=True, choices=(*FORMATS, "notice"),
+                   help="xlsx, csv, html, pdf, stats, or notice (the 公示 list of --unit)")
+    p.add_argument("--out", required=True, help="output file, e.g. ledger.xlsx")
+    p.add_argument("--from", dest="date_from", type=_date, default=None, metavar="DATE",
+                   help="first submission day, e.g. 2026-11-01 (Asia/Shanghai)")
+    p.add_argument("--to", dest="date_to", type=_date, default=None, metavar="DATE",
+                   help="last submission day, inclusive, e.g. 2026-11-30")
+    p.add_argument("--unit", default=None, help="only this union unit, e.g. 东宝区总工会")
+    p.add_argument("--region", default=None, help="only this 户口所在地, e.g. 东宝区")
+    p.add_argument("--status", default="default", choices=["default", "submitted", "approved", "closed", "all"],
+                   help="submitted, approved, closed (the 脱困档案库) or all (default: the current archive: "
+                        "submitted and approved, not 脱困)")
+    p.add_argument("--by", default=None, help="with --format notice: the staff member publishing it")
+    p.add_argument("--reporter-unit", default=None, help="附件2 填报单位 (default: the unit or region filter)")
+    p.add_argument("--contact", default=None, help="附件2 联系人")
+    p.add_argument("--phone", default=None, help="附件2 联系电话")
+    p.add_argument("--db", help="database URL (default: DATABASE_URL or sqlite:///intake.db)")
+    p.set_defaults(func=cmd_export)

@@ -1,0 +1,95 @@
+"""One entry point for every export: pick the format, stream the households, write the file(s), audit it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy.engine import Connection, Engine
+from sqlmodel import Session
+
+from exports.csv_export import write_csv
+from exports.form_html import write_html
+from exports.form_pdf import write_pdf
+from exports.ledger_xlsx import write_ledger
+from exports.query import FilterError, Filters, connection, stream_households
+from exports.stats import StatRow, compute_stats
+from exports.stats_xlsx import Reporter, write_stats
+from flows.catalog import t
+from storage.models import AuditLog
+
+if TYPE_CHECKING:
+    from bot.registry import Registry
+
+FORMATS = ("xlsx", "csv", "html", "pdf", "stats")
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """What an export wrote: the files and how many households they hold."""
+
+    fmt: str
+    paths: tuple[Path, ...]
+    rows: int
+
+
+def _registry(registry: Registry | None) -> Registry:
+    if registry is not None:
+        return registry
+    from bot.registry import load_registry  # loaded lazily: the caller usually injects its own
+
+    return load_registry()
+
+
+def stats_rows(db: Session | Engine | Connection, filters: Filters, registry: Registry) -> list[StatRow]:
+    """The 附件2 rows for ``filters``: 困难类别 choices of the form, then the tag rules' rows."""
+    categories = registry.form("archive").field("hardship_category").choices
+    with connection(db) as conn:
+        return compute_stats(conn, filters, categories=categories, tags=registry.tags.tag_names())
+
+
+def run_export(db: Session | Engine, *, fmt: str, out: str | Path, filters: Filters | None = None,
+               actor_id: int | None, registry: Registry | None = None, reporter: Reporter | None = None,
+               audit_extra: dict[str, Any] | None = None) -> ExportResult:
+    """Write one export of ``fmt`` (xlsx, csv, html, pdf, stats) to ``out`` and record it in the audit log."""
+    if fmt not in FORMATS:
+        raise FilterError(t("export.error.format", fmt=fmt, choices="、".join(FORMATS)))
+    filters = filters or Filters()
+    reg = _registry(registry)
+    form = reg.form("archive")
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    printed = reg.clock().strftime("%Y-%m-%d %H:%M")
+    paths: list[Path] = [out]
+    if fmt == "stats":
+        rows = stats_rows(db, filters, reg)
+        reporter = reporter or Reporter(unit=filters.unit or filters.region or t("export.stats.all_units"))
+        write_stats(rows, out, reporter=reporter, scope=filters.describe(), generated=printed)
+        count = rows[-1].households
+    else:
+        with connection(db) as conn:
+            households = stream_households(conn, filters)
+            if fmt == "xlsx":
+                count = write_ledger(households, form, out, tz=filters.tz)
+            elif fmt == "csv":
+                count, paths = write_csv(households, form, out, tz=filters.tz)
+            elif fmt == "html":
+                count = write_html(households, form, out, printed=printed)
+            else:
+                count = write_pdf(households, form, out, printed=printed)
+    detail = {"format": fmt, "filters": filters.as_dict(), "rows": count, "files": [p.name for p in paths],
+              **(audit_extra or {})}
+    _audit(db, actor_id=actor_id, detail=detail)
+    return ExportResult(fmt=fmt, paths=tuple(paths), rows=count)
+
+
+def _audit(db: Session | Engine, *, actor_id: int | None, detail: dict[str, Any]) -> None:
+    entry = AuditLog(actor_id=actor_id, action="export", detail=detail)
+    if isinstance(db, Session):
+        db.add(entry)
+        db.commit()
+        return
+    with Session(db) as s:
+        s.add(entry)
+        s.commit()
