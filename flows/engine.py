@@ -68,6 +68,7 @@ class _Run:
         self.outputs: list[Output] = []
         self.events: list[Any] = []
         self._slots: list[Slot] | None = None
+        self._front: tuple[Slot | None] | None = None  # the frontier, until an answer changes
 
     # --- where we are ---------------------------------------------------
     def all_slots(self) -> list[Slot]:
@@ -77,6 +78,7 @@ class _Run:
 
     def invalidate(self) -> None:
         self._slots = None
+        self._front = None
 
     def current(self) -> Slot | None:
         cursor = self.st.get("cursor")
@@ -85,7 +87,9 @@ class _Run:
                 if s.path == cursor:
                     return s
             self.st["cursor"] = None
-        return frontier(self.all_slots(), self.st)
+        if self._front is None:
+            self._front = (frontier(self.all_slots(), self.st),)
+        return self._front[0]
 
     # --- input dispatch ---------------------------------------------------
     def handle(self, inp: Input) -> None:
@@ -272,6 +276,7 @@ class _Run:
         assert f is not None
         answered, old = get_value(self.st["answers"], slot.path)
         set_value(self.st["answers"], slot.path, value)
+        self._front = None
         self.events.append(AnswerChanged(slot.path, old if answered else None, value, action))
         affects_slots = f.key in condition_inputs(self.form)
         self.check_offer_mismatch(slot, value)

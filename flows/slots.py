@@ -71,6 +71,9 @@ class ComputedNames(Mapping[str, Any]):
             self._values[name] = self._compute(name)
         return self._values[name]
 
+    def get(self, name: str, default: Any = None) -> Any:  # faster than Mapping.get's try/except
+        return self[name] if name in self._NAMES else default
+
     def __iter__(self) -> Iterator[str]:
         return iter(self._NAMES)
 
@@ -107,27 +110,62 @@ def field_applies(f: Field, role: str, scope: Mapping[str, Any], top: Mapping[st
     return f.when.holds(lookup_in(merged, extra))
 
 
+class _Plan:
+    """What never changes for a form and role: the asked fields in order, and reusable Slot objects."""
+
+    def __init__(self, form: Form, role: str) -> None:
+        self.sections: list[tuple[Section, list[Field], list[Slot]]] = []
+        self._group_slots: dict[tuple[str, int, str], Slot] = {}
+        for section in form.sections:
+            fields = section.group.fields if section.group else section.fields
+            asked = [f for f in ordered_fields(fields)
+                     if f.asked and not (f.audience == "staff" and role == "worker")]
+            top_slots = [Slot(f.key, section, f) for f in asked] if section.group is None else \
+                [Slot(section.key, section, None)]
+            self.sections.append((section, asked, top_slots))
+
+    def group_slot(self, section: Section, index: int, f: Field) -> Slot:
+        """The (cached) slot of a group item's field."""
+        key = (section.key, index, f.key)
+        slot = self._group_slots.get(key)
+        if slot is None:
+            slot = self._group_slots[key] = Slot(f"{section.key}.{index}.{f.key}", section, f, index)
+        return slot
+
+
+_PLANS: dict[tuple[int, str], tuple[Form, _Plan]] = {}
+
+
+def _plan(form: Form, role: str) -> _Plan:
+    cached = _PLANS.get((id(form), role))
+    if cached is not None and cached[0] is form:
+        return cached[1]
+    plan = _Plan(form, role)
+    _PLANS[(id(form), role)] = (form, plan)
+    return plan
+
+
 def slots(form: Form, state: Mapping[str, Any], ctx: Context) -> list[Slot]:
     """Every slot that applies now, in interview order."""
     answers: Mapping[str, Any] = state["answers"]
-    role = state.get("role", "worker")
+    plan = _plan(form, state.get("role", "worker"))
     extra = computed_names(answers, ctx)
+    top_lookup = lookup_in(answers, extra)
     out: list[Slot] = []
-    for section in form.sections:
+    for section, asked, top_slots in plan.sections:
         if section.group is None:
-            for f in ordered_fields(section.fields):
-                if field_applies(f, role, answers, answers, extra):
-                    out.append(Slot(f.key, section, f))
+            for f, slot in zip(asked, top_slots):
+                if f.when is None or f.when.holds(top_lookup):
+                    out.append(slot)
             continue
-        if not any(field_applies(f, role, {}, answers, extra) for f in section.group.fields):
+        if not asked:
             continue
-        items = answers.get(section.key) or []
-        gfields = ordered_fields(section.group.fields)
-        for i, item in enumerate(items):
-            for f in gfields:
-                if field_applies(f, role, item, answers, extra):
-                    out.append(Slot(f"{section.key}.{i}.{f.key}", section, f, i))
-        out.append(Slot(section.key, section, None))
+        for i, item in enumerate(answers.get(section.key) or ()):
+            item_lookup = lookup_in({**answers, **item}, extra)
+            for f in asked:
+                if f.when is None or f.when.holds(item_lookup):
+                    out.append(plan.group_slot(section, i, f))
+        out.append(top_slots[0])
     return out
 
 
