@@ -1,0 +1,1 @@
+"""The Telegram bot: framework-neutral core, aiogram and python-telegram-bot runtimes."""

@@ -1,0 +1,384 @@
+"""Framework-neutral bot logic shared by both runtimes: an Incoming update in, actions out."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import traceback
+from collections import OrderedDict
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any, AsyncIterator, Callable
+from zoneinfo import ZoneInfo
+
+from bot.render import render
+from bot.service import AccessDenied, IntakeService, Reply, can_open, engine_role
+from bot.settings import Settings
+from bot.telegram.actions import (
+    Action, AnswerCallback, BotIO, EditMessage, Incoming, SendMessage, bind,
+)
+from bot.telegram.delivery import with_retries
+from bot.telegram.files import MAX_DOWNLOAD, AttachmentStore, display_name
+from bot.telegram.staff import StaffDesk, status_text
+from flows.catalog import t
+from flows.engine import current_path
+from flows.outputs import Input
+from flows.slots import slots
+from storage import repo, review
+from storage.models import Interview, ProcessedUpdate, User
+
+log = logging.getLogger(__name__)
+
+MAX_TEXT = 2000  # no answer needs more; longer texts get a friendly reply
+ENGINE_COMMANDS = ("cancel", "back", "skip")
+IN_PLACE = ("t", "pg")  # toggles and pages redraw the same question in place
+MENU = ("start", "new", "drafts", "review", "cancel", "help", "invite")
+SURVEY_ROLES = ("surveyor", "staff", "admin")
+
+
+@dataclass
+class _Slot:
+    lock: asyncio.Lock
+    users: int = 0
+
+
+class UserLocks:
+    """One asyncio.Lock per user id, so a user's updates run one at a time and in order; bounded."""
+
+    def __init__(self, limit: int = 10_000) -> None:
+        self.limit = limit
+        self._slots: OrderedDict[int, _Slot] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._slots)
+
+    @asynccontextmanager
+    async def hold(self, key: int) -> AsyncIterator[None]:
+        """Hold the user's lock; waiters are served first come, first served."""
+        slot = self._slots.get(key)
+        if slot is None:
+            slot = self._slots[key] = _Slot(asyncio.Lock())
+        else:
+            self._slots.move_to_end(key)
+        slot.users += 1  # counted before any await or eviction: an entry in use is never evicted
+        self._evict()
+        try:
+            async with slot.lock:
+                yield
+        finally:
+            slot.users -= 1
+            self._evict()
+
+    def _evict(self) -> None:
+        if len(self._slots) <= self.limit:
+            return
+        for key in [k for k, s in self._slots.items() if s.users == 0][: len(self._slots) - self.limit]:
+            del self._slots[key]
+
+
+class BotCore:
+    """Commands, answers, buttons and files for one bot; each runtime only converts and delivers."""
+
+    def __init__(self, service: IntakeService, settings: Settings, *, bot_username: str = "") -> None:
+        self.service, self.settings = service, settings
+        self.bot_username = bot_username
+        self.admin_ids = set(settings.admin_id_list)
+        self.locks = UserLocks()
+        self.store = AttachmentStore(settings.attachments_dir)
+        self.staff = StaffDesk(self)
+        self.tz = ZoneInfo(settings.timezone)
+
+    def menu(self) -> list[tuple[str, str]]:
+        """The command menu (setMyCommands): command and its Chinese description."""
+        return [(c, t(f"tg.menu.{c}")) for c in MENU]
+
+    # --- entry point ---------------------------------------------------------
+    async def handle(self, inc: Incoming, io: BotIO) -> None:
+        """Process one update for its user, in order, then deliver every reply (retried)."""
+        if inc.user_id is None:
+            return
+        async with self.locks.hold(inc.user_id):
+            try:
+                actions = await self.process(inc, io)
+            except Exception as exc:  # bad input never crashes the bot; the person hears about it
+                # Frames only: an exception's message can carry answers (SQL parameters, the state).
+                log.error("update %s from user %s failed: %s\n%s", inc.update_id, inc.user_id,
+                          type(exc).__name__, "".join(traceback.format_tb(exc.__traceback__)))
+                actions = self._oops(inc)
+            for action in actions:
+                try:
+                    await with_retries(lambda a=action: io.perform(a), what=type(action).__name__)
+                except Exception as exc:
+                    log.warning("update %s: %s not delivered: %s", inc.update_id, type(action).__name__,
+                                type(exc).__name__)
+
+    async def process(self, inc: Incoming, io: BotIO) -> list[Action]:
+        """Decide what to do with one update; database work runs in a thread."""
+        if inc.chat_type != "private":
+            return await asyncio.to_thread(self._not_private, inc)
+        if inc.file is not None and inc.callback_data is None:
+            return await self._file(inc, io)
+        return await asyncio.to_thread(self._decide, inc)
+
+    def _oops(self, inc: Incoming) -> list[Action]:
+        out: list[Action] = []
+        if inc.callback_id:
+            out.append(AnswerCallback(inc.callback_id))
+        if inc.chat_id is not None and inc.chat_type == "private":
+            out.append(SendMessage(inc.chat_id, t("tg.error")))
+        return out
+
+    # --- helpers shared with the staff desk ----------------------------------------
+    def user(self, inc: Incoming) -> User:
+        """The person behind an update; INTAKE_ADMIN_IDS are admins from the start."""
+        return self.service.user(tg_id=inc.user_id, name=inc.full_name, admin=inc.user_id in self.admin_ids)
+
+    def claim(self, inc: Incoming) -> bool:
+        """Mark a non-answer update applied before acting on it (False: it was already)."""
+        with self.service.session() as s:
+            return repo.claim_update(s, update_id=inc.update_id)
+
+    def seen(self, update_id: int) -> bool:
+        """True when this update was applied before."""
+        with self.service.session() as s:
+            return s.get(ProcessedUpdate, update_id) is not None
+
+    def load(self, interview_id: int) -> Interview | None:
+        """One interview."""
+        return self.service.interview(interview_id)
+
+    def show(self, chat_id: int, reply: Reply) -> list[Action]:
+        """An engine reply as messages whose buttons are bound to its interview."""
+        return bind(render(reply.outputs), chat_id, reply.interview_id)
+
+    def set_active(self, user: User, interview_id: int) -> None:
+        """Make this the interview the user's next message answers."""
+        if user.active_interview_id != interview_id:
+            with self.service.session() as s:
+                repo.set_active_interview(s, user=user, interview_id=interview_id)
+
+    def open_interview(self, chat_id: int, user: User, interview_id: int) -> list[Action]:
+        """Switch to an interview (drafts list, a returned record) and show its current question."""
+        iv = self.load(interview_id)
+        if iv is None or not can_open(user, iv):
+            return [SendMessage(chat_id, t("bot.not_yours"))]
+        if iv.status not in repo.OPEN_STATUSES:
+            return [SendMessage(chat_id, t("tg.interview_closed", status=status_text(iv.status)))]
+        self.set_active(user, interview_id)
+        notice = [SendMessage(chat_id, t("tg.review.returned_reminder", comment=iv.review_comment))] \
+            if iv.status == "returned" and iv.review_comment else []
+        reply = self.service.handle(user=user, interview_id=interview_id, inp=Input("start"))
+        return notice + self.show(chat_id, reply)
+
+    # --- decisions -------------------------------------------------------------
+    def _not_private(self, inc: Incoming) -> list[Action]:
+        if not self.claim(inc):
+            return []
+        if inc.callback_id:
+            return [AnswerCallback(inc.callback_id, t("tg.private_only"), alert=True)]
+        if inc.chat_id is not None and (inc.text or "").startswith("/"):
+            return [SendMessage(inc.chat_id, t("tg.private_only"))]
+        return []
+
+    def _decide(self, inc: Incoming) -> list[Action]:
+        user = self.user(inc)
+        chat = inc.chat_id if inc.chat_id is not None else inc.user_id or 0
+        if inc.callback_data is not None:
+            return self._press(inc, user, chat)
+        text = inc.text
+        if text is None or not text.strip():
+            return self._once(inc, lambda: [SendMessage(chat, t("tg.unsupported"))])
+        if len(text) > MAX_TEXT:
+            return self._once(inc, lambda: [SendMessage(chat, t("tg.too_long", n=len(text), max=MAX_TEXT))])
+        target = self.staff.return_target(inc.reply_to_text)
+        if target is not None and not text.startswith("/"):
+            return self._once(inc, lambda: self.staff.return_comment(chat, user, target, text, inc.full_name))
+        if text.startswith("/"):
+            return self._command(inc, user, chat, text)
+        return self._answer(inc, user, chat, Input("text", text=text))
+
+    def _once(self, inc: Incoming, act: Callable[[], list[Action]]) -> list[Action]:
+        """Claim the update first (at most once), then act."""
+        return act() if self.claim(inc) else []
+
+    def _active(self, user: User) -> Interview | None:
+        return self.load(user.active_interview_id) if user.active_interview_id else None
+
+    def _answer(self, inc: Incoming, user: User, chat: int, inp: Input) -> list[Action]:
+        iv = self._active(user)
+        if iv is None or not can_open(user, iv):
+            return self._once(inc, lambda: [SendMessage(chat, self._no_active(user))])
+        if iv.status not in repo.OPEN_STATUSES:
+            return self._once(inc, lambda: [SendMessage(chat, t("tg.interview_closed", status=status_text(iv.status)))])
+        return self._engine(inc, user, chat, iv.id or 0, inp)
+
+    def _no_active(self, user: User) -> str:
+        return t("tg.no_active_survey") if user.role in SURVEY_ROLES else t("tg.no_active")
+
+    def _engine(self, inc: Incoming, user: User, chat: int, interview_id: int, inp: Input,
+                applied: Callable[[], None] | None = None) -> list[Action]:
+        """Advance the interview; the update is recorded in the same transaction as the answer."""
+        try:
+            reply = self.service.handle(user=user, interview_id=interview_id, inp=inp, update_id=inc.update_id)
+        except repo.UpdateAlreadyApplied:
+            log.info("update %s already applied; not applied again", inc.update_id)
+            return []
+        except AccessDenied:
+            return self._once(inc, lambda: [SendMessage(chat, t("bot.not_yours"))])
+        if applied is not None:
+            applied()
+        if reply.interview_id is not None and reply.interview_id != interview_id:
+            self.set_active(user, reply.interview_id)
+        return self.show(chat, reply)
+
+    def _press(self, inc: Incoming, user: User, chat: int) -> list[Action]:
+        data, cb = inc.callback_data or "", inc.callback_id or ""
+        head, _, rest = data.partition(":")
+        if head.startswith("i") and head[1:].isdigit():
+            return self._press_engine(inc, user, chat, int(head[1:]), rest)
+        if head == "x":
+            return self._once(inc, lambda: [AnswerCallback(cb)] + self._press_bot(inc, user, chat, rest))
+        return self._once(inc, lambda: [AnswerCallback(cb, t("tg.stale_button"))])
+
+    def _press_engine(self, inc: Incoming, user: User, chat: int, interview_id: int, data: str) -> list[Action]:
+        cb = inc.callback_id or ""
+        iv = self.load(interview_id)
+        if iv is None or not can_open(user, iv):
+            return self._once(inc, lambda: [AnswerCallback(cb, t("bot.not_yours"), alert=True)])
+        if iv.status not in repo.OPEN_STATUSES:
+            return self._once(inc, lambda: [AnswerCallback(cb), *self._unbutton(inc, chat), SendMessage(
+                chat, t("tg.interview_closed", status=status_text(iv.status)))])
+        self.set_active(user, interview_id)
+        sends = self._engine(inc, user, chat, interview_id, Input("button", data=data))
+        if not sends:
+            return [AnswerCallback(cb)]
+        action = data.split(":")[1] if data.count(":") >= 1 else ""
+        first = sends[0]
+        if action in IN_PLACE and len(sends) == 1 and isinstance(first, SendMessage) and inc.message_id:
+            return [AnswerCallback(cb), EditMessage(chat, inc.message_id, first.text, first.buttons)]
+        return [AnswerCallback(cb), *self._unbutton(inc, chat), *sends]
+
+    def _unbutton(self, inc: Incoming, chat: int) -> list[Action]:
+        """Take the buttons off the pressed message: the question has moved on."""
+        return [EditMessage(chat, inc.message_id, None, ())] if inc.message_id else []
+
+    def _press_bot(self, inc: Incoming, user: User, chat: int, rest: str) -> list[Action]:
+        action, _, arg = rest.partition(":")
+        if action == "o" and arg.isdigit():
+            return self._unbutton(inc, chat) + self.open_interview(chat, user, int(arg))
+        return self.staff.on_button(inc, user, chat, action, arg)
+
+    # --- commands ----------------------------------------------------------------
+    def _command(self, inc: Incoming, user: User, chat: int, text: str) -> list[Action]:
+        word, _, args = text[1:].partition(" ")
+        name = word.split("@", 1)[0].lower()
+        if name in ENGINE_COMMANDS:
+            return self._answer(inc, user, chat, Input("text", text=f"/{name}"))
+        if not self.claim(inc):
+            return []
+        args = args.strip()
+        if name == "start":
+            return self._start(user, chat, args)
+        if name == "new":
+            return self._new(user, chat)
+        if name == "drafts":
+            return self._drafts(user, chat)
+        if name == "help":
+            return [SendMessage(chat, t(f"tg.help.{user.role}"))]
+        if name == "review":
+            return self.staff.review_list(user, chat)
+        if name == "invite":
+            return self.staff.invite(user, chat, args)
+        if name == "role":
+            return self.staff.role(user, chat, args)
+        return [SendMessage(chat, t("tg.unknown_command", command=f"/{name}"[:40]))]
+
+    def _start(self, user: User, chat: int, code: str) -> list[Action]:
+        out: list[Action] = []
+        if code:
+            out += self.staff.redeem(user, chat, code)
+            user = self.service.user(tg_id=user.tg_id)
+        active = self._active(user)
+        if active is not None and (active.status not in repo.OPEN_STATUSES or not can_open(user, active)):
+            active = None
+        with self.service.session() as s:
+            drafts = repo.open_drafts(s, user_id=user.id or 0)
+            latest = review.latest_created(s, user_id=user.id or 0, kind="self")
+        resume = active or (drafts[0] if drafts else None)
+        if resume is not None:
+            return out + [SendMessage(chat, t("engine.resumed"))] + self.open_interview(chat, user, resume.id or 0)
+        if user.role != "worker":
+            return out + [SendMessage(chat, t(f"tg.welcome.{user.role}"))]
+        if latest is not None and latest.status in ("submitted", "approved", "closed"):
+            return out + [SendMessage(chat, t("tg.already_submitted", ref=latest.ref or latest.id,
+                                              status=status_text(latest.status)))]
+        out.append(SendMessage(chat, t("tg.welcome.worker")))
+        return out + self.show(chat, self.service.start_interview(user=user, kind="self"))
+
+    def _new(self, user: User, chat: int) -> list[Action]:
+        if user.role not in SURVEY_ROLES:
+            return [SendMessage(chat, t("tg.denied_new"))]
+        reply = self.service.start_interview(user=user, kind="survey")
+        return [SendMessage(chat, t("tg.new_started", id=reply.interview_id))] + self.show(chat, reply)
+
+    def _drafts(self, user: User, chat: int) -> list[Action]:
+        with self.service.session() as s:
+            drafts = repo.open_drafts(s, user_id=user.id or 0)[:20]
+        if not drafts:
+            return [SendMessage(chat, self._no_active(user))]
+        rows = []
+        for iv in drafts:
+            mark = "▶ " if iv.id == user.active_interview_id else ""
+            label = t("tg.drafts_item", mark=mark, id=iv.id, name=iv.worker_name or t("tg.unnamed"),
+                      status=status_text(iv.status), at=f"{iv.updated_at.astimezone(self.tz):%m-%d %H:%M}")
+            rows.append(((label[:60], f"x:o:{iv.id}"),))
+        return [SendMessage(chat, t("tg.drafts_title", n=len(drafts)), tuple(rows))]
+
+    # --- files ---------------------------------------------------------------------
+    def _file_target(self, inc: Incoming) -> tuple[User, int | None, list[Action]]:
+        """Where a photo or document goes: the active interview when it waits on a 附件 file."""
+        user = self.user(inc)
+        chat = inc.chat_id or 0
+        iv = self._active(user)
+        if iv is None or not can_open(user, iv) or iv.status not in repo.OPEN_STATUSES \
+                or not self._awaits_file(user, iv):
+            return user, None, self._once(inc, lambda: [SendMessage(chat, t("tg.file_not_expected"))])
+        assert inc.file is not None
+        if inc.file.size > MAX_DOWNLOAD:
+            return user, None, self._once(inc, lambda: [SendMessage(chat, t("tg.file_too_big", mb=MAX_DOWNLOAD >> 20))])
+        return user, iv.id, []
+
+    def _awaits_file(self, user: User, iv: Interview) -> bool:
+        state = dict(iv.state)
+        if state.get("status") != "draft" or state.get("pending") or state.get("mode") == "review":
+            return False
+        state["role"] = engine_role(user, iv)
+        form = self.service.registry.form(iv.form_key)
+        ctx = self.service.registry.context()
+        path = current_path(form, state, ctx)
+        slot = next((s for s in slots(form, state, ctx) if s.path == path), None)
+        return slot is not None and slot.field is not None and slot.field.type == "file"
+
+    async def _file(self, inc: Incoming, io: BotIO) -> list[Action]:
+        user, interview_id, refusal = await asyncio.to_thread(self._file_target, inc)
+        if interview_id is None:
+            return refusal
+        if await asyncio.to_thread(self.seen, inc.update_id):
+            return []
+        info = inc.file
+        assert info is not None
+        try:
+            data = await with_retries(lambda: io.download(info.file_id), what="download")
+        except Exception as exc:  # not claimed: a redelivery can try again
+            log.warning("update %s: download failed: %s", inc.update_id, type(exc).__name__)
+            return [SendMessage(inc.chat_id or 0, t("tg.file_failed"))]
+        name = display_name(info, inc.text or "", self.service.registry.clock())
+        meta = await asyncio.to_thread(self.store.save, interview_id=interview_id, data=data, info=info, name=name)
+        return await asyncio.to_thread(self._engine, inc, user, inc.chat_id or 0, interview_id,
+                                       Input("file", file=meta), lambda: self._record_attachment(interview_id, meta))
+
+    def _record_attachment(self, interview_id: int, meta: dict[str, Any]) -> None:
+        """Link a stored file to its interview, once the engine has accepted it."""
+        with self.service.session() as s:
+            repo.add_attachment(s, interview_id=interview_id, meta=meta)
+

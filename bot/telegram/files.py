@@ -1,0 +1,65 @@
+"""Attachments on disk: INTAKE_ATTACHMENTS_DIR/<interview id>/<sha256 prefix>-<name>, written atomically."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tempfile
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from bot.telegram.actions import FileInfo
+from flows.catalog import t
+
+MAX_DOWNLOAD = 20 * 1024 * 1024  # the Bot API's getFile limit
+_UNSAFE = re.compile(r"[^\w.\-]+", re.UNICODE)
+
+
+def safe_name(name: str, fallback: str) -> str:
+    """A file name without path separators or odd characters, at most 80 characters."""
+    base = Path(name.replace("\\", "/")).name if name else ""
+    base = _UNSAFE.sub("_", base).strip("._") or fallback
+    stem, dot, ext = base.rpartition(".")
+    if dot and len(ext) <= 8:
+        return stem[: 80 - len(ext) - 1] + "." + ext
+    return base[:80]
+
+
+def display_name(info: FileInfo, caption: str, now: datetime) -> str:
+    """The name a person sees (and is offered as 附件名称): the document's name, a caption, or 照片+time."""
+    if info.kind == "document" and info.name:
+        return info.name[:120]
+    if caption.strip():
+        return caption.strip()[:60] + ".jpg"
+    return t("tg.photo_name", stamp=now.strftime("%Y%m%d-%H%M%S")) + ".jpg"
+
+
+class AttachmentStore:
+    """Writes downloaded files under one root folder and describes them for the engine."""
+
+    def __init__(self, root: str | os.PathLike[str]) -> None:
+        self.root = Path(root)
+
+    def save(self, *, interview_id: int, data: bytes, info: FileInfo, name: str) -> dict[str, Any]:
+        """Store the bytes; return the engine's file value (file_id, name, mime, size, sha256, path, kind)."""
+        digest = hashlib.sha256(data).hexdigest()
+        folder = self.root / str(interview_id)
+        folder.mkdir(parents=True, exist_ok=True)
+        fallback = f"{info.kind}.jpg" if info.kind == "photo" else "document"
+        target = folder / f"{digest[:16]}-{safe_name(name, fallback)}"
+        if not target.exists():
+            fd, tmp = tempfile.mkstemp(dir=folder, prefix=".part-")
+            try:
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(data)
+                    fh.flush()
+                    os.fsync(fh.fileno())
+                os.replace(tmp, target)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+        mime = info.mime or ("image/jpeg" if info.kind == "photo" else "application/octet-stream")
+        return {"file_id": info.file_id, "name": name, "mime": mime, "size": len(data), "sha256": digest,
+                "path": str(target.resolve()), "kind": info.kind}

@@ -1,0 +1,196 @@
+"""python-telegram-bot runtime: converts Updates to Incoming and the core's actions to Bot calls; nothing else."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dtm
+import logging
+import signal
+import warnings
+from contextlib import asynccontextmanager, suppress
+from typing import Any, AsyncIterator, Awaitable, Callable, TypeVar
+
+from telegram import (
+    Bot, BotCommand, ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update,
+)
+from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
+from telegram.ext import Application, ContextTypes, TypeHandler
+
+from bot.settings import Settings
+from bot.telegram.actions import (
+    Action, AnswerCallback, EditMessage, FileInfo, Incoming, Rows, SendDocument, SendMessage,
+)
+from bot.telegram.core import BotCore
+from bot.telegram.delivery import Transient, with_retries
+from bot.telegram.webhook import serve, webhook_app
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+ALLOWED_UPDATES = ["message", "callback_query"]
+OTHER_KINDS = ("sticker", "voice", "video_note", "video", "audio", "animation", "location", "venue", "contact",
+               "poll", "dice", "game")
+
+
+def _str(value: Any) -> str:
+    return str(getattr(value, "value", value) or "")
+
+
+def incoming(update: Update) -> Incoming | None:
+    """The neutral view of a PTB Update (None for kinds the bot ignores)."""
+    if update.message is not None:
+        m = update.message
+        user = m.from_user
+        file: FileInfo | None = None
+        if m.photo:
+            p = m.photo[-1]  # Telegram lists sizes smallest first
+            file = FileInfo(p.file_id, p.file_unique_id, "photo", "", "image/jpeg", p.file_size or 0)
+        elif m.document is not None:
+            d = m.document
+            file = FileInfo(d.file_id, d.file_unique_id, "document", d.file_name or "", d.mime_type or "",
+                            d.file_size or 0)
+        text = m.text if m.text is not None else m.caption
+        other = next((k for k in OTHER_KINDS if getattr(m, k, None) is not None), None)
+        reply_to = m.reply_to_message.text if m.reply_to_message is not None else None
+        return Incoming(update_id=update.update_id, user_id=user.id if user else None,
+                        first_name=user.first_name if user else "", last_name=(user.last_name or "") if user else "",
+                        chat_id=m.chat.id, chat_type=_str(m.chat.type), text=text, reply_to_text=reply_to,
+                        file=file, other=other)
+    if update.callback_query is not None:
+        cq = update.callback_query
+        msg = cq.message
+        return Incoming(update_id=update.update_id, user_id=cq.from_user.id, first_name=cq.from_user.first_name,
+                        last_name=cq.from_user.last_name or "",
+                        chat_id=msg.chat.id if msg is not None else cq.from_user.id,
+                        chat_type=_str(msg.chat.type) if msg is not None else "private",
+                        callback_id=cq.id, callback_data=cq.data or "",
+                        message_id=msg.message_id if msg is not None else None)
+    return None
+
+
+def keyboard(rows: Rows) -> InlineKeyboardMarkup | None:
+    """Button rows as an inline keyboard."""
+    if not rows:
+        return None
+    return InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=data) for label, data in row]
+                                 for row in rows])
+
+
+def _seconds(exc: RetryAfter) -> float:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        value = exc.retry_after
+    return value.total_seconds() if isinstance(value, dtm.timedelta) else float(value)
+
+
+@asynccontextmanager
+async def transient_errors() -> AsyncIterator[None]:
+    """PTB's 429, 5xx and network errors as Transient (retried); everything else as is."""
+    try:
+        yield
+    except RetryAfter as exc:
+        raise Transient("429", _seconds(exc)) from exc
+    except BadRequest:
+        raise
+    except (TimedOut, NetworkError) as exc:
+        raise Transient(type(exc).__name__) from exc
+
+
+class PtbIO:
+    """Performs the core's actions with a PTB Bot."""
+
+    def __init__(self, bot: Bot) -> None:
+        self.bot = bot
+
+    async def call(self, make: Callable[[], Awaitable[T]]) -> T:
+        """One Bot API call with errors classified for retrying."""
+        async with transient_errors():
+            return await make()
+
+    async def perform(self, action: Action) -> None:
+        """Carry out one action."""
+        bot = self.bot
+        async with transient_errors():
+            if isinstance(action, SendMessage):
+                markup = ForceReply() if action.force_reply else keyboard(action.buttons)
+                await bot.send_message(action.chat_id, action.text, reply_markup=markup)
+            elif isinstance(action, EditMessage) and action.text is None:
+                await bot.edit_message_reply_markup(chat_id=action.chat_id, message_id=action.message_id,
+                                                    reply_markup=keyboard(action.buttons))
+            elif isinstance(action, EditMessage):
+                await bot.edit_message_text(action.text, chat_id=action.chat_id, message_id=action.message_id,
+                                            reply_markup=keyboard(action.buttons))
+            elif isinstance(action, AnswerCallback):
+                await bot.answer_callback_query(action.callback_id, text=action.text or None, show_alert=action.alert)
+            elif isinstance(action, SendDocument):
+                await bot.send_document(action.chat_id, InputFile(action.data, filename=action.filename),
+                                        caption=action.caption or None)
+
+    async def download(self, file_id: str) -> bytes:
+        """getFile, then the file itself from the configured server."""
+        async with transient_errors():
+            info = await self.bot.get_file(file_id)
+            return bytes(await info.download_as_bytearray())
+
+
+async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Every update goes through the core (injected in bot_data)."""
+    core: BotCore = context.bot_data["core"]
+    inc = incoming(update)
+    if inc is not None:
+        await core.handle(inc, PtbIO(context.bot))
+
+
+def build_application(core: BotCore, settings: Settings, token: str, *, webhook: bool = False) -> Application:
+    """An Application on the configured Bot API server; updates of different users run concurrently."""
+    root = settings.telegram_api_url
+    builder = (Application.builder().token(token).base_url(f"{root}/bot").base_file_url(f"{root}/file/bot")
+               .concurrent_updates(True))
+    if webhook:
+        builder = builder.updater(None)
+    app = builder.build()
+    app.bot_data.update(core=core, settings=settings, service=core.service)
+    app.add_handler(TypeHandler(Update, on_update))
+    return app
+
+
+async def run(core: BotCore, settings: Settings, token: str, *, webhook: bool = False,
+              webhook_url: str | None = None, poll_timeout: int = 25) -> None:
+    """Start the bot: getMe, command menu, then long polling (deleteWebhook first) or the webhook server."""
+    app = build_application(core, settings, token, webhook=webhook)
+    io = PtbIO(app.bot)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        with suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stop.set)
+    await with_retries(lambda: io.call(app.initialize), what="getMe")
+    try:
+        core.bot_username = app.bot.username or ""
+        commands = [BotCommand(c, d) for c, d in core.menu()]
+        await with_retries(lambda: io.call(lambda: app.bot.set_my_commands(commands)), what="setMyCommands")
+        await app.start()
+        log.info("python-telegram-bot runtime started as @%s", core.bot_username)
+        if not webhook:
+            assert app.updater is not None
+            await with_retries(lambda: io.call(lambda: app.bot.delete_webhook(drop_pending_updates=False)),
+                               what="deleteWebhook")
+            await app.updater.start_polling(timeout=poll_timeout, allowed_updates=ALLOWED_UPDATES,
+                                            bootstrap_retries=-1)
+            await stop.wait()
+            await app.updater.stop()
+        else:
+            secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
+            if webhook_url:
+                await with_retries(lambda: io.call(lambda: app.bot.set_webhook(
+                    webhook_url, secret_token=secret, allowed_updates=ALLOWED_UPDATES)), what="setWebhook")
+
+            async def feed(data: dict[str, Any]) -> None:
+                update = Update.de_json(data, app.bot)
+                if update is not None:
+                    await app.process_update(update)
+
+            await serve(webhook_app(path=settings.webhook_path, secret=secret, feed=feed),
+                        host=settings.webhook_host, port=settings.webhook_port, stop=stop)
+        await app.stop()
+    finally:
+        await app.shutdown()

@@ -1,0 +1,234 @@
+"""Staff and admin work in the bot: review (approve / return), invites, roles; roles checked here."""
+
+from __future__ import annotations
+
+import copy
+import logging
+import re
+from typing import TYPE_CHECKING, Any
+
+from bot.render import Message, assessment_text, split_message
+from bot.service import can_open, engine_role
+from bot.telegram.actions import Action, EditMessage, Incoming, SendDocument, SendMessage
+from flows.catalog import MESSAGES, t
+from flows.engine import advance
+from flows.form import Form
+from flows.outputs import Context, Input, Review
+from flows.slots import slots
+from storage import invites, repo, review
+from storage.models import ROLES, Interview, User
+
+if TYPE_CHECKING:
+    from bot.telegram.core import BotCore
+
+log = logging.getLogger(__name__)
+STAFF = ("staff", "admin")
+INVITE_HOURS = 72
+ROLE_WORDS = {"调查员": "surveyor", "工作人员": "staff", "职工": "worker", "管理员": "admin"}
+_RETURN_MARK = re.compile(r"#(\d+)")
+
+
+def role_label(role: str) -> str:
+    """A role in Chinese."""
+    return t(f"tg.role.{role}") if role in ROLES else role
+
+
+def named_paths(form: Form, state: dict[str, Any], role: str, comment: str, ctx: Context) -> list[tuple[str, str]]:
+    """(path, label) of the fields a comment names, in interview order.
+
+    Longer labels claim their characters first (“身份证号” is not also “身份”); a label shared by
+    the worker and a family member means the worker's field.
+    """
+    ordered = [s for s in slots(form, dict(state, role=role), ctx) if s.field is not None]
+    where: dict[str, tuple[int, str]] = {}
+    for grouped in (False, True):
+        for pos, slot in enumerate(ordered):
+            label = slot.field.label if slot.field else ""
+            if (slot.group_index is not None) == grouped and label and label not in where:
+                where[label] = (pos, slot.path)
+    claimed = [False] * len(comment)
+    found: list[tuple[int, str, str]] = []
+    for label in sorted(where, key=len, reverse=True):
+        hit, at = False, comment.find(label)
+        while at >= 0:
+            if not any(claimed[at:at + len(label)]):
+                claimed[at:at + len(label)] = [True] * len(label)
+                hit = True
+            at = comment.find(label, at + 1)
+        if hit:
+            found.append((*where[label], label))
+    return [(path, label) for _, path, label in sorted(found)]
+
+
+def status_text(status: str) -> str:
+    """An interview status in Chinese."""
+    key = f"tg.status.{status}"
+    return t(key) if key in MESSAGES else status
+
+
+class StaffDesk:
+    """Review, invites and roles; every entry point checks the caller's role on the server."""
+
+    def __init__(self, core: BotCore) -> None:
+        self.core = core
+        self.service = core.service
+
+    # --- review -----------------------------------------------------------------
+    def review_list(self, user: User, chat: int) -> list[Action]:
+        """/review: submitted interviews of the caller's unit (admins: all)."""
+        if user.role not in STAFF:
+            return [SendMessage(chat, t("tg.denied_staff"))]
+        with self.service.session() as s:
+            items = review.submitted(s, unit=None if user.role == "admin" else user.unit)
+        if not items:
+            return [SendMessage(chat, t("tg.review.none"))]
+        rows = tuple(((t("tg.review.item", ref=iv.ref or iv.id, name=iv.worker_name or t("tg.unnamed"),
+                         category=iv.category or t("tg.review.no_category"))[:60], f"x:rv:{iv.id}"),) for iv in items)
+        return [SendMessage(chat, t("tg.review.title", n=len(items)), rows)]
+
+    def on_button(self, inc: Incoming, user: User, chat: int, action: str, arg: str) -> list[Action]:
+        """Review buttons: view, approve, return, download."""
+        if action not in ("rv", "ra", "rr", "dl") or not arg.isdigit():
+            return [SendMessage(chat, t("tg.stale_button"))]
+        if user.role not in STAFF:
+            return [SendMessage(chat, t("tg.denied_staff"))]
+        iv = self.core.load(int(arg))
+        if iv is None or not can_open(user, iv):
+            return [SendMessage(chat, t("bot.not_yours"))]
+        if action == "dl":
+            return [SendDocument(chat, f"{iv.ref or iv.id}.txt", self.record_text(iv).encode("utf-8"),
+                                 t("tg.review.file_caption", ref=iv.ref or iv.id))]
+        if iv.status != "submitted":
+            return [self._not_waiting(chat, iv, iv.status)]
+        if action == "rv":
+            rows = (((t("tg.review.approve"), f"x:ra:{iv.id}"), (t("tg.review.return"), f"x:rr:{iv.id}")),
+                    ((t("tg.review.download"), f"x:dl:{iv.id}"),))
+            return [SendMessage(chat, m.text, m.buttons) for m in split_message(Message(self.record_text(iv), rows))]
+        unbutton: list[Action] = [EditMessage(chat, inc.message_id, None, ())] if inc.message_id else []
+        if action == "ra":
+            return unbutton + self._approve(user, chat, iv, inc.full_name)
+        return unbutton + [SendMessage(chat, t("tg.review.return_prompt", id=iv.id, ref=iv.ref or iv.id),
+                                       force_reply=True)]
+
+    def _not_waiting(self, chat: int, iv: Interview, status: str) -> SendMessage:
+        """The record is no longer (or not yet) waiting for review."""
+        return SendMessage(chat, t("tg.review.not_waiting", ref=iv.ref or iv.id, status=status_text(status)))
+
+    def record_text(self, iv: Interview) -> str:
+        """The whole record, by section, as staff read it (the engine's own review list)."""
+        form = self.service.registry.form(iv.form_key)
+        state = copy.deepcopy(iv.state)
+        state.update(status="draft", mode="review", pending=None, review_section=None, role="staff")
+        outputs = advance(form, state, Input("start"), self.service.registry.context()).outputs
+        lines = [t("tg.review.detail_title", ref=iv.ref or iv.id, name=iv.worker_name or t("tg.unnamed"),
+                   status=status_text(iv.status))]
+        for out in outputs:
+            if isinstance(out, Review):
+                for section, items in out.sections:
+                    lines.append(f"【{section}】")
+                    lines.extend(f"{it.index}. {it.label}：{it.display}" for it in items)
+        if form.eligibility:  # a follow-up form decides nothing
+            lines += ["", assessment_text(iv.assessment)]
+        return "\n".join(lines)
+
+    def _approve(self, user: User, chat: int, iv: Interview, shown_name: str) -> list[Action]:
+        name = user.name or shown_name or str(user.tg_id or user.id)
+        with self.service.session() as s:
+            try:
+                done = review.approve(s, interview_id=iv.id or 0, reviewer=user, name=name)
+            except review.ReviewError as exc:
+                return [self._not_waiting(chat, iv, exc.status)]
+            author = s.get(User, done.created_by)
+        log.info("interview %s approved by user %s", done.id, user.id)
+        out: list[Action] = [SendMessage(chat, t("tg.review.approved", ref=done.ref or done.id, name=name))]
+        if author is not None and author.tg_id and author.id != user.id:
+            out.append(SendMessage(author.tg_id, t("tg.review.approved_notice", ref=done.ref or done.id)))
+        return out
+
+    def return_target(self, reply_to_text: str | None) -> int | None:
+        """The interview a reply answers, when it replies to our 退回 prompt."""
+        if not reply_to_text or t("tg.review.return_marker") not in reply_to_text:
+            return None
+        m = _RETURN_MARK.search(reply_to_text)
+        return int(m.group(1)) if m else None
+
+    def return_comment(self, chat: int, user: User, interview_id: int, comment: str, shown_name: str) -> list[Action]:
+        """The comment typed in reply to 退回: reopen at the fields named and tell the author."""
+        if user.role not in STAFF:
+            return [SendMessage(chat, t("tg.denied_staff"))]
+        iv = self.core.load(interview_id)
+        if iv is None or not can_open(user, iv):
+            return [SendMessage(chat, t("bot.not_yours"))]
+        with self.service.session() as s:
+            author = s.get(User, iv.created_by)
+        form = self.service.registry.form(iv.form_key)
+        role = engine_role(author, iv) if author is not None else "worker"
+        found = named_paths(form, iv.state, role, comment, self.service.registry.context())
+        if not found:
+            return [SendMessage(chat, t("tg.review.need_field", id=iv.id, ref=iv.ref or iv.id), force_reply=True)]
+        with self.service.session() as s:
+            try:
+                done = review.return_to_author(s, interview_id=interview_id, reviewer=user, comment=comment,
+                                               paths=[p for p, _ in found])
+            except review.ReviewError as exc:
+                return [self._not_waiting(chat, iv, exc.status)]
+        fields = "、".join(label for _, label in found)
+        out: list[Action] = [SendMessage(chat, t("tg.review.returned", ref=done.ref or done.id, fields=fields))]
+        if author is not None and author.tg_id and author.id != user.id:
+            out.append(SendMessage(author.tg_id, t("tg.review.returned_notice", ref=done.ref or done.id,
+                                                   comment=comment, fields=fields,
+                                                   reviewer=user.name or shown_name),
+                                   (((t("tg.review.continue"), f"x:o:{done.id}"),),)))
+        return out
+
+    # --- invites and roles ---------------------------------------------------------
+    def redeem(self, user: User, chat: int, code: str) -> list[Action]:
+        """/start <code>: use an invite code."""
+        with self.service.session() as s:
+            try:
+                invites.redeem_invite(s, code=code.strip()[:64], user=user)
+            except invites.InviteError as exc:
+                return [SendMessage(chat, t(f"tg.invite.{exc.reason}"))]
+            s.refresh(user)
+        return [SendMessage(chat, t("tg.invite.redeemed", role=role_label(user.role),
+                                    unit=user.unit or t("tg.no_unit")))]
+
+    def invite(self, user: User, chat: int, args: str) -> list[Action]:
+        """/invite surveyor|staff [unit]: staff invite surveyors to their unit; admins any role, any unit."""
+        if user.role not in STAFF:
+            return [SendMessage(chat, t("tg.denied_staff"))]
+        parts = args.split(maxsplit=1)
+        word = parts[0] if parts else "surveyor"
+        role = ROLE_WORDS.get(word, word.lower())
+        allowed = ("surveyor", "staff", "worker") if user.role == "admin" else ("surveyor",)
+        if role not in allowed:
+            return [SendMessage(chat, t("tg.invite.usage", roles="、".join(role_label(r) for r in allowed)))]
+        unit = parts[1].strip() if user.role == "admin" and len(parts) > 1 else user.unit
+        with self.service.session() as s:
+            inv = invites.create_invite(s, role=role, unit=unit, created_by=user.id, hours=INVITE_HOURS)
+        link = invite_link(self.core.bot_username, inv.code)
+        return [SendMessage(chat, t("tg.invite.created", role=role_label(role), unit=unit or t("tg.no_unit"),
+                                    hours=INVITE_HOURS, link=link))]
+
+    def role(self, user: User, chat: int, args: str) -> list[Action]:
+        """/role <Telegram id> <role> [unit]: admins only."""
+        if user.role != "admin":
+            return [SendMessage(chat, t("tg.denied_admin"))]
+        parts = args.split(maxsplit=2)
+        role = ROLE_WORDS.get(parts[1], parts[1].lower()) if len(parts) > 1 else ""
+        if len(parts) < 2 or not parts[0].lstrip("-").isdigit() or role not in ROLES:
+            return [SendMessage(chat, t("tg.role.usage"))]
+        with self.service.session() as s:
+            target = repo.get_or_create_user(s, tg_id=int(parts[0]))
+            repo.set_role(s, user=target, role=role, unit=parts[2].strip() if len(parts) > 2 else None,
+                          actor_id=user.id)
+        return [SendMessage(chat, t("tg.role.set", tg_id=parts[0], role=role_label(role),
+                                    unit=target.unit or t("tg.no_unit")))]
+
+
+def invite_link(username: str, code: str) -> str:
+    """https://t.me/<bot>?start=<code>, or the pattern when the bot's username is unknown."""
+    if username:
+        return f"https://t.me/{username}?start={code}"
+    return t("tg.invite.no_username", code=code)
+

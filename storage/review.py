@@ -1,0 +1,98 @@
+"""Staff review of submitted interviews: list, approve (records 审核人), return with a comment."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from storage.models import AnswerEvent, AuditLog, Interview, User, utcnow
+
+
+class ReviewError(Exception):
+    """The interview is not (any longer) waiting for review; ``status`` is what it is now."""
+
+    def __init__(self, status: str) -> None:
+        super().__init__(status)
+        self.status = status
+
+
+def submitted(session: Session, *, unit: str | None, limit: int = 30) -> list[Interview]:
+    """Interviews waiting for review, oldest first; ``unit`` None means every unit (admins)."""
+    stmt = select(Interview).where(Interview.status == "submitted")
+    if unit is not None:
+        stmt = stmt.where(Interview.unit == unit)
+    return list(session.exec(stmt.order_by(col(Interview.submitted_at), col(Interview.id)).limit(limit)))
+
+
+def latest_created(session: Session, *, user_id: int, kind: str | None = None) -> Interview | None:
+    """The most recent interview a user created (of one kind, if given)."""
+    stmt = select(Interview).where(Interview.created_by == user_id)
+    if kind is not None:
+        stmt = stmt.where(Interview.kind == kind)
+    return session.exec(stmt.order_by(col(Interview.id).desc())).first()
+
+
+def _transition(session: Session, interview: Interview, values: dict[str, Any]) -> None:
+    """Move a submitted interview on, unless someone else changed it first (compare-and-set on version)."""
+    done = session.execute(
+        update(Interview)
+        .where(col(Interview.id) == interview.id, col(Interview.version) == interview.version,
+               col(Interview.status) == "submitted")
+        .values(version=interview.version + 1, updated_at=utcnow(), **values)
+    )
+    if done.rowcount != 1:  # type: ignore[attr-defined]
+        session.rollback()
+        fresh = session.get(Interview, interview.id)
+        raise ReviewError(fresh.status if fresh is not None else "missing")
+
+
+def approve(session: Session, *, interview_id: int, reviewer: User, name: str | None = None) -> Interview:
+    """Approve: 审核人 = ``name`` or the reviewer's (journalled), approved_at/by, status approved, audited."""
+    interview = session.get(Interview, interview_id)
+    if interview is None or interview.status != "submitted":
+        raise ReviewError(interview.status if interview else "missing")
+    state = copy.deepcopy(interview.state)
+    answers = state.setdefault("answers", {})
+    old = answers.get("reviewed_by")
+    reviewed_by = name or reviewer.name
+    answers["reviewed_by"] = reviewed_by
+    now = utcnow()
+    _transition(session, interview, {"status": "approved", "state": state, "approved_at": now,
+                                     "approved_by": reviewer.id, "changed_at": now})
+    session.add(AnswerEvent(interview_id=interview_id, path="reviewed_by", action="set", old=old,
+                            new=reviewed_by, actor_id=reviewer.id))
+    session.add(AuditLog(actor_id=reviewer.id, action="approve_interview",
+                         detail={"interview_id": interview_id, "ref": interview.ref}))
+    session.commit()
+    session.expire_all()
+    approved = session.get(Interview, interview_id)
+    assert approved is not None
+    return approved
+
+
+def return_to_author(session: Session, *, interview_id: int, reviewer: User, comment: str,
+                     paths: list[str]) -> Interview:
+    """Return for changes: back to draft with the cursor at the first named field; the author's active one."""
+    interview = session.get(Interview, interview_id)
+    if interview is None or interview.status != "submitted":
+        raise ReviewError(interview.status if interview else "missing")
+    if not comment.strip() or not paths:
+        raise ValueError("a return needs a comment that names at least one field")
+    state = copy.deepcopy(interview.state)
+    # cursor_from "review": after the named field is answered the worker goes on to the final review.
+    state.update(status="draft", mode="ask", pending=None, multi=None, page=0, review_section=None,
+                 cursor=paths[0], cursor_from="review")
+    _transition(session, interview, {"status": "returned", "state": state, "review_comment": comment.strip(),
+                                     "changed_at": utcnow()})
+    session.execute(update(User).where(col(User.id) == interview.created_by)
+                    .values(active_interview_id=interview_id))
+    session.add(AuditLog(actor_id=reviewer.id, action="return_interview",
+                         detail={"interview_id": interview_id, "ref": interview.ref, "paths": paths}))
+    session.commit()
+    session.expire_all()
+    returned = session.get(Interview, interview_id)
+    assert returned is not None
+    return returned
