@@ -26,6 +26,10 @@ class MaskingFilter(logging.Filter):
             message = record.getMessage()
         except Exception:  # a bad format string is still logged, masked
             message = str(record.msg)
+        if record.exc_info:  # tracebacks carry values too (e.g. a failed statement's parameters)
+            message += "\n" + logging.Formatter().formatException(record.exc_info)
+            record.exc_info = None
+            record.exc_text = None
         record.msg = mask(message)
         record.args = None
         return True

@@ -6,6 +6,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -96,10 +97,28 @@ class IntakeService:
         """One input to one interview: role checked, engine advanced, every change committed first.
 
         ``update_id`` (Telegram) is recorded in the same transaction; a redelivery raises
-        storage.repo.UpdateAlreadyApplied and changes nothing.
+        storage.repo.UpdateAlreadyApplied and changes nothing. If another worker saved the
+        interview meanwhile, the input is applied again to the fresh state.
         """
+        for attempt in range(5):
+            try:
+                step, iv = self._apply(user, interview_id, inp, update_id)
+                break
+            except repo.StaleInterview:
+                log.info("interview %s changed under us (attempt %d); applying the input again", interview_id,
+                         attempt + 1)
+        else:
+            raise repo.StaleInterview(interview_id)
+        for out in step.outputs:
+            if isinstance(out, OpenOther) and out.interview_ref.isdigit():
+                return self._switch_to(user, int(out.interview_ref), list(step.outputs))
+        return Reply(iv.id, list(step.outputs))
+
+    def _apply(self, user: User, interview_id: int, inp: Input, update_id: int | None) -> tuple[Any, Any]:
         with self.session() as s:
-            iv = repo.load_interview(s, interview_id=interview_id)
+            if self.db.dialect.name == "postgresql":  # one writer per interview across all workers
+                s.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": interview_id})
+            iv = repo.load_for_step(s, interview_id=interview_id)
             if iv is None or not can_open(user, iv):
                 raise AccessDenied(interview_id)
             form = self.registry.form(iv.form_key)
@@ -111,10 +130,7 @@ class IntakeService:
             step = advance(form, state, inp, ctx)
             repo.save_step(s, interview=iv, step=step, actor_id=user.id, update_id=update_id)
             log.debug("interview %s advanced by user %s (%d events)", iv.id, user.id, len(step.events))
-        for out in step.outputs:
-            if isinstance(out, OpenOther) and out.interview_ref.isdigit():
-                return self._switch_to(user, int(out.interview_ref), list(step.outputs))
-        return Reply(iv.id, list(step.outputs))
+        return step, iv
 
     def _switch_to(self, user: User, interview_id: int, before: list[Output]) -> Reply:
         """Continue another interview (the duplicate the surveyor chose to open)."""

@@ -73,6 +73,9 @@ MESSAGES: dict[str, str] = {
     "engine.status.draft": "草稿",
     "engine.status.submitted": "已提交",
     "engine.status.cancelled": "已取消",
+    "engine.status.approved": "已审核",
+    "engine.status.returned": "已退回修改",
+    "engine.status.closed": "已脱困",
     "engine.file_expected": "请发送照片或文件（身份证、低保证、病历等的照片均可）。没有可点“跳过”。",
     "engine.file_received": "已收到文件：{name}",
     "engine.duplicate_found": (

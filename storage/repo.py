@@ -7,6 +7,7 @@ from typing import Any, Iterable
 
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from flows.outputs import AnswerChanged, InterviewCancelled, Step, Submitted
@@ -33,10 +34,15 @@ def get_or_create_user(session: Session, *, tg_id: int | None = None, local_name
             session.rollback()
             user = session.exec(stmt).one()
         session.refresh(user)
-    elif admin and user.role != "admin":
-        user.role = "admin"
-        session.add(user)
-        session.commit()
+    else:
+        changed = False
+        if admin and user.role != "admin":
+            user.role, changed = "admin", True
+        if name and name != user.name:  # a renamed Telegram account, or a name given later
+            user.name, changed = name, True
+        if changed:
+            session.add(user)
+            session.commit()
     return user
 
 
@@ -77,6 +83,27 @@ def load_interview(session: Session, *, interview_id: int) -> Interview | None:
     return session.get(Interview, interview_id)
 
 
+_STEP_COLUMNS = ("id", "ref", "form_key", "kind", "status", "created_by", "subject_user_id", "unit", "state",
+                 "version")
+
+
+class StepRow:
+    """The columns an answer needs, read with one Core SELECT (no ORM identity map on the hot path)."""
+
+
+    def __init__(self, row: Any) -> None:
+        for name in _STEP_COLUMNS:
+            setattr(self, name, getattr(row, name))
+
+
+def load_for_step(session: Session, *, interview_id: int) -> StepRow | None:
+    """The interview as the engine needs it, for one answer."""
+    table = Interview.__table__
+    row = session.connection().execute(
+        select(*[table.c[name] for name in _STEP_COLUMNS]).where(table.c.id == interview_id)).first()
+    return StepRow(row) if row is not None else None
+
+
 def find_by_ref(session: Session, *, ref: str) -> Interview | None:
     """One interview by its 职工编号 (or numeric id)."""
     found = session.exec(select(Interview).where(Interview.ref == ref)).first()
@@ -108,38 +135,41 @@ class UpdateAlreadyApplied(Exception):
     """This Telegram update was applied before (a redelivery); nothing was written."""
 
 
-def save_step(session: Session, *, interview: Interview, step: Step, actor_id: int | None,
-              update_id: int | None = None) -> Interview:
+class StaleInterview(Exception):
+    """Another worker saved this interview since it was loaded; reload and apply the input again."""
+
+
+def save_step(session: Session, *, interview: Interview | Any, step: Step, actor_id: int | None,
+              update_id: int | None = None) -> dict[str, Any]:
     """Write the new state and journal its events in one transaction, before anything is shown.
 
-    With ``update_id`` the Telegram update is marked applied in the same transaction, so a
-    redelivery (after a restart, or to another worker) raises UpdateAlreadyApplied instead.
+    The UPDATE only applies to the version that was loaded (StaleInterview otherwise), so two
+    workers never overwrite each other. With ``update_id`` the Telegram update is marked applied
+    in the same transaction: a redelivery raises UpdateAlreadyApplied and changes nothing.
+    Core statements, not the ORM unit of work: this is the hot path of every answer.
     """
-    if update_id is not None and session.get(ProcessedUpdate, update_id) is not None:
+    conn = session.connection()
+    if update_id is not None and conn.execute(
+            select(ProcessedUpdate.update_id).where(ProcessedUpdate.update_id == update_id)).first() is not None:
         raise UpdateAlreadyApplied(update_id)
-    state = step.state
-    interview.state = state
-    answers = state.get("answers", {})
-    if state.get("status") == "draft":
-        interview.status = "returned" if interview.status == "returned" else "draft"
-    else:
-        interview.status = state.get("status", interview.status)
-    interview.worker_name = str(answers.get("name") or "")
-    interview.id_number = answers.get("id_number") or None
-    interview.region = str(answers.get("region") or "")
-    interview.version += 1
-    interview.updated_at = utcnow()
-    for ev in step.events:
-        if isinstance(ev, AnswerChanged):
-            session.add(AnswerEvent(interview_id=interview.id, path=ev.path, action=ev.action,
-                                    old=ev.old, new=ev.new, actor_id=actor_id))
-        elif isinstance(ev, Submitted):
-            _on_submitted(interview, state, numbered=ev.assign_number)
-        elif isinstance(ev, InterviewCancelled):
-            session.add(AuditLog(actor_id=actor_id, action="cancel_interview", detail={"interview_id": interview.id}))
+    values = step_values(interview, step)
+    table = Interview.__table__
+    result = conn.execute(table.update().where(table.c.id == interview.id, table.c.version == interview.version)
+                          .values(**values))
+    if result.rowcount != 1:
+        session.rollback()
+        raise StaleInterview(interview.id)
+    events = [{"interview_id": interview.id, "path": ev.path, "action": ev.action, "old": ev.old, "new": ev.new,
+               "actor_id": actor_id, "at": values["updated_at"]}
+              for ev in step.events if isinstance(ev, AnswerChanged)]
+    if events:
+        conn.execute(AnswerEvent.__table__.insert(), events)
+    if any(isinstance(ev, InterviewCancelled) for ev in step.events):
+        conn.execute(AuditLog.__table__.insert(), [{"actor_id": actor_id, "action": "cancel_interview",
+                                                    "detail": {"interview_id": interview.id},
+                                                    "at": values["updated_at"]}])
     if update_id is not None:
-        session.add(ProcessedUpdate(update_id=update_id))
-    session.add(interview)
+        conn.execute(ProcessedUpdate.__table__.insert(), [{"update_id": update_id, "at": values["updated_at"]}])
     try:
         session.commit()
     except IntegrityError:
@@ -147,31 +177,61 @@ def save_step(session: Session, *, interview: Interview, step: Step, actor_id: i
         if update_id is not None and session.get(ProcessedUpdate, update_id) is not None:
             raise UpdateAlreadyApplied(update_id) from None  # another worker applied it meanwhile
         raise
-    return interview
+    for key, value in values.items():  # keep the caller's object in step with the row
+        if isinstance(interview, Interview):
+            set_committed_value(interview, key, value)
+        else:
+            setattr(interview, key, value)
+    return values
 
 
-def _on_submitted(interview: Interview, state: dict[str, Any], *, numbered: bool) -> None:
-    interview.submitted_at = utcnow()
-    if not interview.ref and numbered:
-        interview.ref = f"{REF_PREFIX}{interview.submitted_at:%Y}{interview.id:06d}"
-    interview.changed_at = interview.submitted_at
-    apply_assessment(interview, state.get("assessment"))
+def step_values(interview: Interview | Any, step: Step) -> dict[str, Any]:
+    """The interview columns a step changes: state, denormalised answers, status transitions, decision."""
+    state = step.state
+    answers = state.get("answers", {})
+    now = utcnow()
+    values: dict[str, Any] = {
+        "state": state, "worker_name": str(answers.get("name") or ""), "id_number": answers.get("id_number") or None,
+        "region": str(answers.get("region") or ""), "version": interview.version + 1, "updated_at": now}
+    for ev in step.events:
+        if isinstance(ev, Submitted):
+            values["status"] = "submitted"
+            values["submitted_at"] = values["changed_at"] = now
+            if not interview.ref and ev.assign_number:
+                values["ref"] = f"{REF_PREFIX}{now:%Y}{interview.id:06d}"
+            values.update(assessment_values(state))
+        elif isinstance(ev, InterviewCancelled):
+            values["status"] = "cancelled"
+    if "status" not in values and interview.status in ("submitted", "approved") and \
+            any(isinstance(ev, AnswerChanged) for ev in step.events):
+        values["changed_at"] = now  # a change after submission shows up in the day's ledger
+    return values
+
+
+def assessment_values(state: dict[str, Any]) -> dict[str, Any]:
+    """The decision columns that exports and 附件2 aggregate on."""
+    answers = state.get("answers", {})
+    size = answers.get("household_size")
+    out: dict[str, Any] = {"household_size": int(size) if isinstance(size, int) or (
+        isinstance(size, str) and size.isdigit()) else None}
+    assessment = state.get("assessment")
+    if not assessment:
+        return out
+    tags = assessment.get("tags") or []
+    out.update(assessment=assessment, category=assessment.get("category"), eligible=bool(assessment.get("eligible")),
+               criterion=assessment.get("criterion"),
+               per_capita_income=f"{assessment.get('per_capita_monthly_income', 0):.2f}",
+               tags="|" + "|".join(tags) + "|" if tags else "", standards_version=assessment.get("standards_version"))
+    return out
 
 
 def apply_assessment(interview: Interview, assessment: dict[str, Any] | None) -> None:
-    """Copy the decision onto the columns that exports and 附件2 aggregate on."""
-    answers = interview.state.get("answers", {})
-    size = answers.get("household_size")
-    interview.household_size = int(size) if isinstance(size, int) or (isinstance(size, str) and size.isdigit()) else None
-    if not assessment:
-        return
-    interview.assessment = assessment
-    interview.category = assessment.get("category")
-    interview.eligible = bool(assessment.get("eligible"))
-    interview.criterion = assessment.get("criterion")
-    interview.per_capita_income = f"{assessment.get('per_capita_monthly_income', 0):.2f}"
-    interview.tags = "|" + "|".join(assessment.get("tags") or []) + "|" if assessment.get("tags") else ""
-    interview.standards_version = assessment.get("standards_version")
+    """Copy a decision onto an interview object (used where a record is re-assessed outside an answer)."""
+    state = dict(interview.state)
+    if assessment is not None:
+        state["assessment"] = assessment
+    for key, value in assessment_values(state).items():
+        setattr(interview, key, value)
 
 
 def override_category(session: Session, *, interview: Interview, category: str, reason: str, actor_id: int) -> None:

@@ -141,3 +141,33 @@ def test_override_keeps_both_values_and_needs_a_reason(service: IntakeService) -
         iv = s.get(Interview, iid)
     assert (iv.category, iv.override_category) == ("低保边缘户", "意外致困户")
     assert iv.override_reason == "住院费用票据补交后复核"
+
+
+def test_a_stale_save_is_refused_and_the_service_applies_the_input_again(service: IntakeService,
+                                                                          registry: Any) -> None:
+    from flows.engine import advance
+    user = surveyor(service)
+    iid = drive(service, user, WANG, steps=1)
+    with Session(service.db) as s1, Session(service.db) as s2:
+        a = repo.load_for_step(s1, interview_id=iid)
+        b = repo.load_for_step(s2, interview_id=iid)
+        s1.rollback()
+        s2.rollback()
+        ctx = registry.context(actor_id=str(user.id))
+        form = registry.form("archive")
+        step_a = advance(form, dict(a.state), Input("text", text="汉"), ctx)
+        step_b = advance(form, dict(b.state), Input("text", text="回"), ctx)
+        repo.save_step(s1, interview=a, step=step_a, actor_id=user.id)
+        with pytest.raises(repo.StaleInterview):
+            repo.save_step(s2, interview=b, step=step_b, actor_id=user.id)
+    with Session(service.db) as s:
+        iv = s.get(Interview, iid)
+    assert iv.state["answers"]["ethnicity"] == "汉族" and iv.version == 3
+
+
+def test_changes_after_submission_are_dated_for_the_daily_ledger(service: IntakeService) -> None:
+    user = surveyor(service)
+    iid = drive(service, user, WANG)
+    with Session(service.db) as s:
+        iv = s.get(Interview, iid)
+    assert iv.status == "submitted" and iv.changed_at is not None and iv.submitted_at is not None
