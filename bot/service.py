@@ -31,6 +31,8 @@ def can_open(user: User, interview: Interview) -> bool:
         return True
     if interview.created_by == user.id or interview.subject_user_id == user.id:
         return True
+    if user.role == "staff" and interview.unit == "" and interview.kind == "self":
+        return True  # a worker's self-report not yet taken over by a unit: any unit's staff may triage it
     return user.role == "staff" and interview.unit == user.unit
 
 
@@ -141,6 +143,20 @@ class IntakeService:
             repo.set_active_interview(s, user=user, interview_id=interview_id)
         reply = self.handle(user=user, interview_id=interview_id, inp=Input("start"))
         return Reply(interview_id, before + reply.outputs)
+
+    def take_over(self, *, user: User, interview_id: int) -> Reply:
+        """Staff take a submitted self-report over and are asked the staff parts (help plan, 建档人 …)."""
+        from storage import review
+
+        if user.role not in STAFF_ROLES:
+            raise AccessDenied(interview_id)
+        with self.session() as s:
+            iv = repo.load_interview(s, interview_id=interview_id)
+            if iv is None or not can_open(user, iv):
+                raise AccessDenied(interview_id)
+            review.take_over(s, interview_id=interview_id, taker=user)
+            repo.set_active_interview(s, user=user, interview_id=interview_id)
+        return self.handle(user=user, interview_id=interview_id, inp=Input("start"))
 
     def interview(self, interview_id: int) -> Interview | None:
         """Read one interview."""

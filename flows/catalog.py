@@ -76,6 +76,8 @@ MESSAGES: dict[str, str] = {
     "engine.status.approved": "已审核",
     "engine.status.returned": "已退回修改",
     "engine.status.closed": "已脱困",
+    "tg.review.take_over": "接手并补充帮扶计划",
+    "tg.review.taken_over": "已接手 {name} 的自填档案（{ref}）。职工已签字确认；请补充帮扶计划等由工作人员填写的部分，完成后提交审核。",
     "engine.file_expected": "请发送照片或文件（身份证、低保证、病历等的照片均可）。没有可点“跳过”。",
     "engine.file_received": "已收到文件：{name}",
     "engine.duplicate_found": (

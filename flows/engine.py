@@ -379,16 +379,24 @@ class _Run:
         assessment = dict(found) if found is not None else None
         if assessment is not None:
             self.st["assessment"] = assessment
-        by_surveyor = self.form.signed_by == "surveyor"
+        by_surveyor = self.form.signed_by == "surveyor" or self.completing()
         signer = self.ctx.actor_name if by_surveyor else str(answers.get("name") or "")
-        self.st["signature"] = {"name": signer, "at": self.ctx.now, "actor": self.ctx.actor_id,
-                                "role": self.form.signed_by}
+        if self.completing():  # the worker signed already; staff completed their parts
+            self.st["completed"] = {"name": signer, "at": self.ctx.now, "actor": self.ctx.actor_id}
+        else:
+            self.st["signature"] = {"name": signer, "at": self.ctx.now, "actor": self.ctx.actor_id,
+                                    "role": self.form.signed_by}
         self.st["status"] = "submitted"
         self.st["pending"] = None
         numbered = any(f.system == "assigned_on_submit" for _, f in self.form.all_fields())
         self.events.append(Submitted(self.ctx.now, signer, numbered))
         text = t("engine.submitted_surveyor" if by_surveyor else "engine.submitted", name=signer, at=self.ctx.now)
         self.outputs.append(Completed(text, assessment, eligibility=self.form.eligibility))
+
+    def completing(self) -> bool:
+        """Staff finishing a record the worker has already signed (a taken-over self-report)."""
+        return bool(self.st.get("signature")) and self.st.get("role") != "worker" and \
+            self.form.signed_by == "worker" and self.st["signature"].get("role", "worker") == "worker"
 
     def prune_irrelevant(self) -> None:
         """Drop answers to questions that no longer apply (e.g. after a changed 是/否)."""

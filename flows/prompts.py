@@ -389,7 +389,7 @@ def show_review(run: "_Run", *, final: bool) -> None:
         rows += [tuple(_b(run, f"修改：{k}", f"rs:{i}") for i, k in enumerate(keys[j:j + 2], start=j))
                  for j in range(0, len(keys), 2)]
     assessment = None
-    by_surveyor = run.form.signed_by == "surveyor"
+    by_surveyor = run.form.signed_by == "surveyor" or run.completing()
     if final:
         assessment = run.ctx.assess(run.st["answers"]) if run.ctx.assess and run.form.eligibility else None
         rows.insert(0, (_b(run, t("engine.sign_button_surveyor" if by_surveyor else "engine.sign_button"), "sign"),))

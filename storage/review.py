@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import and_, or_, update
 from sqlmodel import Session, col, select
 
 from storage.models import AnswerEvent, AuditLog, Interview, User, utcnow
@@ -20,11 +20,37 @@ class ReviewError(Exception):
 
 
 def submitted(session: Session, *, unit: str | None, limit: int = 30) -> list[Interview]:
-    """Interviews waiting for review, oldest first; ``unit`` None means every unit (admins)."""
-    stmt = select(Interview).where(Interview.status == "submitted")
+    """Interviews waiting for review, oldest first; ``unit`` None means every unit (admins).
+
+    Self-reports from workers not yet assigned to a unit are shown to every unit's staff, so one
+    of them can take the record over (and with it into their unit).
+    """
+    stmt = select(Interview).where(Interview.status == "submitted", Interview.form_key == "archive")
     if unit is not None:
-        stmt = stmt.where(Interview.unit == unit)
+        stmt = stmt.where(or_(Interview.unit == unit, and_(Interview.unit == "", Interview.kind == "self")))
     return list(session.exec(stmt.order_by(col(Interview.submitted_at), col(Interview.id)).limit(limit)))
+
+
+def take_over(session: Session, *, interview_id: int, taker: User) -> Interview:
+    """A surveyor or staff member takes a submitted self-report over to complete the staff parts.
+
+    The worker's signature is kept; the record becomes a draft of the taker's (and their unit's)
+    until it is submitted again.
+    """
+    interview = session.get(Interview, interview_id)
+    if interview is None:
+        raise ReviewError("missing")
+    if interview.kind != "self" or interview.status != "submitted":
+        raise ReviewError(interview.status)
+    state = dict(interview.state)
+    state.update(status="draft", mode="ask", cursor=None, pending=None, role="staff")
+    _transition(session, interview, {"state": state, "status": "draft", "kind": "survey", "created_by": taker.id,
+                                     "unit": interview.unit or taker.unit})
+    session.add(AuditLog(actor_id=taker.id, action="take_over",
+                         detail={"interview_id": interview.id, "worker_user_id": interview.subject_user_id}))
+    session.commit()
+    session.refresh(interview)
+    return interview
 
 
 def latest_created(session: Session, *, user_id: int, kind: str | None = None) -> Interview | None:

@@ -140,11 +140,17 @@ async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await core.handle(inc, PtbIO(context.bot))
 
 
-def build_application(core: BotCore, settings: Settings, token: str, *, webhook: bool = False) -> Application:
-    """An Application on the configured Bot API server; updates of different users run concurrently."""
+def build_application(core: BotCore, settings: Settings, token: str, *, webhook: bool = False,
+                      request: Any = None) -> Application:
+    """An Application on the configured Bot API server; updates of different users run concurrently.
+
+    ``request`` replaces the HTTP backend (the benchmark's in-process null transport).
+    """
     root = settings.telegram_api_url
     builder = (Application.builder().token(token).base_url(f"{root}/bot").base_file_url(f"{root}/file/bot")
                .concurrent_updates(True))
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
     if webhook:
         builder = builder.updater(None)
     app = builder.build()

@@ -8,7 +8,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from bot.render import Message, assessment_text, split_message
-from bot.service import can_open, engine_role
+from bot.service import AccessDenied, can_open, engine_role
 from bot.telegram.actions import Action, EditMessage, Incoming, SendDocument, SendMessage
 from flows.catalog import MESSAGES, t
 from flows.engine import advance
@@ -88,7 +88,7 @@ class StaffDesk:
 
     def on_button(self, inc: Incoming, user: User, chat: int, action: str, arg: str) -> list[Action]:
         """Review buttons: view, approve, return, download."""
-        if action not in ("rv", "ra", "rr", "dl") or not arg.isdigit():
+        if action not in ("rv", "ra", "rr", "dl", "to") or not arg.isdigit():
             return [SendMessage(chat, t("tg.stale_button"))]
         if user.role not in STAFF:
             return [SendMessage(chat, t("tg.denied_staff"))]
@@ -100,15 +100,29 @@ class StaffDesk:
                                  t("tg.review.file_caption", ref=iv.ref or iv.id))]
         if iv.status != "submitted":
             return [self._not_waiting(chat, iv, iv.status)]
+        if action == "to":
+            return self._take_over(inc, user, chat, iv)
         if action == "rv":
             rows = (((t("tg.review.approve"), f"x:ra:{iv.id}"), (t("tg.review.return"), f"x:rr:{iv.id}")),
                     ((t("tg.review.download"), f"x:dl:{iv.id}"),))
+            if iv.kind == "self":  # the worker's own report: the help plan is still to be filled by staff
+                rows = (((t("tg.review.take_over"), f"x:to:{iv.id}"),),) + rows
             return [SendMessage(chat, m.text, m.buttons) for m in split_message(Message(self.record_text(iv), rows))]
         unbutton: list[Action] = [EditMessage(chat, inc.message_id, None, ())] if inc.message_id else []
         if action == "ra":
             return unbutton + self._approve(user, chat, iv, inc.full_name)
         return unbutton + [SendMessage(chat, t("tg.review.return_prompt", id=iv.id, ref=iv.ref or iv.id),
                                        force_reply=True)]
+
+    def _take_over(self, inc: Incoming, user: User, chat: int, iv: Interview) -> list[Action]:
+        """Take a self-report over: it becomes the staff member's draft at the first staff question."""
+        try:
+            reply = self.service.take_over(user=user, interview_id=iv.id or 0)
+        except (AccessDenied, review.ReviewError):
+            return [self._not_waiting(chat, iv, iv.status)]
+        unbutton: list[Action] = [EditMessage(chat, inc.message_id, None, ())] if inc.message_id else []
+        return unbutton + [SendMessage(chat, t("tg.review.taken_over", ref=iv.ref or iv.id,
+                                               name=iv.worker_name or t("tg.unnamed")))] + self.core.show(chat, reply)
 
     def _not_waiting(self, chat: int, iv: Interview, status: str) -> SendMessage:
         """The record is no longer (or not yet) waiting for review."""

@@ -1,0 +1,185 @@
+"""Answers per second through the real dispatchers (aiogram, python-telegram-bot) against bare echo bots."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+from aiogram import Bot, Dispatcher, Router
+from aiogram.types import Chat, Message, Update, User
+from sqlalchemy import create_engine, text
+
+from bench.households import plan
+from bench.measure import fresh_service
+from bench.null_session import NullSession
+from bench.report import Figure, Report
+from bot.registry import load_registry
+from bot.settings import Settings
+from bot.telegram.aiogram_runtime import build_dispatcher
+from bot.telegram.core import BotCore
+from flows.autofill import next_input
+from flows.engine import advance, new_state
+from flows.outputs import Input
+
+TOKEN = "123456:BENCH-abcdefghijklmnopqrstuvwxyz0123"
+_DATE = dt.datetime(2026, 11, 29, tzinfo=dt.timezone.utc)
+
+
+def answer_script(i: int) -> list[str]:
+    """What worker ``i`` types, start to signature, computed once with the engine offline."""
+    registry = load_registry()
+    form = registry.form("archive")
+    ctx = registry.context(actor_id="bench")
+    state = new_state(form, role="worker")
+    outputs = advance(form, state, Input("start"), ctx).outputs
+    texts: list[str] = []
+    while (inp := next_input(outputs, plan(i))) is not None:
+        step = advance(form, state, inp, ctx)
+        state, outputs = step.state, step.outputs
+        texts.append(inp.text)
+    return texts
+
+
+def interleaved(users: int, updates: int) -> list[tuple[int, str]]:
+    """(user id, text) in round-robin order: every user's interview under way at once."""
+    scripts = [["/start"] + answer_script(i) for i in range(users)]
+    out: list[tuple[int, str]] = []
+    step = 0
+    while len(out) < updates:
+        for u, script in enumerate(scripts):
+            if step < len(script) and len(out) < updates:
+                out.append((700_000 + u, script[step]))
+        step += 1
+        if step > max(len(s) for s in scripts):
+            break
+    return out
+
+
+def _aiogram_updates(items: list[tuple[int, str]], base: int) -> list[Update]:
+    return [Update(update_id=base + n, message=Message(
+        message_id=n + 1, date=_DATE, chat=Chat(id=uid, type="private"),
+        from_user=User(id=uid, is_bot=False, first_name="职工"), text=txt)) for n, (uid, txt) in enumerate(items)]
+
+
+async def _feed(dp: Dispatcher, bot: Bot, updates: list[Update]) -> float:
+    t0 = time.perf_counter()
+    for upd in updates:
+        await dp.feed_update(bot, upd)
+    return len(updates) / (time.perf_counter() - t0)
+
+
+def _echo_dispatcher() -> Dispatcher:
+    router = Router()
+
+    @router.message()
+    async def echo(message: Message) -> None:
+        await message.answer(message.text or "")
+
+    dp = Dispatcher()
+    dp.include_router(router)
+    return dp
+
+
+def _settings(workdir: Path, url: str) -> Settings:
+    return Settings(TELEGRAM_BOT_TOKEN=TOKEN, DATABASE_URL=url, INTAKE_ATTACHMENTS_DIR=str(workdir / "files"))
+
+
+async def aiogram_pair(workdir: Path, items: list[tuple[int, str]], url: str | None, label: str) -> tuple[float, float]:
+    """(bare echo rate, intake rate) through aiogram, measured back to back."""
+    bot = Bot(TOKEN, session=NullSession())
+    echo_rate = await _feed(_echo_dispatcher(), bot, _aiogram_updates(items, 1))
+    service = fresh_service(workdir, f"throughput-{label}", url)
+    core = BotCore(service, _settings(workdir, url or str(service.db.url)))
+    dp = build_dispatcher(core, core.settings)
+    intake_rate = await _feed(dp, bot, _aiogram_updates(items, 10_000_000))
+    service.db.dispose()
+    return echo_rate, intake_rate
+
+
+async def ptb_pair(workdir: Path, items: list[tuple[int, str]]) -> tuple[float, float]:
+    """(bare echo rate, intake rate) through python-telegram-bot's Application.process_update."""
+    from telegram import Update as PUpdate
+    from telegram.ext import Application, MessageHandler, filters
+
+    from bench.null_request import NullRequest
+    from bot.telegram.ptb_runtime import build_application
+
+    def updates(app: Application, base: int) -> list[PUpdate]:
+        return [PUpdate.de_json({"update_id": base + n, "message": {
+            "message_id": n + 1, "date": int(_DATE.timestamp()), "chat": {"id": uid, "type": "private"},
+            "from": {"id": uid, "is_bot": False, "first_name": "职工"}, "text": txt}}, app.bot)
+            for n, (uid, txt) in enumerate(items)]
+
+    async def feed(app: Application, ups: list[PUpdate]) -> float:
+        await app.initialize()
+        t0 = time.perf_counter()
+        for u in ups:
+            await app.process_update(u)
+        rate = len(ups) / (time.perf_counter() - t0)
+        await app.shutdown()
+        return rate
+
+    echo = Application.builder().token(TOKEN).request(NullRequest()).get_updates_request(NullRequest()).build()
+
+    async def reply(update: Any, _context: Any) -> None:
+        await update.message.reply_text(update.message.text)
+
+    echo.add_handler(MessageHandler(filters.ALL, reply))
+    echo_rate = await feed(echo, updates(echo, 1))
+    service = fresh_service(workdir, "throughput-ptb")
+    settings = _settings(workdir, str(service.db.url))
+    core = BotCore(service, settings)
+    app = build_application(core, settings, TOKEN, request=NullRequest())
+    intake_rate = await feed(app, updates(app, 10_000_000))
+    service.db.dispose()
+    return echo_rate, intake_rate
+
+
+def _pg_scratch(admin_url: str) -> tuple[str, Any]:
+    name = f"intake_bench_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    return admin_url.rsplit("/", 1)[0] + f"/{name}", (admin, name)
+
+
+def _pg_drop(handle: Any) -> None:
+    admin, name = handle
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def run(report: Report, workdir: Path, *, updates: int, pg_url: str | None) -> None:
+    """All throughput figures: aiogram + SQLite (the goal), python-telegram-bot, PostgreSQL."""
+    users = max(10, updates // 60)
+    items = interleaved(users, updates)
+    detail = {"updates": len(items), "users": users, "every_answer_committed": True}
+    echo, ours = asyncio.run(aiogram_pair(workdir, items, None, "sqlite"))
+    report.add(Figure("bare aiogram echo", echo, "updates/s", "", None, detail))
+    report.add(Figure("intake via aiogram, SQLite", ours, "answers/s", "", None, detail))
+    report.add(Figure("throughput ratio (aiogram, SQLite)", ours / echo, "x", ">= 0.5", ours / echo >= 0.5, detail))
+    echo, ours = asyncio.run(ptb_pair(workdir, items))
+    report.add(Figure("bare python-telegram-bot echo", echo, "updates/s", "", None, detail))
+    report.add(Figure("intake via python-telegram-bot, SQLite", ours, "answers/s", "", None, detail))
+    report.add(Figure("throughput ratio (ptb, SQLite)", ours / echo, "x", ">= 0.5", ours / echo >= 0.5, detail))
+    if pg_url:
+        try:
+            url, handle = _pg_scratch(pg_url)
+        except Exception as exc:  # no server: say so, do not invent a number
+            report.add(Figure("intake via aiogram, PostgreSQL", 0, "answers/s", "server unreachable", None,
+                              {"error": type(exc).__name__}))
+            return
+        try:
+            echo, ours = asyncio.run(aiogram_pair(workdir, items, url, "pg"))
+        finally:
+            _pg_drop(handle)
+        report.add(Figure("intake via aiogram, PostgreSQL", ours, "answers/s", "", None, detail))
+        report.add(Figure("throughput ratio (aiogram, PostgreSQL)", ours / echo, "x", ">= 0.5", ours / echo >= 0.5,
+                          detail))
+    json.dumps(detail)
