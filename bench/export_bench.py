@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
-import multiprocessing as mp
 import os
+import subprocess
+import sys
 import random
 import time
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import xlsxwriter
 from sqlalchemy import insert
@@ -19,34 +20,22 @@ from bench.measure import fresh_service
 from bench.report import Figure, Report
 from bot.registry import load_registry
 from exports.query import Filters, connection, stream_households
-from exports.service import run_export, stats_rows
+from exports.service import stats_rows
 from flows.autofill import next_input
 from storage import repo
 from storage.models import Interview
 
 
-def _peak_rss_mb() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
-
-
-def _in_child(fn: Callable[[], Any]) -> tuple[float, float, Any]:
-    """Run ``fn`` in a forked child: (seconds, peak resident MB of the child, result)."""
-    ctx = mp.get_context("fork")
-    parent, child = ctx.Pipe(duplex=False)
-
-    def target() -> None:
-        t0 = time.perf_counter()
-        result = fn()
-        child.send((time.perf_counter() - t0, _peak_rss_mb(), result))
-
-    proc = ctx.Process(target=target)
-    proc.start()
-    out = parent.recv()
-    proc.join()
-    return out
+def _in_process(which: str, url: str, out: Path, columns: int) -> tuple[float, float, int]:
+    """Run one export in a fresh Python process: (seconds, its peak resident MB, rows)."""
+    proc = subprocess.Popen([sys.executable, "-m", "bench.export_child", which, url, str(out), str(columns)],
+                            stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    output = proc.stdout.read()
+    if proc.wait() != 0:
+        raise RuntimeError(f"{which} export failed ({proc.returncode})")
+    data = json.loads(output.strip().splitlines()[-1])
+    return data["seconds"], data["peak_mb"], data["rows"]
 
 
 def seed(workdir: Path, households: int, *, templates: int = 40) -> Any:
@@ -90,7 +79,7 @@ def seed(workdir: Path, households: int, *, templates: int = 40) -> Any:
     return service
 
 
-def _bare(db: Any, out: Path, columns: int) -> int:
+def bare_ledger(db: Any, out: Path | str, columns: int) -> int:
     """The same cells, written with bare xlsxwriter (constant memory), reading the same rows."""
     wb = xlsxwriter.Workbook(str(out), {"constant_memory": True})
     ws, wm = wb.add_worksheet("households"), wb.add_worksheet("members")
@@ -122,10 +111,9 @@ def export(report: Report, workdir: Path, *, households: int) -> None:
     members_est = int(members / 2000 * households) if households >= 2000 else members
     from exports.columns import household_columns
     ncols = len(household_columns(registry.form("archive")))
-    ours_s, ours_mb, rows = _in_child(lambda: run_export(
-        service.db, fmt="xlsx", out=workdir / "ledger.xlsx", filters=Filters(), actor_id=None,
-        registry=registry).rows)
-    bare_s, bare_mb, _ = _in_child(lambda: _bare(service.db, workdir / "bare.xlsx", ncols))
+    url = str(service.db.url)
+    ours_s, ours_mb, rows = _in_process("ours", url, workdir / "ledger.xlsx", ncols)
+    bare_s, bare_mb, _ = _in_process("bare", url, workdir / "bare.xlsx", ncols)
     ratio = ours_s / bare_s if bare_s else 0
     detail = {"households": rows, "members_estimate": members_est, "bare_seconds": round(bare_s, 2),
               "bare_peak_mb": round(bare_mb, 1), "columns": ncols}
