@@ -20,6 +20,7 @@ from aiogram.types import (
 )
 
 from bot.settings import Settings
+from bot.telegram import daily_task
 from bot.telegram.actions import (
     Action, AnswerCallback, EditMessage, FileInfo, Incoming, Rows, SendDocument, SendMessage,
 )
@@ -160,11 +161,13 @@ async def run(core: BotCore, settings: Settings, token: str, *, webhook: bool = 
     bot = Bot(token, session=session)
     dp = build_dispatcher(core, settings)
     io = AiogramIO(bot)
+    daily: asyncio.Task[None] | None = None
     try:
         me = await with_retries(lambda: io.call(bot.get_me), what="getMe")
         core.bot_username = me.username or ""
         commands = [BotCommand(command=c, description=d) for c, d in core.menu()]
         await with_retries(lambda: io.call(lambda: bot.set_my_commands(commands)), what="setMyCommands")
+        daily = daily_task.start(core, io)
         log.info("aiogram runtime started as @%s", core.bot_username)
         if not webhook:
             await with_retries(lambda: io.call(lambda: bot.delete_webhook(drop_pending_updates=False)),
@@ -188,4 +191,5 @@ async def run(core: BotCore, settings: Settings, token: str, *, webhook: bool = 
         await serve(webhook_app(path=settings.webhook_path, secret=secret, feed=feed),
                     host=settings.webhook_host, port=settings.webhook_port, stop=stop)
     finally:
+        await daily_task.stop(daily)
         await bot.session.close()

@@ -19,6 +19,7 @@ from bot.telegram.actions import (
 )
 from bot.telegram.delivery import with_retries
 from bot.telegram.files import MAX_DOWNLOAD, AttachmentStore, display_name
+from bot.telegram.records import ACTIONS as RECORD_ACTIONS, COMMANDS as RECORD_COMMANDS, RecordsDesk
 from bot.telegram.staff import StaffDesk, status_text
 from flows.catalog import t
 from flows.engine import current_path
@@ -87,11 +88,12 @@ class BotCore:
         self.inline_db = service.db.dialect.name == "sqlite"
         self.store = AttachmentStore(settings.attachments_dir)
         self.staff = StaffDesk(self)
+        self.records = RecordsDesk(self)
         self.tz = ZoneInfo(settings.timezone)
 
     def menu(self) -> list[tuple[str, str]]:
         """The command menu (setMyCommands): command and its Chinese description."""
-        return [(c, t(f"tg.menu.{c}")) for c in MENU]
+        return [(c, t(f"tg.menu.{c}")) for c in MENU] + self.records.menu()
 
     # --- entry point ---------------------------------------------------------
     async def handle(self, inc: Incoming, io: BotIO) -> None:
@@ -106,12 +108,16 @@ class BotCore:
                 log.error("update %s from user %s failed: %s\n%s", inc.update_id, inc.user_id,
                           type(exc).__name__, "".join(traceback.format_tb(exc.__traceback__)))
                 actions = self._oops(inc)
-            for action in actions:
-                try:
-                    await with_retries(lambda a=action: io.perform(a), what=type(action).__name__)
-                except Exception as exc:
-                    log.warning("update %s: %s not delivered: %s", inc.update_id, type(action).__name__,
-                                type(exc).__name__)
+            await self.deliver(actions, io, update_id=inc.update_id)
+
+    async def deliver(self, actions: list[Action], io: BotIO, *, update_id: int) -> None:
+        """Perform actions in order, each retried; one that still fails is logged and skipped."""
+        for action in actions:
+            try:
+                await with_retries(lambda a=action: io.perform(a), what=type(action).__name__)
+            except Exception as exc:
+                log.warning("update %s: %s not delivered: %s", update_id, type(action).__name__,
+                            type(exc).__name__)
 
     async def process(self, inc: Incoming, io: BotIO) -> list[Action]:
         """Decide what to do with one update; database work runs in a thread."""
@@ -119,6 +125,8 @@ class BotCore:
             return await asyncio.to_thread(self._not_private, inc)
         if inc.file is not None and inc.callback_data is None:
             return await self._file(inc, io)
+        if self.records.makes_files(inc):  # exports: written in a thread, sent, then deleted
+            return await self.records.send_files(inc, io)
         if self.inline_db:  # SQLite answers in well under a millisecond: a thread hop costs more than it saves
             return self._decide(inc)
         return await asyncio.to_thread(self._decide, inc)
@@ -196,6 +204,9 @@ class BotCore:
         target = self.staff.return_target(inc.reply_to_text)
         if target is not None and not text.startswith("/"):
             return self._once(inc, lambda: self.staff.return_comment(chat, user, target, text, inc.full_name))
+        pending = self.records.reply_target(inc.reply_to_text)
+        if pending is not None and not text.startswith("/"):
+            return self._once(inc, lambda: self.records.on_reply(chat, user, pending, text))
         if text.startswith("/"):
             return self._command(inc, user, chat, text)
         return self._answer(inc, user, chat, Input("text", text=text))
@@ -269,6 +280,8 @@ class BotCore:
         action, _, arg = rest.partition(":")
         if action == "o" and arg.isdigit():
             return self._unbutton(inc, chat) + self.open_interview(chat, user, int(arg))
+        if action in RECORD_ACTIONS:
+            return self.records.on_button(inc, user, chat, action, arg)
         return self.staff.on_button(inc, user, chat, action, arg)
 
     # --- commands ----------------------------------------------------------------
@@ -287,13 +300,15 @@ class BotCore:
         if name == "drafts":
             return self._drafts(user, chat)
         if name == "help":
-            return [SendMessage(chat, t(f"tg.help.{user.role}"))]
+            return [SendMessage(chat, self.records.help_text(user.role))]
         if name == "review":
             return self.staff.review_list(user, chat)
         if name == "invite":
             return self.staff.invite(user, chat, args)
         if name == "role":
             return self.staff.role(user, chat, args)
+        if name in RECORD_COMMANDS:
+            return self.records.command(user, chat, name, args)
         return [SendMessage(chat, t("tg.unknown_command", command=f"/{name}"[:40]))]
 
     def _start(self, user: User, chat: int, code: str) -> list[Action]:

@@ -17,6 +17,7 @@ from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 from telegram.ext import Application, ContextTypes, TypeHandler
 
 from bot.settings import Settings
+from bot.telegram import daily_task
 from bot.telegram.actions import (
     Action, AnswerCallback, EditMessage, FileInfo, Incoming, Rows, SendDocument, SendMessage,
 )
@@ -170,11 +171,13 @@ async def run(core: BotCore, settings: Settings, token: str, *, webhook: bool = 
         with suppress(NotImplementedError):
             loop.add_signal_handler(sig, stop.set)
     await with_retries(lambda: io.call(app.initialize), what="getMe")
+    daily: asyncio.Task[None] | None = None
     try:
         core.bot_username = app.bot.username or ""
         commands = [BotCommand(c, d) for c, d in core.menu()]
         await with_retries(lambda: io.call(lambda: app.bot.set_my_commands(commands)), what="setMyCommands")
         await app.start()
+        daily = daily_task.start(core, io)
         log.info("python-telegram-bot runtime started as @%s", core.bot_username)
         if not webhook:
             assert app.updater is not None
@@ -197,6 +200,8 @@ async def run(core: BotCore, settings: Settings, token: str, *, webhook: bool = 
 
             await serve(webhook_app(path=settings.webhook_path, secret=secret, feed=feed),
                         host=settings.webhook_host, port=settings.webhook_port, stop=stop)
+        await daily_task.stop(daily)
         await app.stop()
     finally:
+        await daily_task.stop(daily)
         await app.shutdown()

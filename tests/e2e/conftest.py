@@ -82,6 +82,8 @@ class BotProcess:
         self.db_url = f"sqlite:///{workdir / 'intake.db'}"
         self.attachments = workdir / "attachments"
         self.log_path = workdir / "bot.log"
+        self.tmp = workdir / "tmp"  # the bot's TMPDIR: exports it writes must not be left behind
+        self.tmp.mkdir(exist_ok=True)
         self.webhook_port = free_port()
         self.secret = "e2e_secret-Token_42"
         self.proc: subprocess.Popen[bytes] | None = None
@@ -99,6 +101,7 @@ class BotProcess:
             "INTAKE_ATTACHMENTS_DIR": str(self.attachments), "INTAKE_LOG_LEVEL": "INFO",
             "INTAKE_WEBHOOK_SECRET": self.secret, "INTAKE_WEBHOOK_HOST": "127.0.0.1",
             "INTAKE_WEBHOOK_PORT": str(self.webhook_port), "INTAKE_WEBHOOK_PATH": "/tg/hook",
+            "TMPDIR": str(self.tmp),
         })
 
     def start(self, *, webhook: bool = False) -> None:

@@ -19,12 +19,17 @@ _GROUP_MENU = re.compile(r"已登记 (\d+) \S(.+?)：")
 PROMPT_METHODS = ("sendMessage", "editMessageText")
 
 
-@lru_cache(maxsize=1)
-def archive_form() -> Form:
-    """The shipped archive form, read the way the bot reads it."""
+@lru_cache(maxsize=4)
+def shipped_form(key: str = "archive") -> Form:
+    """A shipped form (archive, followup), read the way the bot reads it."""
     from bot.registry import load_registry
 
-    return load_registry().form("archive")
+    return load_registry().form(key)
+
+
+def archive_form() -> Form:
+    """The shipped archive form."""
+    return shipped_form("archive")
 
 
 def buttons_of(call: Call) -> list[str]:
@@ -85,34 +90,36 @@ class Person:
         return self.api.wait_for(self._is_prompt if prompt else self._is_text, since=since, timeout=timeout)
 
     def fill(self, prompt: Call, plan: Mapping[str, Any], *, stop_at: str | None = None,
-             max_steps: int = 400) -> Call:
-        """Answer questions from ``plan`` until submitted (or until the question labelled ``stop_at``)."""
+             max_steps: int = 400, form: Form | None = None) -> Call:
+        """Answer questions of ``form`` (the archive) from ``plan`` until submitted (or the question ``stop_at``)."""
         for _ in range(max_steps):
             text = text_of(prompt)
             if "✅ 已提交" in text:
                 return prompt
             if stop_at is not None and f"请填写：{stop_at}（" in text:
                 return prompt
-            prompt = self.answer(prompt, plan)
+            prompt = self.answer(prompt, plan, form)
         raise AssertionError(f"interview did not finish in {max_steps} steps; last: {text_of(prompt)[:200]}")
 
-    def answer(self, prompt: Call, plan: Mapping[str, Any]) -> Call:
+    def answer(self, prompt: Call, plan: Mapping[str, Any], form: Form | None = None) -> Call:
         """What a person following the plan does next: type, press, or send a photo."""
+        form = form or archive_form()
         text, labels = text_of(prompt), buttons_of(prompt)
-        if "确认签字提交" in labels:
-            return self.presses("确认签字提交")
+        for sign in ("确认签字提交", "确认提交"):
+            if sign in labels:
+                return self.presses(sign)
         if "确认填写" in text and "确认" in labels:
             return self.presses("确认")
         if "仍然新建" in labels:
             return self.presses("仍然新建")
-        group = _group_menu(text)
+        group = _group_menu(text, form)
         if group is not None:
             key, have = group
             want = len(plan.get(key) or [])
             add = next((b for b in labels if b.startswith(("添加第", "再添加一"))), None)
             done = next(b for b in labels if b in ("没有，跳过", "登记完毕"))
             return self.presses(add if have < want and add else done)
-        field, path = _asked(text)
+        field, path = _asked(text, form)
         value = _plan_value(plan, path)
         if value is None:
             return self.presses("跳过") if "跳过" in labels else self.says("跳过")
@@ -144,8 +151,7 @@ class Person:
         return self.presses(next(b for b in buttons_of(redrawn) if b.startswith("完成")))
 
 
-def _group_menu(text: str) -> tuple[str, int] | None:
-    form = archive_form()
+def _group_menu(text: str, form: Form) -> tuple[str, int] | None:
     m = _GROUP_START.search(text)
     if m:
         return next(s.key for s in form.sections if s.label == m.group(1)), 0
@@ -155,13 +161,13 @@ def _group_menu(text: str) -> tuple[str, int] | None:
     return None
 
 
-def _asked(text: str) -> tuple[Field, str]:
+def _asked(text: str, form: Form) -> tuple[Field, str]:
     """The field a question asks and its path (``members.1.name``), read off the message."""
     section: Section | None = None
     index: int | None = None
     for line in text.splitlines():
         if (m := _PROGRESS.match(line)) is not None:
-            section = next(s for s in archive_form().sections if s.label == m.group(1))
+            section = next(s for s in form.sections if s.label == m.group(1))
         elif (m := _ITEM.match(line)) is not None and section is not None and section.group:
             index = int(m.group(1)) - 1
         elif (m := _ASK.match(line)) is not None and section is not None:
