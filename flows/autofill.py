@@ -30,9 +30,7 @@ def next_input(outputs: Sequence[Output], plan: Mapping[str, Any], *, sign: bool
         if prompt.key.startswith("confirm:"):
             return Input("text", text="否")
         items = plan.get(prompt.key) or []
-        filled = prompt.text.count("\n") if "已登记" in prompt.text else 0
         have = _count_items(prompt.text)
-        del filled
         return Input("text", text="添加" if have < len(items) else "完成")
     return Input("text", text=_answer_for(prompt.path, plan))
 

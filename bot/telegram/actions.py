@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 from bot.render import Message
 
@@ -107,3 +107,46 @@ def bind(messages: list[Message], chat_id: int, interview_id: int | None) -> lis
             rows = tuple(tuple((label, f"i{interview_id}:{data}") for label, data in row) for row in rows)
         out.append(SendMessage(chat_id, msg.text, rows))
     return out
+
+
+OTHER_KINDS = ("sticker", "voice", "video_note", "video", "audio", "animation", "location", "venue", "contact",
+               "poll", "dice", "game")
+
+
+def _str(value: Any) -> str:
+    return str(getattr(value, "value", value) or "")
+
+
+def incoming_from(update: Any) -> Incoming | None:
+    """The neutral view of an update of either library (None for kinds the bot ignores).
+
+    aiogram and python-telegram-bot both mirror the Bot API's field names, so one reading serves both.
+    """
+    if update.message is not None:
+        m = update.message
+        user = m.from_user
+        file: FileInfo | None = None
+        if m.photo:
+            p = m.photo[-1]  # Telegram lists sizes smallest first
+            file = FileInfo(p.file_id, p.file_unique_id, "photo", "", "image/jpeg", p.file_size or 0)
+        elif m.document is not None:
+            d = m.document
+            file = FileInfo(d.file_id, d.file_unique_id, "document", d.file_name or "", d.mime_type or "",
+                            d.file_size or 0)
+        text = m.text if m.text is not None else m.caption
+        other = next((k for k in OTHER_KINDS if getattr(m, k, None) is not None), None)
+        reply_to = m.reply_to_message.text if m.reply_to_message is not None else None
+        return Incoming(update_id=update.update_id, user_id=user.id if user else None,
+                        first_name=user.first_name if user else "", last_name=(user.last_name or "") if user else "",
+                        chat_id=m.chat.id, chat_type=_str(m.chat.type), text=text, reply_to_text=reply_to,
+                        file=file, other=other)
+    if update.callback_query is not None:
+        cq = update.callback_query
+        msg = cq.message
+        return Incoming(update_id=update.update_id, user_id=cq.from_user.id, first_name=cq.from_user.first_name,
+                        last_name=cq.from_user.last_name or "",
+                        chat_id=msg.chat.id if msg is not None else cq.from_user.id,
+                        chat_type=_str(msg.chat.type) if msg is not None else "private",
+                        callback_id=cq.id, callback_data=cq.data or "",
+                        message_id=msg.message_id if msg is not None else None)
+    return None

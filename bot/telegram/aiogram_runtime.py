@@ -22,7 +22,7 @@ from aiogram.types import (
 from bot.settings import Settings
 from bot.telegram import daily_task
 from bot.telegram.actions import (
-    Action, AnswerCallback, EditMessage, FileInfo, Incoming, Rows, SendDocument, SendMessage,
+    Action, AnswerCallback, EditMessage, Incoming, Rows, SendDocument, SendMessage, incoming_from,
 )
 from bot.telegram.core import BotCore
 from bot.telegram.delivery import Transient, with_retries
@@ -31,44 +31,11 @@ from bot.telegram.webhook import serve, webhook_app
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 ALLOWED_UPDATES = ["message", "callback_query"]
-OTHER_KINDS = ("sticker", "voice", "video_note", "video", "audio", "animation", "location", "venue", "contact",
-               "poll", "dice", "game")
-
-
-def _str(value: Any) -> str:
-    return str(getattr(value, "value", value) or "")
 
 
 def incoming(update: Update) -> Incoming | None:
-    """The neutral view of an aiogram Update (None for kinds the bot ignores)."""
-    if update.message is not None:
-        m = update.message
-        user = m.from_user
-        file: FileInfo | None = None
-        if m.photo:
-            p = m.photo[-1]  # Telegram lists sizes smallest first
-            file = FileInfo(p.file_id, p.file_unique_id, "photo", "", "image/jpeg", p.file_size or 0)
-        elif m.document is not None:
-            d = m.document
-            file = FileInfo(d.file_id, d.file_unique_id, "document", d.file_name or "", d.mime_type or "",
-                            d.file_size or 0)
-        text = m.text if m.text is not None else m.caption
-        other = next((k for k in OTHER_KINDS if getattr(m, k, None) is not None), None)
-        reply_to = m.reply_to_message.text if m.reply_to_message is not None else None
-        return Incoming(update_id=update.update_id, user_id=user.id if user else None,
-                        first_name=user.first_name if user else "", last_name=(user.last_name or "") if user else "",
-                        chat_id=m.chat.id, chat_type=_str(m.chat.type), text=text, reply_to_text=reply_to,
-                        file=file, other=other)
-    if update.callback_query is not None:
-        cq: CallbackQuery = update.callback_query
-        msg = cq.message
-        return Incoming(update_id=update.update_id, user_id=cq.from_user.id, first_name=cq.from_user.first_name,
-                        last_name=cq.from_user.last_name or "",
-                        chat_id=msg.chat.id if msg is not None else cq.from_user.id,
-                        chat_type=_str(msg.chat.type) if msg is not None else "private",
-                        callback_id=cq.id, callback_data=cq.data or "",
-                        message_id=msg.message_id if msg is not None else None)
-    return None
+    """The neutral view of an update (the reading shared by both runtimes)."""
+    return incoming_from(update)
 
 
 def keyboard(rows: Rows) -> InlineKeyboardMarkup | None:
