@@ -290,3 +290,25 @@ async def test_a_delivery_cut_short_by_a_stop_leaves_the_day_owed_for_the_restar
     assert sent == 2 and last_run(office.core.service.db) == now.date()
     assert [(d.chat_id, d.filename) for d in docs(office.io.actions)] == [
         (11, f"电子台账_{UNIT}_{now.date()}.xlsx"), (11, f"附件2统计表_{UNIT}_{now.date()}.xlsx")]
+
+
+# --- 调整困难类别 (override with a written reason) -------------------------------------
+
+async def test_staff_override_the_category_only_with_a_reason_and_both_values_are_kept(office: Office) -> None:
+    hid = office.household_id
+    choose = await office.send("staff", data=f"x:oc:{hid}")
+    assert "请选择调整后的困难类别" in texts(choose)
+    prompt = await office.send("staff", data=f"x:c2:{hid}")
+    question = texts(prompt)
+    assert "意外致困户" in question and "理由" in question
+    short = await office.send("staff", text="复核", reply_to=question)
+    assert "理由太短" in texts(short) and office.household().override_category is None
+    done = await office.send("staff", text="补交住院费用票据后复核，自付医疗费3.2万元", reply_to=question)
+    assert "已由" in texts(done)
+    iv = office.household()
+    assert (iv.category, iv.override_category) == ("低保边缘户", "意外致困户")
+    assert iv.override_reason == "补交住院费用票据后复核，自付医疗费3.2万元"
+    refused = await office.send("surveyor", text="我也想改一下理由写得很长", reply_to=question)
+    assert t("tg.denied_staff") in texts(refused)
+    other = await office.send("other", text="另一个单位的工作人员来改类别", reply_to=question)
+    assert t("bot.not_yours") in texts(other) and office.household().override_category == "意外致困户"

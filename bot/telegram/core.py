@@ -201,6 +201,9 @@ class BotCore:
             return self._once(inc, lambda: [SendMessage(chat, t("tg.unsupported"))])
         if len(text) > MAX_TEXT:
             return self._once(inc, lambda: [SendMessage(chat, t("tg.too_long", n=len(text), max=MAX_TEXT))])
+        override = self.staff.override_target(inc.reply_to_text)
+        if override is not None and not text.startswith("/"):
+            return self._once(inc, lambda: self.staff.override_reason(chat, user, override[0], override[1], text))
         target = self.staff.return_target(inc.reply_to_text)
         if target is not None and not text.startswith("/"):
             return self._once(inc, lambda: self.staff.return_comment(chat, user, target, text, inc.full_name))

@@ -26,6 +26,9 @@ STAFF = ("staff", "admin")
 INVITE_HOURS = 72
 ROLE_WORDS = {"调查员": "surveyor", "工作人员": "staff", "职工": "worker", "管理员": "admin"}
 _RETURN_MARK = re.compile(r"#(\d+)")
+_OVERRIDE_MARK = re.compile(r"#(\d+)→(\S+?)[：:]")
+OVERRIDE_CATEGORIES = ("低保户", "低保边缘户", "意外致困户", "不符合认定标准")
+OVERRIDE_ACTIONS = ("c0", "c1", "c2", "c3")
 
 
 def role_label(role: str) -> str:
@@ -88,7 +91,7 @@ class StaffDesk:
 
     def on_button(self, inc: Incoming, user: User, chat: int, action: str, arg: str) -> list[Action]:
         """Review buttons: view, approve, return, download."""
-        if action not in ("rv", "ra", "rr", "dl", "to") or not arg.isdigit():
+        if action not in ("rv", "ra", "rr", "dl", "to", "oc", *OVERRIDE_ACTIONS) or not arg.isdigit():
             return [SendMessage(chat, t("tg.stale_button"))]
         if user.role not in STAFF:
             return [SendMessage(chat, t("tg.denied_staff"))]
@@ -98,13 +101,15 @@ class StaffDesk:
         if action == "dl":
             return [SendDocument(chat, f"{iv.ref or iv.id}.txt", self.record_text(iv).encode("utf-8"),
                                  t("tg.review.file_caption", ref=iv.ref or iv.id))]
+        if action == "oc" or action in OVERRIDE_ACTIONS:  # submitted or approved records
+            return self._override_step(chat, iv, action)
         if iv.status != "submitted":
             return [self._not_waiting(chat, iv, iv.status)]
         if action == "to":
             return self._take_over(inc, user, chat, iv)
         if action == "rv":
             rows = (((t("tg.review.approve"), f"x:ra:{iv.id}"), (t("tg.review.return"), f"x:rr:{iv.id}")),
-                    ((t("tg.review.download"), f"x:dl:{iv.id}"),))
+                    ((t("tg.review.download"), f"x:dl:{iv.id}"), (t("tg.override.button"), f"x:oc:{iv.id}")))
             if iv.kind == "self":  # the worker's own report: the help plan is still to be filled by staff
                 rows = (((t("tg.review.take_over"), f"x:to:{iv.id}"),),) + rows
             return [SendMessage(chat, m.text, m.buttons) for m in split_message(Message(self.record_text(iv), rows))]
@@ -158,6 +163,44 @@ class StaffDesk:
         if author is not None and author.tg_id and author.id != user.id:
             out.append(SendMessage(author.tg_id, t("tg.review.approved_notice", ref=done.ref or done.id)))
         return out
+
+    def _override_step(self, chat: int, iv: Interview, action: str) -> list[Action]:
+        """Choose the new 困难类别, then reply with the reason."""
+        if iv.status not in ("submitted", "approved"):
+            return [self._not_waiting(chat, iv, iv.status)]
+        if action == "oc":
+            rows = tuple(((label, f"x:{code}:{iv.id}"),) for code, label in zip(OVERRIDE_ACTIONS, OVERRIDE_CATEGORIES))
+            return [SendMessage(chat, t("tg.override.choose", ref=iv.ref or iv.id,
+                                        category=iv.category or t("tg.review.no_category")), rows)]
+        category = OVERRIDE_CATEGORIES[OVERRIDE_ACTIONS.index(action)]
+        return [SendMessage(chat, t("tg.override.prompt", id=iv.id, ref=iv.ref or iv.id, category=category),
+                            force_reply=True)]
+
+    def override_target(self, reply_to_text: str | None) -> tuple[int, str] | None:
+        """(interview, category) when a reply answers our 调整类别 prompt."""
+        if not reply_to_text or t("tg.override.marker") not in reply_to_text:
+            return None
+        m = _OVERRIDE_MARK.search(reply_to_text)
+        return (int(m.group(1)), m.group(2)) if m and m.group(2) in OVERRIDE_CATEGORIES else None
+
+    def override_reason(self, chat: int, user: User, interview_id: int, category: str, reason: str) -> list[Action]:
+        """The written reason for a changed 困难类别: both values are kept, and audited."""
+        if user.role not in STAFF:
+            return [SendMessage(chat, t("tg.denied_staff"))]
+        iv = self.core.load(interview_id)
+        if iv is None or not can_open(user, iv):
+            return [SendMessage(chat, t("bot.not_yours"))]
+        if iv.status not in ("submitted", "approved"):
+            return [self._not_waiting(chat, iv, iv.status)]
+        if len(reason.strip()) < 4:
+            return [SendMessage(chat, t("tg.override.need_reason", id=iv.id, ref=iv.ref or iv.id, category=category),
+                                force_reply=True)]
+        with self.service.session() as s:
+            fresh = s.get(Interview, interview_id)
+            assert fresh is not None
+            repo.override_category(s, interview=fresh, category=category, reason=reason, actor_id=user.id or 0)
+        return [SendMessage(chat, t("tg.override.done", ref=iv.ref or iv.id, computed=iv.category or "不符合认定标准",
+                                    category=category, reason=reason.strip()))]
 
     def return_target(self, reply_to_text: str | None) -> int | None:
         """The interview a reply answers, when it replies to our 退回 prompt."""
