@@ -36,6 +36,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     from bot.service import IntakeService
     from bot.telegram.core import BotCore
     from storage.db import make_engine
+    from sqlmodel import Session
+
+    from storage import repo
     from storage.migrate import ensure_schema
 
     settings = load_settings()
@@ -49,6 +52,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         handler.addFilter(TokenFilter(token))
     engine = make_engine(settings.database_url)
     ensure_schema(engine)
+    with Session(engine) as s:  # Telegram redelivers for a day at most; older ids need not be kept
+        pruned = repo.prune_processed_updates(s, older_than_days=14)
+    if pruned:
+        log.info("forgot %d delivered update ids older than 14 days", pruned)
     service = IntakeService(engine, load_registry(standards_file=settings.standards_file))
     core = BotCore(service, settings)
     runtime = importlib.import_module(RUNTIMES[args.runtime])

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Iterable
 
-from sqlalchemy import func
+from sqlalchemy import delete, func
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
@@ -281,6 +281,14 @@ def claim_update(session: Session, *, update_id: int) -> bool:
     except IntegrityError:
         session.rollback()
         return False
+
+
+def prune_processed_updates(session: Session, *, older_than_days: int) -> int:
+    """Forget applied update ids older than this (Telegram stops redelivering long before)."""
+    cutoff = utcnow() - timedelta(days=older_than_days)
+    done = session.execute(delete(ProcessedUpdate).where(col(ProcessedUpdate.at) < cutoff))
+    session.commit()
+    return int(done.rowcount or 0)  # type: ignore[attr-defined]
 
 
 def count_interviews(session: Session, *, statuses: Iterable[str]) -> int:

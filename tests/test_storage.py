@@ -171,3 +171,15 @@ def test_changes_after_submission_are_dated_for_the_daily_ledger(service: Intake
     with Session(service.db) as s:
         iv = s.get(Interview, iid)
     assert iv.status == "submitted" and iv.changed_at is not None and iv.submitted_at is not None
+
+
+def test_old_update_ids_are_forgotten_recent_ones_kept(db: Any) -> None:
+    from datetime import timedelta
+
+    from storage.models import ProcessedUpdate, utcnow
+    with Session(db) as s:
+        s.add(ProcessedUpdate(update_id=1, at=utcnow() - timedelta(days=30)))
+        s.add(ProcessedUpdate(update_id=2, at=utcnow() - timedelta(hours=2)))
+        s.commit()
+        assert repo.prune_processed_updates(s, older_than_days=14) == 1
+        assert repo.claim_update(s, update_id=2) is False and repo.claim_update(s, update_id=1) is True
