@@ -128,6 +128,16 @@ def effective_category(row: Any) -> str | None:
     return row.override_category or row.category
 
 
+COUNTED_CATEGORIES = ("低保户", "低保边缘户", "意外致困户")
+
+
+def _counted_tags(row: Any, _data: Mapping[str, Any]) -> str | None:
+    """The 附件2 rows 4–9 the household counts in: only when its filed category is one of rows 1–3."""
+    if not row.tags or effective_category(row) not in COUNTED_CATEGORIES:
+        return None
+    return row.tags.strip("|").replace("|", "、") or None
+
+
 def _signature(row: Any, _data: Mapping[str, Any]) -> str | None:
     sig = (row.state or {}).get("signature") or {}
     if not sig.get("name"):
@@ -181,8 +191,7 @@ def _tail_columns(zone: ZoneInfo) -> tuple[Column, ...]:
         Column(t("export.col.criterion"), lambda row, _d: row.criterion, width=10),
         Column(t("export.col.standard"), _assessment("standard", _money), money=True, width=14),
         Column(t("export.col.cap"), _assessment("cap", _money), money=True, width=14),
-        Column(t("export.col.tags"), lambda row, _d: row.tags.strip("|").replace("|", "、") or None
-               if row.tags else None, width=40),
+        Column(t("export.col.tags"), _counted_tags, width=40),
         Column(t("export.col.explanation"), _assessment("explanation", _text), width=60),
         Column(t("export.col.override_category"), lambda row, _d: row.override_category, width=14),
         Column(t("export.col.override_reason"), lambda row, _d: row.override_reason, width=30),

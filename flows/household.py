@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Any, Mapping
 
-from flows.eligibility import Inputs, InputError, Member, Result, assess, result_to_json
+from flows.eligibility import Inputs, InputError, Member, Result, assess, household_facts, result_to_json
 from flows.standards import StandardsTable, TagRules, UnknownRegion
 
 # 致困原因 numbering of the seed (1–10), by the option text stored in the answers.
@@ -71,6 +71,9 @@ def assess_answers(answers: Mapping[str, Any], table: StandardsTable, tags: TagR
         return None
     data = result_to_json(result)
     data["standards_version"] = table.version
+    # The rows 4-9 rules that hold whatever the decision: a household staff override into a
+    # category must count in them too (spec §5's "tags" stay empty when not eligible).
+    data["tag_facts"] = list(tags.tags_for(household_facts(inputs)))
     data["special_reasons"] = list(result.special_reasons)
     data["sudden_reasons"] = list(result.sudden_reasons)
     return data

@@ -217,7 +217,7 @@ def assessment_values(state: dict[str, Any]) -> dict[str, Any]:
     assessment = state.get("assessment")
     if not assessment:
         return out
-    tags = assessment.get("tags") or []
+    tags = assessment.get("tag_facts", assessment.get("tags")) or []
     out.update(assessment=assessment, category=assessment.get("category"), eligible=bool(assessment.get("eligible")),
                criterion=assessment.get("criterion"),
                per_capita_income=f"{assessment.get('per_capita_monthly_income', 0):.2f}",

@@ -129,3 +129,19 @@ def test_ledger_streams_from_this_database_too(households: dict[str, Interview],
     assert result.rows == len(CASES) == ws.max_row - 1
     assert [ws.cell(r, 1).value for r in range(2, ws.max_row + 1)] == [households[c.key].ref for c in CASES]
     assert ws.cell(2, 7).value == "42080219781120002X" and ws.cell(2, 7).data_type == "s"
+
+
+def test_a_household_overridden_into_a_category_counts_in_its_tag_rows(
+        households: dict[str, Interview], service: IntakeService, registry: Registry) -> None:
+    from storage import repo
+
+    before = {r.label: (r.households, r.people) for r in stats_rows(service.db, Filters(), registry)}
+    with Session(service.db, expire_on_commit=False) as s:
+        iv = s.get(Interview, households["laidoff_no"].id)
+        assert iv is not None and iv.category is None and "下岗失业家庭" in iv.tags
+        repo.override_category(s, interview=iv, category="意外致困户", reason="突发工伤，补充材料后复核", actor_id=1)
+    after = {r.label: (r.households, r.people) for r in stats_rows(service.db, Filters(), registry)}
+    assert after["意外致困户"] == (before["意外致困户"][0] + 1, before["意外致困户"][1] + 2)
+    assert after["下岗失业家庭"] == (before["下岗失业家庭"][0] + 1, before["下岗失业家庭"][1] + 2)
+    assert after["零就业家庭"] == before["零就业家庭"]
+    assert after["合计"][0] == before["合计"][0] + 1
