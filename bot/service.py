@@ -25,6 +25,14 @@ class AccessDenied(Exception):
     """The user's role does not allow this action."""
 
 
+class InterviewClosed(Exception):
+    """The interview no longer takes answers (submitted, approved, closed…); ``status`` says which."""
+
+    def __init__(self, status: str) -> None:
+        super().__init__(status)
+        self.status = status
+
+
 def can_open(user: User, interview: Interview) -> bool:
     """Workers see their own record, surveyors theirs, staff their unit's, admins all."""
     if user.role == "admin":
@@ -95,7 +103,8 @@ class IntakeService:
                 return self.start_interview(user=user, kind="self" if user.role == "worker" else "survey")
         return self.handle(user=user, interview_id=iv.id or 0, inp=Input("start"))
 
-    def handle(self, *, user: User, interview_id: int, inp: Input, update_id: int | None = None) -> Reply:
+    def handle(self, *, user: User, interview_id: int, inp: Input, update_id: int | None = None,
+               require_open: bool = False) -> Reply:
         """One input to one interview: role checked, engine advanced, every change committed first.
 
         ``update_id`` (Telegram) is recorded in the same transaction; a redelivery raises
@@ -104,7 +113,7 @@ class IntakeService:
         """
         for attempt in range(5):
             try:
-                step, iv = self._apply(user, interview_id, inp, update_id)
+                step, iv = self._apply(user, interview_id, inp, update_id, require_open)
                 break
             except repo.StaleInterview:
                 log.info("interview %s changed under us (attempt %d); applying the input again", interview_id,
@@ -116,13 +125,16 @@ class IntakeService:
                 return self._switch_to(user, int(out.interview_ref), list(step.outputs))
         return Reply(iv.id, list(step.outputs))
 
-    def _apply(self, user: User, interview_id: int, inp: Input, update_id: int | None) -> tuple[Any, Any]:
+    def _apply(self, user: User, interview_id: int, inp: Input, update_id: int | None,
+               require_open: bool = False) -> tuple[Any, Any]:
         with self.session() as s:
             if self.db.dialect.name == "postgresql":  # one writer per interview across all workers
                 s.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": interview_id})
             iv = repo.load_for_step(s, interview_id=interview_id)
             if iv is None or not can_open(user, iv):
                 raise AccessDenied(interview_id)
+            if require_open and iv.status not in repo.OPEN_STATUSES:
+                raise InterviewClosed(iv.status)
             form = self.registry.form(iv.form_key)
             state: dict[str, Any] = dict(iv.state)
             state["role"] = engine_role(user, iv)

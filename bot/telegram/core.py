@@ -12,7 +12,7 @@ from typing import Any, AsyncIterator, Callable
 from zoneinfo import ZoneInfo
 
 from bot.render import render
-from bot.service import AccessDenied, IntakeService, Reply, can_open, engine_role
+from bot.service import AccessDenied, IntakeService, InterviewClosed, Reply, can_open, engine_role
 from bot.settings import Settings
 from bot.telegram.actions import (
     Action, AnswerCallback, BotIO, EditMessage, Incoming, SendMessage, bind,
@@ -222,12 +222,22 @@ class BotCore:
         return self.load(user.active_interview_id) if user.active_interview_id else None
 
     def _answer(self, inc: Incoming, user: User, chat: int, inp: Input) -> list[Action]:
-        iv = self._active(user)
-        if iv is None or not can_open(user, iv):
+        if not user.active_interview_id:
             return self._once(inc, lambda: [SendMessage(chat, self._no_active(user))])
-        if iv.status not in repo.OPEN_STATUSES:
-            return self._once(inc, lambda: [SendMessage(chat, t("tg.interview_closed", status=status_text(iv.status)))])
-        return self._engine(inc, user, chat, iv.id or 0, inp)
+        try:  # the service checks access and that it is open, in the same read as the answer
+            reply = self.service.handle(user=user, interview_id=user.active_interview_id, inp=inp,
+                                        update_id=inc.update_id, require_open=True)
+        except repo.UpdateAlreadyApplied:
+            log.info("update %s already applied; not applied again", inc.update_id)
+            return []
+        except AccessDenied:
+            return self._once(inc, lambda: [SendMessage(chat, self._no_active(user))])
+        except InterviewClosed as exc:
+            status = exc.status
+            return self._once(inc, lambda: [SendMessage(chat, t("tg.interview_closed", status=status_text(status)))])
+        if reply.interview_id is not None and reply.interview_id != user.active_interview_id:
+            self.set_active(user, reply.interview_id)
+        return self.show(chat, reply)
 
     def _no_active(self, user: User) -> str:
         return t("tg.no_active_survey") if user.role in SURVEY_ROLES else t("tg.no_active")
