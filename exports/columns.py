@@ -55,7 +55,7 @@ def _int(v: Any) -> int | str:
     if isinstance(v, int) and not isinstance(v, bool):
         return v
     s = str(v)
-    return int(s) if s.isdigit() else s
+    return int(s) if s.isdecimal() else s
 
 
 def _date(v: Any) -> date | str:

@@ -413,7 +413,7 @@ def _read_int(value: object) -> object:
     """Return an integer given as int, whole float or digit string; other values unchanged for the check."""
     if isinstance(value, float) and value.is_integer():
         return int(value)
-    if isinstance(value, str) and value.strip().lstrip("+-").isdigit():
+    if isinstance(value, str) and value.strip().lstrip("+-").isdecimal():
         return int(value.strip())
     return value
 

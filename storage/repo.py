@@ -107,7 +107,7 @@ def load_for_step(session: Session, *, interview_id: int) -> StepRow | None:
 def find_by_ref(session: Session, *, ref: str) -> Interview | None:
     """One interview by its 职工编号 (or numeric id)."""
     found = session.exec(select(Interview).where(Interview.ref == ref)).first()
-    if found is None and ref.isdigit():
+    if found is None and ref.isdecimal():
         found = session.get(Interview, int(ref))
     return found
 
@@ -213,7 +213,7 @@ def assessment_values(state: dict[str, Any]) -> dict[str, Any]:
     answers = state.get("answers", {})
     size = answers.get("household_size")
     out: dict[str, Any] = {"household_size": int(size) if isinstance(size, int) or (
-        isinstance(size, str) and size.isdigit()) else None}
+        isinstance(size, str) and size.isdecimal()) else None}
     assessment = state.get("assessment")
     if not assessment:
         return out
