@@ -232,11 +232,12 @@ class _Run:
         f = slot.field
         assert f is not None
         choices = self.choices(slot)
-        if action == "c" and arg.isdigit() and int(arg) < len(choices):
+        # isdecimal, not isdigit: int() refuses digits such as ① and ², which button data may carry
+        if action == "c" and arg.isdecimal() and int(arg) < len(choices):
             self.commit(slot, choices[int(arg)])
         elif action == "yn" and arg in ("1", "0"):
             self.commit(slot, arg == "1")
-        elif action == "t" and arg.isdigit() and int(arg) < len(choices):
+        elif action == "t" and arg.isdecimal() and int(arg) < len(choices):
             selected = list(self.st.get("multi") or [])
             item = choices[int(arg)]
             selected.remove(item) if item in selected else selected.append(item)
@@ -259,11 +260,11 @@ class _Run:
                 self.commit(slot, offered[0])
             else:
                 self.show()
-        elif action == "q" and arg.isdigit() and int(arg) < len(f.quick):
+        elif action == "q" and arg.isdecimal() and int(arg) < len(f.quick):
             self.answer_text(slot, f.quick[int(arg)])
         elif action == "keep":
             self.keep(slot)
-        elif action == "pg" and arg.isdigit():
+        elif action == "pg" and arg.isdecimal():
             self.st["page"] = int(arg)
             self.show()
         else:

@@ -275,7 +275,7 @@ def _pending_menu(run: "_Run", p: dict[str, Any], kind: str) -> None:
 
 def on_pending_button(run: "_Run", p: dict[str, Any], action: str, arg: str) -> None:
     """Buttons answering a pending confirmation."""
-    if action == "rm" and p["kind"] == "remove_pick" and arg.isdigit():
+    if action == "rm" and p["kind"] == "remove_pick" and arg.isdecimal():
         run.st["pending"] = {"kind": "remove", "group": p["group"], "index": int(arg)}
         run.show()
     elif action == "dup":
@@ -294,7 +294,7 @@ def on_pending_button(run: "_Run", p: dict[str, Any], action: str, arg: str) -> 
 def on_pending_text(run: "_Run", p: dict[str, Any], text: str) -> None:
     """Typed answers to a pending confirmation; anything else re-asks (or re-answers)."""
     low = text.lower()
-    if p["kind"] == "remove_pick" and text.isdigit():
+    if p["kind"] == "remove_pick" and text.isdecimal():  # not isdigit: int() refuses ① and ²
         on_pending_button(run, p, "rm", str(int(text) - 1))
     elif p["kind"] == "duplicate" and ("打开" in text or "新建" in text):
         on_pending_button(run, p, "dup", "open" if "打开" in text else "new")
@@ -408,10 +408,10 @@ def show_review(run: "_Run", *, final: bool) -> None:
 def on_review_button(run: "_Run", action: str, arg: str) -> None:
     """Review buttons: a section's items, edit one, continue, sign."""
     sections = review_items(run)
-    if action == "rs" and arg.isdigit() and int(arg) < len(sections):
+    if action == "rs" and arg.isdecimal() and int(arg) < len(sections):
         run.st["review_section"] = sections[int(arg)][0]
         run.show()
-    elif action == "e" and arg.isdigit():
+    elif action == "e" and arg.isdecimal():
         edit_item(run, int(arg))
     elif action == "cont":
         run.st["mode"] = "ask"
@@ -427,7 +427,7 @@ def on_review_button(run: "_Run", action: str, arg: str) -> None:
 def on_review_text(run: "_Run", text: str) -> None:
     """Typed at a review: an item number to edit, 继续, or (at the end) 确认 to sign."""
     digits = text.replace("修改", "").strip()
-    if digits.isdigit():
+    if digits.isdecimal():  # not isdigit: a typed ① would reach int() and fail
         edit_item(run, int(digits))
     elif text in ("继续", "继续填写") and run.st.get("mode") == "review":
         on_review_button(run, "cont", "")

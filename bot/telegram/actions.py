@@ -98,6 +98,15 @@ class BotIO(Protocol):
         """getFile, then fetch {root}/file/bot{token}/{path}."""
 
 
+def is_id(text: str) -> bool:
+    """True for a record or Telegram id as the bot writes one: ASCII digits that fit a 64-bit column.
+
+    Callback data and command arguments come from the client; forged data or a mistyped number
+    (``x:o:²``, twenty digits) must get an answer, not reach int() or the database.
+    """
+    return text.isascii() and text.isdigit() and len(text) <= 18
+
+
 def bind(messages: list[Message], chat_id: int, interview_id: int | None) -> list[Action]:
     """Rendered messages as sends; engine buttons carry their interview (``i<id>:<seq>:<action>``)."""
     out: list[Action] = []

@@ -15,7 +15,7 @@ from bot.render import render
 from bot.service import AccessDenied, IntakeService, InterviewClosed, Reply, can_open, engine_role
 from bot.settings import Settings
 from bot.telegram.actions import (
-    Action, AnswerCallback, BotIO, EditMessage, Incoming, SendMessage, bind,
+    Action, AnswerCallback, BotIO, EditMessage, Incoming, SendMessage, bind, is_id,
 )
 from bot.telegram.delivery import with_retries
 from bot.telegram.files import MAX_DOWNLOAD, AttachmentStore, display_name
@@ -261,7 +261,7 @@ class BotCore:
     def _press(self, inc: Incoming, user: User, chat: int) -> list[Action]:
         data, cb = inc.callback_data or "", inc.callback_id or ""
         head, _, rest = data.partition(":")
-        if head.startswith("i") and head[1:].isdigit():
+        if head.startswith("i") and is_id(head[1:]):
             return self._press_engine(inc, user, chat, int(head[1:]), rest)
         if head == "x":
             return self._once(inc, lambda: [AnswerCallback(cb)] + self._press_bot(inc, user, chat, rest))
@@ -291,7 +291,7 @@ class BotCore:
 
     def _press_bot(self, inc: Incoming, user: User, chat: int, rest: str) -> list[Action]:
         action, _, arg = rest.partition(":")
-        if action == "o" and arg.isdigit():
+        if action == "o" and is_id(arg):
             return self._unbutton(inc, chat) + self.open_interview(chat, user, int(arg))
         if action in RECORD_ACTIONS:
             return self.records.on_button(inc, user, chat, action, arg)

@@ -15,7 +15,7 @@ from bot import followups
 from bot.render import Message, split_message
 from bot.service import AccessDenied, can_open
 from bot.telegram.actions import (
-    Action, AnswerCallback, BotIO, EditMessage, Incoming, Rows, SendDocument, SendMessage,
+    Action, AnswerCallback, BotIO, EditMessage, Incoming, Rows, SendDocument, SendMessage, is_id,
 )
 from bot.telegram.staff import STAFF
 from exports.form_pdf import PdfUnavailable, check_pdf_support
@@ -172,7 +172,7 @@ class RecordsDesk:
         if action == "ef":
             return self._export_scopes(inc, user, chat, arg)
         head, _, extra = arg.partition(":")
-        if not head.isdigit():
+        if not is_id(head):
             return [SendMessage(chat, t("tg.stale_button"))]
         hid = int(head)
         if action == "fh":
@@ -185,7 +185,7 @@ class RecordsDesk:
             return self._guard(chat, "fu.denied", lambda: self.close_reasons(user, chat, hid))
         if action == "fo":
             return self._guard(chat, "fu.denied", lambda: self.reopen_prompt(user, chat, hid))
-        reason = CLOSE_REASONS[int(extra)] if extra.isdigit() and int(extra) < len(CLOSE_REASONS) else None
+        reason = CLOSE_REASONS[int(extra)] if is_id(extra) and int(extra) < len(CLOSE_REASONS) else None
         if reason is None:
             return [SendMessage(chat, t("tg.stale_button"))]
         if action == "fr":

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.render import Message, assessment_text, split_message
 from bot.service import AccessDenied, can_open, engine_role
-from bot.telegram.actions import Action, EditMessage, Incoming, SendDocument, SendMessage
+from bot.telegram.actions import Action, EditMessage, Incoming, SendDocument, SendMessage, is_id
 from flows.catalog import MESSAGES, t
 from flows.engine import advance
 from flows.form import Form
@@ -91,7 +91,7 @@ class StaffDesk:
 
     def on_button(self, inc: Incoming, user: User, chat: int, action: str, arg: str) -> list[Action]:
         """Review buttons: view, approve, return, download."""
-        if action not in ("rv", "ra", "rr", "dl", "to", "oc", *OVERRIDE_ACTIONS) or not arg.isdigit():
+        if action not in ("rv", "ra", "rr", "dl", "to", "oc", *OVERRIDE_ACTIONS) or not is_id(arg):
             return [SendMessage(chat, t("tg.stale_button"))]
         if user.role not in STAFF:
             return [SendMessage(chat, t("tg.denied_staff"))]
@@ -273,7 +273,7 @@ class StaffDesk:
             return [SendMessage(chat, t("tg.denied_admin"))]
         parts = args.split(maxsplit=2)
         role = ROLE_WORDS.get(parts[1], parts[1].lower()) if len(parts) > 1 else ""
-        if len(parts) < 2 or not parts[0].lstrip("-").isdigit() or role not in ROLES:
+        if len(parts) < 2 or not is_id(parts[0].lstrip("-")) or role not in ROLES:
             return [SendMessage(chat, t("tg.role.usage"))]
         with self.service.session() as s:
             target = repo.get_or_create_user(s, tg_id=int(parts[0]))
