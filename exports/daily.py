@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 JOB = "daily_export"
 MAX_CATCH_UP_DAYS = 14  # after a long outage, deliver at most the last two weeks, oldest first
+MAX_ATTEMPTS = 3  # a recipient whose send keeps failing (Bot API down, bot blocked) is tried this often
+RETRY_AFTER = timedelta(minutes=10)  # ... at least this far apart
 Send = Callable[[User, Path, str], None]
 
 
@@ -134,16 +136,47 @@ def run_daily(engine: Engine, registry: Registry, now: datetime, send: Send, *, 
         days = due_days(now, _last_run(s, JOB), at=at, tz=tz)
         recipients = _recipients(s, roles)
         for day in days:
+            owed = 0
             for user in recipients:
                 mark = f"{JOB}:user:{user.id}"
                 done = _last_run(s, mark)
                 if done is not None and done >= day:
                     continue
+                failures, last_failure = _failures(s, user.id or 0, day)
+                if failures >= MAX_ATTEMPTS:
+                    continue  # given up on (logged when it happened); the day is not held up for ever
+                if last_failure is not None and now - last_failure < RETRY_AFTER:
+                    owed += 1
+                    continue
                 try:
                     sent += _deliver(engine, registry, user, day, tz, folder, send)
                 except Exception:  # one recipient's failure must not hold back everyone else's files
-                    log.exception("daily export %s for user %s failed", day, user.id)
+                    failures = _record_failure(s, user.id or 0, day, now)
+                    log.exception("daily export %s for user %s failed (attempt %d of %d)", day, user.id, failures,
+                                  MAX_ATTEMPTS)
+                    owed += failures < MAX_ATTEMPTS
                     continue
                 _remember(s, mark, day)
+            if owed:
+                break  # this day is still owed to someone: later days wait, so days stay in order
             _remember(s, JOB, day, note=f"{len(recipients)} recipients")
     return sent
+
+
+def _failures(session: Session, user_id: int, day: date) -> tuple[int, datetime | None]:
+    row = session.get(JobRun, f"{JOB}:fail:{user_id}:{day.isoformat()}")
+    if row is None or not row.last_run:
+        return 0, None
+    return int(row.note or 0), datetime.fromisoformat(row.last_run)
+
+
+def _record_failure(session: Session, user_id: int, day: date, now: datetime) -> int:
+    """Count one failed delivery of ``day`` to a recipient; the new count."""
+    session.rollback()  # the failed export may have left the session mid-transaction
+    name = f"{JOB}:fail:{user_id}:{day.isoformat()}"
+    row = session.get(JobRun, name) or JobRun(name=name)
+    row.note = str(int(row.note or 0) + 1)
+    row.last_run = now.isoformat()
+    session.add(row)
+    session.commit()
+    return int(row.note)

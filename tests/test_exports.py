@@ -423,3 +423,60 @@ def test_daily_delivery_sends_each_staff_member_their_units_day_once(
     run_daily(engine, registry, datetime(2026, 11, 30, 18, 1, tzinfo=SH), send, at="18:00", out_dir=tmp_path)
     assert len(sent) == 4  # same day again: nothing; next day: nothing new in the unit, so no files
     assert last_run(engine) == date(2026, 11, 30)
+
+
+def _forget_daily_runs(engine: Engine) -> None:
+    """The world fixture is shared: start each delivery test with no day delivered yet."""
+    from sqlalchemy import delete
+
+    from storage.models import JobRun
+    with Session(engine) as s:
+        s.execute(delete(JobRun).where(col(JobRun.name).like("daily_export%")))
+        s.commit()
+
+
+def test_a_failed_daily_send_is_tried_again_later_a_bounded_number_of_times(
+        world: tuple[Engine, dict[str, Interview]], registry: Registry, tmp_path: Path) -> None:
+    from exports import daily
+
+    engine = world[0]
+    _forget_daily_runs(engine)
+    attempts: list[int] = []
+
+    def failing(user: User, path: Path, caption: str) -> None:
+        attempts.append(user.id or 0)
+        raise ConnectionError("Bot API unreachable")
+
+    start = datetime(2026, 11, 29, 18, 5, tzinfo=SH)
+    run_daily(engine, registry, start, failing, at="18:00", out_dir=tmp_path)
+    first = len(attempts)
+    assert first >= 1 and last_run(engine) is None, "the day stays owed"
+    run_daily(engine, registry, start + timedelta(minutes=1), failing, at="18:00", out_dir=tmp_path)
+    assert len(attempts) == first, "not again within the retry gap"
+    for k in range(1, daily.MAX_ATTEMPTS + 1):
+        run_daily(engine, registry, start + daily.RETRY_AFTER * k + timedelta(seconds=1), failing, at="18:00",
+                  out_dir=tmp_path)
+    assert len(attempts) == first * daily.MAX_ATTEMPTS, "each recipient is tried MAX_ATTEMPTS times in all"
+    assert last_run(engine) == date(2026, 11, 29), "then the day is closed instead of blocking later days"
+
+
+def test_a_send_that_recovers_delivers_the_day_once(
+        world: tuple[Engine, dict[str, Interview]], registry: Registry, tmp_path: Path) -> None:
+    from exports import daily
+
+    engine = world[0]
+    _forget_daily_runs(engine)
+    sent: list[int] = []
+    down = {"on": True}
+
+    def flaky(user: User, path: Path, caption: str) -> None:
+        if down["on"]:
+            raise ConnectionError("Bot API unreachable")
+        sent.append(user.id or 0)
+
+    start = datetime(2026, 11, 29, 18, 5, tzinfo=SH)
+    run_daily(engine, registry, start, flaky, at="18:00", out_dir=tmp_path)
+    down["on"] = False
+    run_daily(engine, registry, start + daily.RETRY_AFTER + timedelta(seconds=1), flaky, at="18:00", out_dir=tmp_path)
+    assert sent and len(sent) == len(set(sent)) * 2  # ledger + 附件2, once per recipient
+    assert last_run(engine) == date(2026, 11, 29)
