@@ -32,6 +32,7 @@ class TokenFilter(logging.Filter):
 
 def cmd_run(args: argparse.Namespace) -> int:
     """Check the settings, bring the schema up to date, then run the chosen runtime until stopped."""
+    from bot import heap
     from bot.registry import load_registry
     from bot.service import IntakeService
     from bot.telegram.core import BotCore
@@ -59,6 +60,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     service = IntakeService(engine, load_registry(standards_file=settings.standards_file))
     core = BotCore(service, settings)
     runtime = importlib.import_module(RUNTIMES[args.runtime])
+    heap.settle()
     log.info("starting the %s runtime (%s) against %s", args.runtime, "webhook" if args.webhook else "long polling",
              settings.telegram_api_url)
     try:

@@ -59,8 +59,15 @@ class Registry:
         return Context(
             today=now.date(), now=now.strftime("%Y-%m-%d %H:%M"), actor_id=actor_id, actor_name=actor_name,
             region_names=self.standards.region_names(), find_duplicate=find_duplicate,
-            assess=self.assess, below_standard=lambda a: below_standard(a, self.standards),
+            assess=self.assess, below_standard=self.below_standard,
         )
+
+    def below_standard(self, answers: Mapping[str, Any]) -> bool | None:
+        """Whether the household's income is below its region's 低保 standard (None: not known yet).
+
+        A bound method, so contexts of one registry compare equal (the slot memo keys on it).
+        """
+        return below_standard(answers, self.standards)
 
     def today(self) -> date:
         """Today in the configured time zone."""

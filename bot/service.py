@@ -6,16 +6,16 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from bot.registry import Registry
 from flows.engine import advance, new_state
 from flows.catalog import t
-from flows.outputs import Input, Notice, OpenOther, Output
+from flows.outputs import Input, Notice, OpenOther, Output, Step
 from storage import repo
 from storage.models import Interview, User
+from storage.steps import GroupCommit, StepRow, StepStore, step_write
 
 log = logging.getLogger(__name__)
 STAFF_ROLES = ("staff", "admin")
@@ -33,7 +33,7 @@ class InterviewClosed(Exception):
         self.status = status
 
 
-def can_open(user: User, interview: Interview) -> bool:
+def can_open(user: User, interview: Interview | StepRow) -> bool:
     """Workers see their own record, surveyors theirs, staff their unit's, admins all."""
     if user.role == "admin":
         return True
@@ -44,11 +44,19 @@ def can_open(user: User, interview: Interview) -> bool:
     return user.role == "staff" and interview.unit == user.unit
 
 
-def engine_role(user: User, interview: Interview) -> str:
+def engine_role(user: User, interview: Interview | StepRow) -> str:
     """Which questions apply: a worker's self-report skips the staff parts."""
     if interview.kind == "self" and interview.created_by == user.id and user.role == "worker":
         return "worker"
     return "staff" if user.role in STAFF_ROLES else ("surveyor" if user.role == "surveyor" else "worker")
+
+
+@dataclass
+class Prepared:
+    """A step computed but not yet written: the interview as loaded and what the engine made of the input."""
+
+    interview: StepRow
+    step: Step
 
 
 @dataclass
@@ -65,6 +73,7 @@ class IntakeService:
     def __init__(self, db: Engine, registry: Registry) -> None:
         self.db = db
         self.registry = registry
+        self.steps = StepStore(db)
 
     def session(self) -> Session:
         """A new database session (expire_on_commit off: objects stay readable after commit)."""
@@ -72,9 +81,23 @@ class IntakeService:
 
     def user(self, *, tg_id: int | None = None, local_name: str | None = None, name: str = "",
              admin: bool = False) -> User:
-        """The user behind a Telegram id or a terminal name."""
+        """The user behind a Telegram id or a terminal name (created on first contact, renamed when renamed)."""
+        if tg_id is not None:
+            return self.person(tg_id=tg_id, name=name, admin=admin)[0]
         with self.session() as s:
             return repo.get_or_create_user(s, tg_id=tg_id, local_name=local_name, name=name, admin=admin)
+
+    def person(self, *, tg_id: int, name: str = "", admin: bool = False) -> tuple[User, StepRow | None]:
+        """The user behind a Telegram id, and their active interview when it could be read with them.
+
+        Every update asks this first: one precompiled read when nothing about the user changes. The
+        interview comes along only where no lock must be taken before reading it (SQLite).
+        """
+        known, active = self.steps.person(tg_id)
+        if known is not None and (not name or name == known.name) and (not admin or known.role == "admin"):
+            return known, (None if self.steps.postgres else active)
+        with self.session() as s:
+            return repo.get_or_create_user(s, tg_id=tg_id, name=name, admin=admin), None
 
     def start_interview(self, *, user: User, kind: str = "self", form_key: str = "archive") -> Reply:
         """A new interview (self-report or a surveyor's), made the user's active one."""
@@ -113,38 +136,65 @@ class IntakeService:
         """
         for attempt in range(5):
             try:
-                step, iv = self._apply(user, interview_id, inp, update_id, require_open)
-                break
+                with self.steps.step(interview_id) as tx:
+                    prepared = self.prepare(user=user, interview_id=interview_id, inp=inp, update_id=update_id,
+                                            require_open=require_open, iv=tx.load(interview_id))
+                    tx.save(prepared.interview, prepared.step, actor_id=user.id, update_id=update_id)
+                return self.finish(user, prepared)
             except repo.StaleInterview:
                 log.info("interview %s changed under us (attempt %d); applying the input again", interview_id,
                          attempt + 1)
-        else:
-            raise repo.StaleInterview(interview_id)
-        for out in step.outputs:
-            if isinstance(out, OpenOther) and out.interview_ref.isdigit():
-                return self._switch_to(user, int(out.interview_ref), list(step.outputs))
-        return Reply(iv.id, list(step.outputs))
+        raise repo.StaleInterview(interview_id)
 
-    def _apply(self, user: User, interview_id: int, inp: Input, update_id: int | None,
-               require_open: bool = False) -> tuple[Any, Any]:
+    async def handle_grouped(self, commits: GroupCommit, *, user: User, interview_id: int, inp: Input,
+                             update_id: int | None = None, require_open: bool = False,
+                             loaded: StepRow | None = None) -> Reply:
+        """As handle(), with the step committed together with the answers handled at the same moment.
+
+        ``loaded``: the interview as just read with the user (its version is checked when written).
+        """
+        for attempt in range(5):
+            iv = loaded if attempt == 0 and loaded is not None and loaded.id == interview_id \
+                else self.steps.load(interview_id)
+            prepared = self.prepare(user=user, interview_id=interview_id, inp=inp, update_id=update_id,
+                                    require_open=require_open, iv=iv)
+            try:
+                await commits.save(step_write(prepared.interview, prepared.step, actor_id=user.id,
+                                              update_id=update_id))
+            except repo.StaleInterview:
+                log.info("interview %s changed under us (attempt %d); applying the input again", interview_id,
+                         attempt + 1)
+                continue
+            return self.finish(user, prepared)
+        raise repo.StaleInterview(interview_id)
+
+    def prepare(self, *, user: User, interview_id: int, inp: Input, update_id: int | None, require_open: bool,
+                iv: StepRow | None) -> Prepared:
+        """Check the role and the status, and advance the engine (nothing written yet)."""
+        if iv is None or not can_open(user, iv):
+            raise AccessDenied(interview_id)
+        if require_open and iv.status not in repo.OPEN_STATUSES:
+            raise InterviewClosed(iv.status)
+        form = self.registry.form(iv.form_key)
+        state: dict[str, Any] = dict(iv.state)
+        state["role"] = engine_role(user, iv)
+        ctx = self.registry.context(actor_id=str(user.id), actor_name=user.name,
+                                    find_duplicate=lambda number: self._duplicate(number, iv.id))
+        step = advance(form, state, inp, ctx)
+        log.debug("interview %s advanced by user %s (%d events)", iv.id, user.id, len(step.events))
+        return Prepared(iv, step)
+
+    def finish(self, user: User, prepared: Prepared) -> Reply:
+        """The reply to a committed step (continuing in another interview when the person chose to)."""
+        outputs = list(prepared.step.outputs)
+        for out in outputs:
+            if isinstance(out, OpenOther) and out.interview_ref.isdigit():
+                return self._switch_to(user, int(out.interview_ref), outputs)
+        return Reply(prepared.interview.id, outputs)
+
+    def _duplicate(self, id_number: str, exclude_id: int | None) -> dict[str, Any] | None:
         with self.session() as s:
-            if self.db.dialect.name == "postgresql":  # one writer per interview across all workers
-                s.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": interview_id})
-            iv = repo.load_for_step(s, interview_id=interview_id)
-            if iv is None or not can_open(user, iv):
-                raise AccessDenied(interview_id)
-            if require_open and iv.status not in repo.OPEN_STATUSES:
-                raise InterviewClosed(iv.status)
-            form = self.registry.form(iv.form_key)
-            state: dict[str, Any] = dict(iv.state)
-            state["role"] = engine_role(user, iv)
-            ctx = self.registry.context(
-                actor_id=str(user.id), actor_name=user.name,
-                find_duplicate=lambda number: repo.find_duplicate(s, id_number=number, exclude_id=iv.id))
-            step = advance(form, state, inp, ctx)
-            repo.save_step(s, interview=iv, step=step, actor_id=user.id, update_id=update_id)
-            log.debug("interview %s advanced by user %s (%d events)", iv.id, user.id, len(step.events))
-        return step, iv
+            return repo.find_duplicate(s, id_number=id_number, exclude_id=exclude_id)
 
     def _switch_to(self, user: User, interview_id: int, before: list[Output]) -> Reply:
         """Continue another interview (the duplicate the surveyor chose to open)."""

@@ -123,6 +123,21 @@ class _Plan:
             top_slots = [Slot(f.key, section, f) for f in asked] if section.group is None else \
                 [Slot(section.key, section, None)]
             self.sections.append((section, asked, top_slots))
+        # What the slot list depends on: the values conditions read, and how many items each group has.
+        self.top_names = _reads([f for sec, asked, _ in self.sections if sec.group is None for f in asked])
+        self.group_names = {sec.key: _reads(asked) for sec, asked, _ in self.sections if sec.group is not None}
+        self.memo: dict[tuple[Any, ...], list[Slot]] = {}
+
+    def signature(self, answers: Mapping[str, Any], ctx: Context) -> tuple[Any, ...]:
+        """Equal for two states that have the same slots (the memo key of ``slots``)."""
+        key: list[Any] = [ctx.below_standard]
+        key.extend(_frozen(answers.get(n)) for n in self.top_names)
+        for group, names in self.group_names.items():
+            items = answers.get(group) or ()
+            key.append(len(items))
+            for item in items:
+                key.extend(_frozen(item[n] if n in item else answers.get(n)) for n in names)
+        return tuple(key)
 
     def group_slot(self, section: Section, index: int, f: Field) -> Slot:
         """The (cached) slot of a group item's field."""
@@ -131,6 +146,28 @@ class _Plan:
         if slot is None:
             slot = self._group_slots[key] = Slot(f"{section.key}.{index}.{f.key}", section, f, index)
         return slot
+
+
+def _reads(fields: list[Field]) -> tuple[str, ...]:
+    """The names the fields' conditions read, with the answers behind the computed ones."""
+    names: set[str] = set()
+    for f in fields:
+        if f.when is not None:
+            names |= f.when.names()
+    if "causes" in names:
+        names |= set(CAUSE_KEYS)
+    if "below_standard" in names:
+        names |= _COMPUTED_INPUTS
+    return tuple(sorted(names - set(ComputedNames._NAMES)))  # noqa: SLF001
+
+
+def _frozen(value: Any) -> Any:
+    """A hashable stand-in for an answer (lists and dicts become tuples)."""
+    if isinstance(value, list):
+        return tuple(_frozen(v) for v in value)
+    if isinstance(value, dict):
+        return tuple(sorted((k, _frozen(v)) for k, v in value.items()))
+    return value
 
 
 _PLANS: dict[tuple[int, str], tuple[Form, _Plan]] = {}
@@ -145,10 +182,27 @@ def _plan(form: Form, role: str) -> _Plan:
     return plan
 
 
+MEMO_SIZE = 4096
+
+
 def slots(form: Form, state: Mapping[str, Any], ctx: Context) -> list[Slot]:
-    """Every slot that applies now, in interview order."""
+    """Every slot that applies now, in interview order (a shared list: do not change it).
+
+    Interviews whose conditions read the same values have the same slots, so the list is
+    remembered by those values (a bounded memo per form and role).
+    """
     answers: Mapping[str, Any] = state["answers"]
     plan = _plan(form, state.get("role", "worker"))
+    key = plan.signature(answers, ctx)
+    found = plan.memo.get(key)
+    if found is None:
+        if len(plan.memo) >= MEMO_SIZE:
+            plan.memo.clear()
+        found = plan.memo[key] = _unroll(plan, answers, ctx)
+    return found
+
+
+def _unroll(plan: _Plan, answers: Mapping[str, Any], ctx: Context) -> list[Slot]:
     extra = computed_names(answers, ctx)
     top_lookup = lookup_in(answers, extra)
     out: list[Slot] = []

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+import orjson
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel, create_engine
@@ -21,10 +23,27 @@ def normalize_url(url: str) -> str:
     return url
 
 
+def json_dumps(value: Any) -> str:
+    """JSON columns as text: orjson (the interview state is written on every answer), UTF-8 kept as is."""
+    try:
+        return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+    except TypeError:  # a value orjson does not take (an int beyond 64 bits): the standard library's way
+        return json.dumps(value, ensure_ascii=False)
+
+
+def json_loads(value: Any) -> Any:
+    """JSON columns back: SQLite hands a bare number back as a number (its JSON columns have NUMERIC affinity)."""
+    if isinstance(value, (int, float)):
+        return value
+    return orjson.loads(value)
+
+
 def make_engine(url: str = DEFAULT_URL, **kwargs: Any) -> Engine:
     """An engine with the pragmas and pool settings that suit each backend."""
     url = normalize_url(url)
     kwargs.setdefault("hide_parameters", True)  # errors must not print answers (ID numbers, incomes)
+    kwargs.setdefault("json_serializer", json_dumps)
+    kwargs.setdefault("json_deserializer", json_loads)
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs)
 

@@ -7,13 +7,11 @@ from typing import Any, Iterable
 
 from sqlalchemy import delete, func
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
-from flows.outputs import AnswerChanged, InterviewCancelled, Step, Submitted
 from storage.models import AnswerEvent, Attachment, AuditLog, Interview, ProcessedUpdate, User, utcnow
+from storage.steps import StaleInterview, UpdateAlreadyApplied, assessment_values  # noqa: F401  (raised through repo)
 
-REF_PREFIX = "JM"
 OPEN_STATUSES = ("draft", "returned")
 
 
@@ -83,27 +81,6 @@ def load_interview(session: Session, *, interview_id: int) -> Interview | None:
     return session.get(Interview, interview_id)
 
 
-_STEP_COLUMNS = ("id", "ref", "form_key", "kind", "status", "created_by", "subject_user_id", "unit", "state",
-                 "version")
-
-
-class StepRow:
-    """The columns an answer needs, read with one Core SELECT (no ORM identity map on the hot path)."""
-
-
-    def __init__(self, row: Any) -> None:
-        for name in _STEP_COLUMNS:
-            setattr(self, name, getattr(row, name))
-
-
-def load_for_step(session: Session, *, interview_id: int) -> StepRow | None:
-    """The interview as the engine needs it, for one answer."""
-    table = Interview.__table__
-    row = session.connection().execute(
-        select(*[table.c[name] for name in _STEP_COLUMNS]).where(table.c.id == interview_id)).first()
-    return StepRow(row) if row is not None else None
-
-
 def find_by_ref(session: Session, *, ref: str) -> Interview | None:
     """One interview by its 职工编号 (or numeric id)."""
     found = session.exec(select(Interview).where(Interview.ref == ref)).first()
@@ -129,100 +106,6 @@ def find_duplicate(session: Session, *, id_number: str, exclude_id: int | None) 
         return None
     return {"ref": other.ref or str(other.id), "interview_id": other.id, "who": other.worker_name,
             "status": other.status, "created_by": other.created_by}
-
-
-class UpdateAlreadyApplied(Exception):
-    """This Telegram update was applied before (a redelivery); nothing was written."""
-
-
-class StaleInterview(Exception):
-    """Another worker saved this interview since it was loaded; reload and apply the input again."""
-
-
-def save_step(session: Session, *, interview: Interview | Any, step: Step, actor_id: int | None,
-              update_id: int | None = None) -> dict[str, Any]:
-    """Write the new state and journal its events in one transaction, before anything is shown.
-
-    The UPDATE only applies to the version that was loaded (StaleInterview otherwise), so two
-    workers never overwrite each other. With ``update_id`` the Telegram update is marked applied
-    in the same transaction: a redelivery raises UpdateAlreadyApplied and changes nothing.
-    Core statements, not the ORM unit of work: this is the hot path of every answer.
-    """
-    conn = session.connection()
-    if update_id is not None and conn.execute(
-            select(ProcessedUpdate.update_id).where(ProcessedUpdate.update_id == update_id)).first() is not None:
-        raise UpdateAlreadyApplied(update_id)
-    values = step_values(interview, step)
-    table = Interview.__table__
-    result = conn.execute(table.update().where(table.c.id == interview.id, table.c.version == interview.version)
-                          .values(**values))
-    if result.rowcount != 1:
-        session.rollback()
-        raise StaleInterview(interview.id)
-    events = [{"interview_id": interview.id, "path": ev.path, "action": ev.action, "old": ev.old, "new": ev.new,
-               "actor_id": actor_id, "at": values["updated_at"]}
-              for ev in step.events if isinstance(ev, AnswerChanged)]
-    if events:
-        conn.execute(AnswerEvent.__table__.insert(), events)
-    if any(isinstance(ev, InterviewCancelled) for ev in step.events):
-        conn.execute(AuditLog.__table__.insert(), [{"actor_id": actor_id, "action": "cancel_interview",
-                                                    "detail": {"interview_id": interview.id},
-                                                    "at": values["updated_at"]}])
-    if update_id is not None:
-        conn.execute(ProcessedUpdate.__table__.insert(), [{"update_id": update_id, "at": values["updated_at"]}])
-    try:
-        session.commit()
-    except IntegrityError:
-        session.rollback()
-        if update_id is not None and session.get(ProcessedUpdate, update_id) is not None:
-            raise UpdateAlreadyApplied(update_id) from None  # another worker applied it meanwhile
-        raise
-    for key, value in values.items():  # keep the caller's object in step with the row
-        if isinstance(interview, Interview):
-            set_committed_value(interview, key, value)
-        else:
-            setattr(interview, key, value)
-    return values
-
-
-def step_values(interview: Interview | Any, step: Step) -> dict[str, Any]:
-    """The interview columns a step changes: state, denormalised answers, status transitions, decision."""
-    state = step.state
-    answers = state.get("answers", {})
-    now = utcnow()
-    values: dict[str, Any] = {
-        "state": state, "worker_name": str(answers.get("name") or ""), "id_number": answers.get("id_number") or None,
-        "region": str(answers.get("region") or ""), "version": interview.version + 1, "updated_at": now}
-    for ev in step.events:
-        if isinstance(ev, Submitted):
-            values["status"] = "submitted"
-            values["submitted_at"] = values["changed_at"] = now
-            if not interview.ref and ev.assign_number:
-                values["ref"] = f"{REF_PREFIX}{now:%Y}{interview.id:06d}"
-            values.update(assessment_values(state))
-        elif isinstance(ev, InterviewCancelled):
-            values["status"] = "cancelled"
-    if "status" not in values and interview.status in ("submitted", "approved") and \
-            any(isinstance(ev, AnswerChanged) for ev in step.events):
-        values["changed_at"] = now  # a change after submission shows up in the day's ledger
-    return values
-
-
-def assessment_values(state: dict[str, Any]) -> dict[str, Any]:
-    """The decision columns that exports and 附件2 aggregate on."""
-    answers = state.get("answers", {})
-    size = answers.get("household_size")
-    out: dict[str, Any] = {"household_size": int(size) if isinstance(size, int) or (
-        isinstance(size, str) and size.isdecimal()) else None}
-    assessment = state.get("assessment")
-    if not assessment:
-        return out
-    tags = assessment.get("tag_facts", assessment.get("tags")) or []
-    out.update(assessment=assessment, category=assessment.get("category"), eligible=bool(assessment.get("eligible")),
-               criterion=assessment.get("criterion"),
-               per_capita_income=f"{assessment.get('per_capita_monthly_income', 0):.2f}",
-               tags="|" + "|".join(tags) + "|" if tags else "", standards_version=assessment.get("standards_version"))
-    return out
 
 
 def apply_assessment(interview: Interview, assessment: dict[str, Any] | None) -> None:

@@ -13,7 +13,7 @@ from bot.service import IntakeService
 from flows.autofill import OFFER, next_input
 from flows.idcard import id_check_digit
 from flows.outputs import Ask, Completed, Input
-from storage import repo
+from storage import repo, steps
 from storage.models import Interview, User
 
 from plans import household
@@ -183,7 +183,7 @@ def populate(service: IntakeService, cases: tuple[Case, ...] = CASES, *, attachm
         plan = dict(case.plan)
         if case.key == attachments_for:
             plan["attachments"] = ATTACHMENTS
-        with mock.patch.object(repo, "utcnow", lambda d=case.day: _at(d)):
+        with mock.patch.object(steps, "utcnow", lambda d=case.day: _at(d)):  # when each step is written
             iid = drive(service, users[case.unit], plan)
         if case.override:
             with Session(service.db, expire_on_commit=False) as s:

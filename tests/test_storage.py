@@ -148,18 +148,19 @@ def test_a_stale_save_is_refused_and_the_service_applies_the_input_again(service
     from flows.engine import advance
     user = surveyor(service)
     iid = drive(service, user, WANG, steps=1)
-    with Session(service.db) as s1, Session(service.db) as s2:
-        a = repo.load_for_step(s1, interview_id=iid)
-        b = repo.load_for_step(s2, interview_id=iid)
-        s1.rollback()
-        s2.rollback()
-        ctx = registry.context(actor_id=str(user.id))
-        form = registry.form("archive")
-        step_a = advance(form, dict(a.state), Input("text", text="汉"), ctx)
-        step_b = advance(form, dict(b.state), Input("text", text="回"), ctx)
-        repo.save_step(s1, interview=a, step=step_a, actor_id=user.id)
-        with pytest.raises(repo.StaleInterview):
-            repo.save_step(s2, interview=b, step=step_b, actor_id=user.id)
+    store = service.steps
+    with store.step(iid) as first:
+        a = first.load(iid)
+    with store.step(iid) as second:
+        b = second.load(iid)
+    ctx = registry.context(actor_id=str(user.id))
+    form = registry.form("archive")
+    step_a = advance(form, dict(a.state), Input("text", text="汉"), ctx)
+    step_b = advance(form, dict(b.state), Input("text", text="回"), ctx)
+    with store.step(iid) as tx:
+        tx.save(a, step_a, actor_id=user.id, update_id=None)
+    with pytest.raises(repo.StaleInterview), store.step(iid) as tx:
+        tx.save(b, step_b, actor_id=user.id, update_id=None)
     with Session(service.db) as s:
         iv = s.get(Interview, iid)
     assert iv.state["answers"]["ethnicity"] == "汉族" and iv.version == 3

@@ -116,7 +116,8 @@ def build_dispatcher(core: BotCore, settings: Settings) -> Dispatcher:
         if inc is not None:
             await core.handle(inc, AiogramIO(bot))
 
-    dp = Dispatcher(core=core, settings=settings, service=core.service)
+    # no aiogram FSM: an interview's state lives in the database (its middleware would cost every update)
+    dp = Dispatcher(core=core, settings=settings, service=core.service, disable_fsm=True)
     dp.include_router(router)
     return dp
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 import logging
 import traceback
 from collections import OrderedDict
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import Any, AsyncIterator, Callable
+from typing import Any, AsyncIterator, Awaitable, Callable, Union
 from zoneinfo import ZoneInfo
 
 from bot.render import render
@@ -27,6 +28,7 @@ from flows.outputs import Input
 from flows.slots import slots
 from storage import repo, review
 from storage.models import Interview, ProcessedUpdate, User
+from storage.steps import GroupCommit, StepRow
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +37,8 @@ ENGINE_COMMANDS = ("cancel", "back", "skip")
 IN_PLACE = ("t", "pg")  # toggles and pages redraw the same question in place
 MENU = ("start", "new", "drafts", "review", "cancel", "help", "invite")
 SURVEY_ROLES = ("surveyor", "staff", "admin")
+_REFUSALS = (repo.UpdateAlreadyApplied, AccessDenied, InterviewClosed)
+Decision = Union[list[Action], Awaitable[list[Action]]]  # actions now, or once the answer's commit returns
 
 
 @dataclass
@@ -86,6 +90,7 @@ class BotCore:
         self.admin_ids = set(settings.admin_id_list)
         self.locks = UserLocks()
         self.inline_db = service.db.dialect.name == "sqlite"
+        self.commits = GroupCommit(service.steps) if self.inline_db else None
         self.store = AttachmentStore(settings.attachments_dir)
         self.staff = StaffDesk(self)
         self.records = RecordsDesk(self)
@@ -128,8 +133,11 @@ class BotCore:
         if self.records.makes_files(inc):  # exports: written in a thread, sent, then deleted
             return await self.records.send_files(inc, io)
         if self.inline_db:  # SQLite answers in well under a millisecond: a thread hop costs more than it saves
-            return self._decide(inc)
-        return await asyncio.to_thread(self._decide, inc)
+            decided = self._decide(inc)
+            return await decided if inspect.isawaitable(decided) else decided
+        decided = await asyncio.to_thread(self._decide, inc)
+        assert isinstance(decided, list)  # answers are only deferred to a group commit on SQLite
+        return decided
 
     def _oops(self, inc: Incoming) -> list[Action]:
         out: list[Action] = []
@@ -191,8 +199,9 @@ class BotCore:
             return [SendMessage(inc.chat_id, t("tg.private_only"))]
         return []
 
-    def _decide(self, inc: Incoming) -> list[Action]:
-        user = self.user(inc)
+    def _decide(self, inc: Incoming) -> Decision:
+        user, active = self.service.person(tg_id=inc.user_id or 0, name=inc.full_name,
+                                           admin=inc.user_id in self.admin_ids)
         chat = inc.chat_id if inc.chat_id is not None else inc.user_id or 0
         if inc.callback_data is not None:
             return self._press(inc, user, chat)
@@ -212,7 +221,7 @@ class BotCore:
             return self._once(inc, lambda: self.records.on_reply(chat, user, pending, text))
         if text.startswith("/"):
             return self._command(inc, user, chat, text)
-        return self._answer(inc, user, chat, Input("text", text=text))
+        return self._answer(inc, user, chat, Input("text", text=text), active)
 
     def _once(self, inc: Incoming, act: Callable[[], list[Action]]) -> list[Action]:
         """Claim the update first (at most once), then act."""
@@ -221,23 +230,40 @@ class BotCore:
     def _active(self, user: User) -> Interview | None:
         return self.load(user.active_interview_id) if user.active_interview_id else None
 
-    def _answer(self, inc: Incoming, user: User, chat: int, inp: Input) -> list[Action]:
+    def _answer(self, inc: Incoming, user: User, chat: int, inp: Input, active: StepRow | None = None) -> Decision:
         if not user.active_interview_id:
             return self._once(inc, lambda: [SendMessage(chat, self._no_active(user))])
-        try:  # the service checks access and that it is open, in the same read as the answer
-            reply = self.service.handle(user=user, interview_id=user.active_interview_id, inp=inp,
-                                        update_id=inc.update_id, require_open=True)
-        except repo.UpdateAlreadyApplied:
+        # the service checks access and that it is open, in the same read as the answer
+        args = dict(user=user, interview_id=user.active_interview_id, inp=inp, update_id=inc.update_id,
+                    require_open=True)
+        if self.commits is not None:  # answers arriving together are committed together
+            return self._answered_later(inc, user, chat, self.service.handle_grouped(self.commits, loaded=active,
+                                                                                     **args))
+        try:
+            return self._answered(inc, user, chat, self.service.handle(**args))
+        except _REFUSALS as exc:
+            return self._answered(inc, user, chat, exc)
+
+    async def _answered_later(self, inc: Incoming, user: User, chat: int, pending: Awaitable[Reply]) -> list[Action]:
+        try:
+            return self._answered(inc, user, chat, await pending)
+        except _REFUSALS as exc:
+            return self._answered(inc, user, chat, exc)
+
+    def _answered(self, inc: Incoming, user: User, chat: int, outcome: Reply | Exception) -> list[Action]:
+        """The messages for an answer once it is written, or why it was not."""
+        if isinstance(outcome, repo.UpdateAlreadyApplied):
             log.info("update %s already applied; not applied again", inc.update_id)
             return []
-        except AccessDenied:
+        if isinstance(outcome, AccessDenied):
             return self._once(inc, lambda: [SendMessage(chat, self._no_active(user))])
-        except InterviewClosed as exc:
-            status = exc.status
+        if isinstance(outcome, InterviewClosed):
+            status = outcome.status
             return self._once(inc, lambda: [SendMessage(chat, t("tg.interview_closed", status=status_text(status)))])
-        if reply.interview_id is not None and reply.interview_id != user.active_interview_id:
-            self.set_active(user, reply.interview_id)
-        return self.show(chat, reply)
+        assert isinstance(outcome, Reply)
+        if outcome.interview_id is not None and outcome.interview_id != user.active_interview_id:
+            self.set_active(user, outcome.interview_id)
+        return self.show(chat, outcome)
 
     def _no_active(self, user: User) -> str:
         return t("tg.no_active_survey") if user.role in SURVEY_ROLES else t("tg.no_active")
@@ -298,7 +324,7 @@ class BotCore:
         return self.staff.on_button(inc, user, chat, action, arg)
 
     # --- commands ----------------------------------------------------------------
-    def _command(self, inc: Incoming, user: User, chat: int, text: str) -> list[Action]:
+    def _command(self, inc: Incoming, user: User, chat: int, text: str) -> Decision:
         word, _, args = text[1:].partition(" ")
         name = word.split("@", 1)[0].lower()
         if name in ENGINE_COMMANDS:

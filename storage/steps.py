@@ -1,0 +1,357 @@
+"""The statements of every answer, run on the DB-API connection: the hot path, kept apart and small.
+
+An answer needs the person, the interview, and one transaction that records the new state, its
+journal events and the Telegram update id. Through the SQL toolkit each statement costs more than
+the engine itself (cache keys, result objects, the unit of work), so these few statements are
+compiled once by SQLAlchemy for the connected dialect (the same SQL and the same value conversions
+SQLAlchemy would use) and then executed directly on the driver's cursor. Everything else in the
+program keeps using sessions and the ORM.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, Callable, Iterator, Sequence
+
+from sqlalchemy import Table, bindparam, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.attributes import manager_of_class
+from sqlalchemy.sql import ClauseElement
+
+from flows.outputs import AnswerChanged, InterviewCancelled, Step, Submitted
+from storage.models import AnswerEvent, AuditLog, Interview, ProcessedUpdate, User, utcnow
+
+REF_PREFIX = "JM"
+
+_USERS = manager_of_class(User)
+USER_COLUMNS = tuple(c.name for c in User.__table__.columns)  # type: ignore[attr-defined]
+STEP_COLUMNS = ("id", "ref", "form_key", "kind", "status", "created_by", "subject_user_id", "unit", "state",
+                "version")
+
+
+class UpdateAlreadyApplied(Exception):
+    """This Telegram update was applied before (a redelivery); nothing was written."""
+
+
+class StaleInterview(Exception):
+    """Another worker saved this interview since it was loaded; reload and apply the input again."""
+
+
+class CommitFailed(Exception):
+    """The transaction holding this step failed to commit; nothing of it was written."""
+
+
+class StepRow:
+    """The interview columns an answer needs (a plain object: no ORM identity map on the hot path)."""
+
+    __slots__ = STEP_COLUMNS
+
+    def __init__(self, values: dict[str, Any]) -> None:
+        for name in STEP_COLUMNS:
+            setattr(self, name, values[name])
+
+
+class _Statement:
+    """One statement compiled for a dialect, with the converters of its parameters and result columns."""
+
+    def __init__(self, stmt: ClauseElement, engine: Engine, binds: dict[str, Any] | None = None) -> None:
+        compiled = stmt.compile(dialect=engine.dialect)
+        self.sql = compiled.string
+        self.positional = engine.dialect.paramstyle in ("qmark", "numeric", "format")
+        self.names: Sequence[str] = tuple(compiled.positiontup or ()) if self.positional else ()
+        procs = compiled._bind_processors  # noqa: SLF001 - the converters SQLAlchemy itself would apply
+        self.procs: dict[str, Callable[[Any], Any]] = dict(procs)
+        self.binds = binds or {}
+        columns = getattr(stmt, "selected_columns", ())
+        self.columns = tuple(c.name for c in columns)
+        self.results: tuple[Callable[[Any], Any] | None, ...] = ()
+        if self.columns:
+            self.results = tuple(c.type._cached_result_processor(engine.dialect, None)  # noqa: SLF001
+                                 for c in columns)
+
+    def params(self, values: dict[str, Any]) -> Any:
+        """Driver parameters from named values, converted as SQLAlchemy would."""
+        procs = self.procs
+        converted = {name: (procs[name](value) if name in procs and value is not None else value)
+                     for name, value in values.items()}
+        if self.positional:
+            return tuple(converted[name] for name in self.names)
+        return converted
+
+    def row(self, raw: Sequence[Any] | None) -> dict[str, Any] | None:
+        """A result row as a dict, converted as SQLAlchemy would."""
+        if raw is None:
+            return None
+        return {name: (proc(value) if proc is not None and value is not None else value)
+                for name, proc, value in zip(self.columns, self.results, raw)}
+
+
+class StepStore:
+    """Read the person and the interview, and save a step, with a handful of precompiled statements."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.postgres = engine.dialect.name == "postgresql"
+        users: Table = User.__table__  # type: ignore[attr-defined]
+        interviews: Table = Interview.__table__  # type: ignore[attr-defined]
+        self._interviews = interviews
+        # the person and their active interview in one statement: what nearly every update needs first
+        self._who = _Statement(
+            select(*[users.c[n].label(f"u_{n}") for n in USER_COLUMNS],
+                   *[interviews.c[n].label(f"i_{n}") for n in STEP_COLUMNS])
+            .select_from(users.outerjoin(interviews, interviews.c.id == users.c.active_interview_id))
+            .where(users.c.tg_id == bindparam("tg_id")), engine)
+        self._load = _Statement(select(*[interviews.c[n] for n in STEP_COLUMNS])
+                                .where(interviews.c.id == bindparam("id")), engine)
+        insert = (postgresql.insert if self.postgres else sqlite.insert)(ProcessedUpdate.__table__)
+        self._claim = _Statement(insert.values(update_id=bindparam("update_id"), at=bindparam("at"))
+                                 .on_conflict_do_nothing(), engine)
+        processed: Table = ProcessedUpdate.__table__  # type: ignore[attr-defined]
+        self._unclaim = _Statement(processed.delete().where(processed.c.update_id == bindparam("update_id")), engine)
+        events: Table = AnswerEvent.__table__  # type: ignore[attr-defined]
+        self._event = _Statement(events.insert().values(
+            {n: bindparam(n) for n in ("interview_id", "path", "action", "old", "new", "actor_id", "at")}), engine)
+        audit: Table = AuditLog.__table__  # type: ignore[attr-defined]
+        self._audit = _Statement(audit.insert().values(
+            {n: bindparam(n) for n in ("actor_id", "action", "detail", "at")}), engine)
+        self._updates: dict[tuple[str, ...], _Statement] = {}
+
+    # --- reading -----------------------------------------------------------------
+    def person(self, tg_id: int) -> tuple[User | None, StepRow | None]:
+        """The user with this Telegram id, and their active interview as it is now (None when they have none).
+
+        The user is a detached ORM object (a session may still add it and UPDATE what changes).
+        """
+        stmt = self._who
+        with self.connection() as conn:
+            cur = conn.cursor()
+            cur.execute(stmt.sql, stmt.params({"tg_id": tg_id}))
+            row = stmt.row(cur.fetchone())
+            conn.rollback()
+        if row is None:
+            return None, None
+        user = _USERS.new_instance()  # as the ORM builds a loaded row: no defaults, no validation
+        user.__dict__.update({n: row[f"u_{n}"] for n in USER_COLUMNS})
+        make_transient_to_detached(user)
+        active = StepRow({n: row[f"i_{n}"] for n in STEP_COLUMNS}) if row["i_id"] is not None else None
+        return user, active
+
+    @contextmanager
+    def connection(self) -> Iterator[Any]:
+        """A pooled DB-API connection (checked out and pinged by the pool, returned afterwards)."""
+        conn = self.engine.raw_connection()
+        try:
+            yield conn
+        finally:
+            conn.close()
+
+    @contextmanager
+    def step(self, interview_id: int) -> Iterator["StepTx"]:
+        """One answer's transaction; on PostgreSQL it holds the interview's advisory lock until it ends."""
+        with self.connection() as conn:
+            tx = StepTx(self, conn)
+            try:
+                if self.postgres:  # one writer per interview across all workers, taken before reading
+                    tx.cursor.execute("SELECT pg_advisory_xact_lock(%s)", (interview_id,))
+                yield tx
+            except BaseException:
+                conn.rollback()
+                raise
+            if not tx.done:
+                conn.rollback()
+
+    def load(self, interview_id: int) -> StepRow | None:
+        """The interview, read outside any transaction (the save checks that its version still holds)."""
+        with self.connection() as conn:
+            row = self._read(conn.cursor(), interview_id)
+            conn.rollback()
+        return row
+
+    def _read(self, cur: Any, interview_id: int) -> StepRow | None:
+        stmt = self._load
+        cur.execute(stmt.sql, stmt.params({"id": interview_id}))
+        row = stmt.row(cur.fetchone())
+        return StepRow(row) if row is not None else None
+
+    def write(self, cur: Any, w: "StepWrite") -> None:
+        """Execute one step's statements in the open transaction (the caller commits or rolls back).
+
+        UpdateAlreadyApplied when the update id was recorded before (by this or another worker),
+        StaleInterview when the interview's version moved since it was loaded. Either way the
+        transaction holds nothing of this step afterwards (a claim made before a stale version is
+        taken back), so the other steps of a group commit go on.
+        """
+        at = w.values["updated_at"]
+        if w.update_id is not None:
+            cur.execute(self._claim.sql, self._claim.params({"update_id": w.update_id, "at": at}))
+            if cur.rowcount != 1:
+                raise UpdateAlreadyApplied(w.update_id)
+        update = self._update(tuple(w.values))
+        params = {f"v_{k}": v for k, v in w.values.items()}
+        params["w_id"], params["w_version"] = w.interview_id, w.version
+        cur.execute(update.sql, update.params(params))
+        if cur.rowcount != 1:
+            if w.update_id is not None:
+                cur.execute(self._unclaim.sql, self._unclaim.params({"update_id": w.update_id}))
+            raise StaleInterview(w.interview_id)
+        if w.events:
+            cur.executemany(self._event.sql, [self._event.params(ev) for ev in w.events])
+        for entry in w.audit:
+            cur.execute(self._audit.sql, self._audit.params(entry))
+
+    def _update(self, keys: tuple[str, ...]) -> _Statement:
+        stmt = self._updates.get(keys)
+        if stmt is None:
+            t = self._interviews
+            stmt = self._updates[keys] = _Statement(
+                t.update().where(t.c.id == bindparam("w_id"), t.c.version == bindparam("w_version"))
+                .values({k: bindparam(f"v_{k}", type_=t.c[k].type) for k in keys}), self.engine)
+        return stmt
+
+
+@dataclass
+class StepWrite:
+    """Everything one accepted step writes: the new column values, journal events, audit, the update id."""
+
+    interview_id: int
+    version: int  # the version it was computed from: the UPDATE applies only if it still holds
+    values: dict[str, Any]
+    events: list[dict[str, Any]]
+    audit: list[dict[str, Any]]
+    update_id: int | None
+
+
+def step_write(interview: StepRow, step: Step, *, actor_id: int | None, update_id: int | None) -> StepWrite:
+    """What saving this step will write."""
+    values = step_values(interview, step)
+    at = values["updated_at"]
+    events = [{"interview_id": interview.id, "path": ev.path, "action": ev.action, "old": ev.old, "new": ev.new,
+               "actor_id": actor_id, "at": at} for ev in step.events if isinstance(ev, AnswerChanged)]
+    audit = [{"actor_id": actor_id, "action": "cancel_interview", "detail": {"interview_id": interview.id},
+              "at": at} for ev in step.events if isinstance(ev, InterviewCancelled)]
+    return StepWrite(interview.id, interview.version, values, events, audit, update_id)
+
+
+class StepTx:
+    """The open transaction of one answer: load the interview, then save the step (commits)."""
+
+    def __init__(self, store: StepStore, conn: Any) -> None:
+        self.store, self.conn = store, conn
+        self.cursor = conn.cursor()
+        self.done = False
+
+    def load(self, interview_id: int) -> StepRow | None:
+        """The interview as the engine needs it."""
+        return self.store._read(self.cursor, interview_id)  # noqa: SLF001
+
+    def save(self, interview: StepRow, step: Step, *, actor_id: int | None, update_id: int | None) -> dict[str, Any]:
+        """Write the step and commit, before anything is shown; nothing is written when it raises."""
+        w = step_write(interview, step, actor_id=actor_id, update_id=update_id)
+        try:
+            self.store.write(self.cursor, w)
+        except (UpdateAlreadyApplied, StaleInterview):
+            self.conn.rollback()
+            raise
+        self.conn.commit()
+        self.done = True
+        return w.values
+
+
+class GroupCommit:
+    """Steps from answers handled at the same moment, committed together in one transaction.
+
+    A handler queues its step and waits; the queue is written at the loop's next turn (a
+    redelivered update or a stale version refuses that step alone) and committed once. Every waiter is told only after the commit returned: nothing is acknowledged
+    before it is durable, and a failed commit fails every step in it (nothing was written).
+    For SQLite on the event loop's thread: the one writer a SQLite database has anyway.
+    """
+
+    def __init__(self, store: StepStore) -> None:
+        self.store = store
+        self._queue: list[tuple[StepWrite, asyncio.Future[None]]] = []
+        self.batches = 0
+        self.steps = 0
+
+    async def save(self, w: StepWrite) -> None:
+        """Queue a step and return once it is committed (or raise why it was not)."""
+        loop = asyncio.get_running_loop()
+        fut: asyncio.Future[None] = loop.create_future()
+        if not self._queue:
+            loop.call_soon(self._flush)
+        self._queue.append((w, fut))
+        await fut
+
+    def _flush(self) -> None:
+        batch, self._queue = self._queue, []
+        outcomes: list[BaseException | None] = []
+        try:
+            with self.store.connection() as conn:
+                cur = conn.cursor()
+                cur.execute("BEGIN IMMEDIATE")
+                try:
+                    for w, _fut in batch:
+                        try:
+                            self.store.write(cur, w)
+                        except (UpdateAlreadyApplied, StaleInterview) as refused:  # that step alone
+                            outcomes.append(refused)
+                        else:
+                            outcomes.append(None)
+                    conn.commit()
+                except BaseException:
+                    conn.rollback()
+                    raise
+        except Exception as exc:  # nothing of the batch was written: every waiter hears it
+            outcomes = [CommitFailed(type(exc).__name__) for _ in batch]
+        self.batches += 1
+        self.steps += len(batch)
+        for (_w, fut), outcome in zip(batch, outcomes):
+            if fut.done():  # its handler was cancelled meanwhile
+                continue
+            if outcome is None:
+                fut.set_result(None)
+            else:
+                fut.set_exception(outcome)
+
+
+def step_values(interview: Any, step: Step) -> dict[str, Any]:
+    """The interview columns a step changes: state, denormalised answers, status transitions, decision."""
+    state = step.state
+    answers = state.get("answers", {})
+    now = utcnow()
+    values: dict[str, Any] = {
+        "state": state, "worker_name": str(answers.get("name") or ""), "id_number": answers.get("id_number") or None,
+        "region": str(answers.get("region") or ""), "version": interview.version + 1, "updated_at": now}
+    for ev in step.events:
+        if isinstance(ev, Submitted):
+            values["status"] = "submitted"
+            values["submitted_at"] = values["changed_at"] = now
+            if not interview.ref and ev.assign_number:
+                values["ref"] = f"{REF_PREFIX}{now:%Y}{interview.id:06d}"
+            values.update(assessment_values(state))
+        elif isinstance(ev, InterviewCancelled):
+            values["status"] = "cancelled"
+    if "status" not in values and interview.status in ("submitted", "approved") and \
+            any(isinstance(ev, AnswerChanged) for ev in step.events):
+        values["changed_at"] = now  # a change after submission shows up in the day's ledger
+    return values
+
+
+def assessment_values(state: dict[str, Any]) -> dict[str, Any]:
+    """The decision columns that exports and 附件2 aggregate on."""
+    answers = state.get("answers", {})
+    size = answers.get("household_size")
+    out: dict[str, Any] = {"household_size": int(size) if isinstance(size, int) or (
+        isinstance(size, str) and size.isdecimal()) else None}
+    assessment = state.get("assessment")
+    if not assessment:
+        return out
+    tags = assessment.get("tag_facts", assessment.get("tags")) or []
+    out.update(assessment=assessment, category=assessment.get("category"), eligible=bool(assessment.get("eligible")),
+               criterion=assessment.get("criterion"),
+               per_capita_income=f"{assessment.get('per_capita_monthly_income', 0):.2f}",
+               tags="|" + "|".join(tags) + "|" if tags else "", standards_version=assessment.get("standards_version"))
+    return out

@@ -1,0 +1,159 @@
+"""Answers handled at the same moment are committed together, and each is still all-or-nothing on its own."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+from sqlmodel import Session, select
+
+from bot.service import IntakeService
+from flows.outputs import Input
+from storage import repo
+from storage.models import AnswerEvent, Interview, ProcessedUpdate
+from storage.steps import CommitFailed, GroupCommit
+from tests.test_storage import surveyor
+
+
+def _survey(service: IntakeService, user: Any) -> int:
+    return service.start_interview(user=user, kind="survey").interview_id or 0
+
+
+def _journal(service: IntakeService, iid: int) -> list[str]:
+    with Session(service.db) as s:
+        return [f"{e.path}={e.new}" for e in s.exec(select(AnswerEvent).where(AnswerEvent.interview_id == iid)
+                                                    .order_by(AnswerEvent.id))]
+
+
+def _version(service: IntakeService, iid: int) -> int:
+    with Session(service.db) as s:
+        iv = s.get(Interview, iid)
+        assert iv is not None
+        return iv.version
+
+
+def test_answers_of_several_interviews_share_one_commit(sqlite_url: str, registry: Any) -> None:
+    from storage.db import make_engine
+    from storage.migrate import ensure_schema
+
+    engine = make_engine(sqlite_url)
+    ensure_schema(engine)
+    service = IntakeService(engine, registry)
+    users = [surveyor(service, f"s{i}") for i in range(3)]
+    interviews = [_survey(service, u) for u in users]
+    commits = GroupCommit(service.steps)
+
+    async def all_at_once() -> list[Any]:
+        return await asyncio.gather(*(
+            service.handle_grouped(commits, user=u, interview_id=iid, inp=Input("text", text=name), update_id=100 + n)
+            for n, (u, iid, name) in enumerate(zip(users, interviews, ["王建国", "李芳", "张伟"]))))
+
+    replies = asyncio.run(all_at_once())
+    assert commits.batches == 1 and commits.steps == 3  # one transaction for the three answers
+    assert [r.interview_id for r in replies] == interviews
+    assert [_journal(service, iid) for iid in interviews] == [["name=王建国"], ["name=李芳"], ["name=张伟"]]
+    engine.dispose()
+
+
+def test_a_redelivered_update_in_a_group_is_refused_alone(sqlite_url: str, registry: Any) -> None:
+    from storage.db import make_engine
+    from storage.migrate import ensure_schema
+
+    engine = make_engine(sqlite_url)
+    ensure_schema(engine)
+    service = IntakeService(engine, registry)
+    a, b = surveyor(service, "a"), surveyor(service, "b")
+    ia, ib = _survey(service, a), _survey(service, b)
+    with Session(service.db) as s:  # update 7 was applied before (say, by another worker)
+        assert repo.claim_update(s, update_id=7)
+    commits = GroupCommit(service.steps)
+
+    async def both() -> list[Any]:
+        return await asyncio.gather(
+            service.handle_grouped(commits, user=a, interview_id=ia, inp=Input("text", text="王建国"), update_id=7),
+            service.handle_grouped(commits, user=b, interview_id=ib, inp=Input("text", text="李芳"), update_id=8),
+            return_exceptions=True)
+
+    first, second = asyncio.run(both())
+    assert isinstance(first, repo.UpdateAlreadyApplied)
+    assert second.interview_id == ib
+    assert _journal(service, ia) == [] and _journal(service, ib) == ["name=李芳"]
+    assert commits.batches == 1
+    engine.dispose()
+
+
+def test_a_stale_step_in_a_group_is_applied_again_to_the_fresh_state(sqlite_url: str, registry: Any) -> None:
+    from storage.db import make_engine
+    from storage.migrate import ensure_schema
+
+    engine = make_engine(sqlite_url)
+    ensure_schema(engine)
+    service = IntakeService(engine, registry)
+    user = surveyor(service)
+    iid = _survey(service, user)
+    stale = service.steps.load(iid)  # read before someone else saved the interview
+    service.handle(user=user, interview_id=iid, inp=Input("text", text="王建国"))
+    commits = GroupCommit(service.steps)
+    reply = asyncio.run(service.handle_grouped(commits, user=user, interview_id=iid, inp=Input("text", text="汉"),
+                                               update_id=41, loaded=stale))
+    assert commits.batches == 2  # refused once (version moved, its claim taken back), then applied
+    assert _journal(service, iid) == ["name=王建国", "ethnicity=汉族"]
+    assert reply.interview_id == iid
+    with Session(service.db) as s:
+        assert s.get(ProcessedUpdate, 41) is not None
+    engine.dispose()
+
+
+def test_a_failed_commit_fails_every_answer_in_it_and_writes_nothing(sqlite_url: str, registry: Any,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from storage.db import make_engine
+    from storage.migrate import ensure_schema
+
+    engine = make_engine(sqlite_url)
+    ensure_schema(engine)
+    service = IntakeService(engine, registry)
+    users = [surveyor(service, f"s{i}") for i in range(2)]
+    interviews = [_survey(service, u) for u in users]
+    before = [_version(service, iid) for iid in interviews]
+    commits = GroupCommit(service.steps)
+    real_write = service.steps.write
+    calls = []
+
+    def write_then_fail(cur: Any, w: Any) -> None:
+        real_write(cur, w)
+        calls.append(w.interview_id)
+        if len(calls) == 2:
+            raise OSError("disk I/O error")  # the second step's statements fail: the whole batch is rolled back
+
+    monkeypatch.setattr(service.steps, "write", write_then_fail)
+
+    async def both() -> list[Any]:
+        return await asyncio.gather(*(
+            service.handle_grouped(commits, user=u, interview_id=iid, inp=Input("text", text="王建国"), update_id=n)
+            for n, (u, iid) in enumerate(zip(users, interviews))), return_exceptions=True)
+
+    outcomes = asyncio.run(both())
+    assert all(isinstance(o, CommitFailed) for o in outcomes)
+    assert [_version(service, iid) for iid in interviews] == before
+    assert [_journal(service, iid) for iid in interviews] == [[], []]
+    with Session(service.db) as s:
+        assert s.exec(select(ProcessedUpdate)).all() == []
+    engine.dispose()
+
+
+def test_the_person_and_their_active_interview_are_read_together(service: IntakeService) -> None:
+    user = service.user(tg_id=4242, name="王建国")
+    assert service.steps.person(4242)[1] is None  # no interview yet
+    iid = service.start_interview(user=user, kind="self").interview_id
+    again, active = service.person(tg_id=4242, name="王建国")
+    assert again.id == user.id and again.active_interview_id == iid
+    if service.steps.postgres:  # read after the interview's lock is taken, never with the person
+        assert active is None
+    else:
+        assert active is not None and active.id == iid and active.status == "draft" and active.version >= 1
+    renamed, _ = service.person(tg_id=4242, name="王建国（新）")  # a renamed account takes the slow path
+    assert renamed.name == "王建国（新）"
+    with Session(service.db) as s:  # the detached user can still be changed through a session
+        repo.set_active_interview(s, user=again, interview_id=None)
+    assert service.steps.person(4242)[0].active_interview_id is None
