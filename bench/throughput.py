@@ -27,7 +27,9 @@ from bench.report import Figure, Report
 from bot import heap
 from bot.registry import load_registry
 from bot.settings import Settings
-from bot.telegram.aiogram_runtime import build_dispatcher
+from bot.render import render
+from bot.telegram.actions import bind, incoming_from
+from bot.telegram.aiogram_runtime import AiogramIO, build_dispatcher
 from bot.telegram.core import BotCore
 from flows.autofill import next_input
 from flows.engine import advance, new_state
@@ -98,6 +100,42 @@ def _echo_dispatcher() -> Dispatcher:
     dp = Dispatcher()
     dp.include_router(router)
     return dp
+
+
+def _floor_dispatcher() -> Dispatcher:
+    """The same engine and the same replies with no storage at all: states in a dict, nothing written.
+
+    Not a way to run the bot (a restart would lose every answer): it shows how much of the echo
+    budget the interview itself takes before any database work.
+    """
+    registry = load_registry()
+    states: dict[int, dict[str, Any]] = {}
+    router = Router()
+
+    @router.message()
+    async def answer(message: Message, event_update: Update, bot: Bot) -> None:
+        inc = incoming_from(event_update)
+        if inc is None or inc.user_id is None:
+            return
+        form = registry.form("archive")
+        state = states.get(inc.user_id) or new_state(form, role="worker")
+        inp = Input("start") if inc.text == "/start" else Input("text", text=inc.text)
+        step = advance(form, state, inp, registry.context(actor_id=str(inc.user_id)))
+        states[inc.user_id] = step.state
+        io = AiogramIO(bot)
+        for action in bind(render(step.outputs), inc.chat_id or 0, inc.user_id):
+            await io.perform(action)
+
+    dp = Dispatcher(disable_fsm=True)
+    dp.include_router(router)
+    return dp
+
+
+async def aiogram_floor(items: list[tuple[int, str]]) -> tuple[float, float]:
+    """(bare echo rate, engine-and-reply rate with no storage) through aiogram, back to back."""
+    bot = Bot(TOKEN, session=NullSession())
+    echo_rate = await _feed(_echo_dispatcher(), bot, _aiogram_updates(items, 1))
+    return echo_rate, await _feed(_floor_dispatcher(), bot, _aiogram_updates(items, 20_000_000))
 
 
 def _settings(workdir: Path, url: str) -> Settings:
@@ -195,6 +233,10 @@ def run(report: Report, workdir: Path, *, updates: int, pg_url: str | None) -> N
         report.add(Figure(f"bare aiogram echo{tag}", echo, "updates/s", "", None, detail))
         report.add(Figure(f"intake via aiogram, SQLite{tag}", ours, "answers/s", "", None, detail))
         ratio(f"throughput ratio (aiogram, SQLite{tag})", ours, echo)
+        if feed == "polling":
+            echo, floor = asyncio.run(aiogram_floor(items))
+            report.add(Figure("engine and reply only, no storage (aiogram)", floor, "answers/s", "", None, detail))
+            ratio("ratio without any storage (aiogram): the ceiling", floor, echo, goal="")
         echo, ours = asyncio.run(ptb_pair(workdir, items, feed))
         report.add(Figure(f"bare python-telegram-bot echo{tag}", echo, "updates/s", "", None, detail))
         report.add(Figure(f"intake via python-telegram-bot, SQLite{tag}", ours, "answers/s", "", None, detail))

@@ -100,16 +100,22 @@ class IntakeService:
             return repo.get_or_create_user(s, tg_id=tg_id, name=name, admin=admin), None
 
     def start_interview(self, *, user: User, kind: str = "self", form_key: str = "archive") -> Reply:
-        """A new interview (self-report or a surveyor's), made the user's active one."""
+        """A new interview (self-report or a surveyor's), made the user's active one, at its first question.
+
+        The first question is worked out before anything is written, so the interview is created
+        already showing it and made active in one transaction.
+        """
         form = self.registry.form(form_key)
         role = "worker" if kind == "self" and user.role == "worker" else (
             "staff" if user.role in STAFF_ROLES else "surveyor")
+        ctx = self.registry.context(actor_id=str(user.id), actor_name=user.name)
+        step = advance(form, new_state(form, role=role), Input("start"), ctx)
         with self.session() as s:
-            iv = repo.create_interview(s, form_key=form.key, form_version=form.version, state=new_state(form, role=role),
+            iv = repo.create_interview(s, form_key=form.key, form_version=form.version, state=step.state,
                                        created_by=user.id or 0, kind=kind,
-                                       subject_user_id=user.id if kind == "self" else None, unit=user.unit)
-            repo.set_active_interview(s, user=user, interview_id=iv.id)
-        return self.handle(user=user, interview_id=iv.id or 0, inp=Input("start"))
+                                       subject_user_id=user.id if kind == "self" else None, unit=user.unit,
+                                       active_for=user)
+        return Reply(iv.id, list(step.outputs))
 
     def resume_or_start(self, *, user: User) -> Reply:
         """Continue the active draft, or the latest one, or start a self-report."""

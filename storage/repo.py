@@ -66,11 +66,16 @@ def set_role(session: Session, *, user: User, role: str, unit: str | None = None
 # --- interviews ----------------------------------------------------------------
 
 def create_interview(session: Session, *, form_key: str, form_version: str, state: dict[str, Any],
-                     created_by: int, kind: str, subject_user_id: int | None = None, unit: str = "") -> Interview:
-    """A new draft interview, committed."""
+                     created_by: int, kind: str, subject_user_id: int | None = None, unit: str = "",
+                     active_for: User | None = None) -> Interview:
+    """A new draft interview, committed (made ``active_for``'s active interview in the same transaction)."""
     interview = Interview(form_key=form_key, form_version=form_version, state=state, created_by=created_by,
                           kind=kind, subject_user_id=subject_user_id, unit=unit)
     session.add(interview)
+    if active_for is not None:
+        session.flush()
+        active_for.active_interview_id = interview.id
+        session.add(active_for)
     session.commit()
     session.refresh(interview)
     return interview

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -11,6 +12,8 @@ from sqlmodel import Session, select
 from bot.service import IntakeService
 from flows.outputs import Input
 from storage import repo
+from storage.db import make_engine
+from storage.migrate import ensure_schema
 from storage.models import AnswerEvent, Interview, ProcessedUpdate
 from storage.steps import CommitFailed, GroupCommit
 from tests.test_storage import surveyor
@@ -33,13 +36,16 @@ def _version(service: IntakeService, iid: int) -> int:
         return iv.version
 
 
-def test_answers_of_several_interviews_share_one_commit(sqlite_url: str, registry: Any) -> None:
-    from storage.db import make_engine
-    from storage.migrate import ensure_schema
-
+@pytest.fixture
+def service(sqlite_url: str, registry: Any) -> Iterator[IntakeService]:
+    """Group commit is the SQLite path (the event loop's thread is that database's one writer)."""
     engine = make_engine(sqlite_url)
     ensure_schema(engine)
-    service = IntakeService(engine, registry)
+    yield IntakeService(engine, registry)
+    engine.dispose()
+
+
+def test_answers_of_several_interviews_share_one_commit(service: IntakeService) -> None:
     users = [surveyor(service, f"s{i}") for i in range(3)]
     interviews = [_survey(service, u) for u in users]
     commits = GroupCommit(service.steps)
@@ -53,16 +59,9 @@ def test_answers_of_several_interviews_share_one_commit(sqlite_url: str, registr
     assert commits.batches == 1 and commits.steps == 3  # one transaction for the three answers
     assert [r.interview_id for r in replies] == interviews
     assert [_journal(service, iid) for iid in interviews] == [["name=王建国"], ["name=李芳"], ["name=张伟"]]
-    engine.dispose()
 
 
-def test_a_redelivered_update_in_a_group_is_refused_alone(sqlite_url: str, registry: Any) -> None:
-    from storage.db import make_engine
-    from storage.migrate import ensure_schema
-
-    engine = make_engine(sqlite_url)
-    ensure_schema(engine)
-    service = IntakeService(engine, registry)
+def test_a_redelivered_update_in_a_group_is_refused_alone(service: IntakeService) -> None:
     a, b = surveyor(service, "a"), surveyor(service, "b")
     ia, ib = _survey(service, a), _survey(service, b)
     with Session(service.db) as s:  # update 7 was applied before (say, by another worker)
@@ -80,16 +79,9 @@ def test_a_redelivered_update_in_a_group_is_refused_alone(sqlite_url: str, regis
     assert second.interview_id == ib
     assert _journal(service, ia) == [] and _journal(service, ib) == ["name=李芳"]
     assert commits.batches == 1
-    engine.dispose()
 
 
-def test_a_stale_step_in_a_group_is_applied_again_to_the_fresh_state(sqlite_url: str, registry: Any) -> None:
-    from storage.db import make_engine
-    from storage.migrate import ensure_schema
-
-    engine = make_engine(sqlite_url)
-    ensure_schema(engine)
-    service = IntakeService(engine, registry)
+def test_a_stale_step_in_a_group_is_applied_again_to_the_fresh_state(service: IntakeService) -> None:
     user = surveyor(service)
     iid = _survey(service, user)
     stale = service.steps.load(iid)  # read before someone else saved the interview
@@ -102,17 +94,10 @@ def test_a_stale_step_in_a_group_is_applied_again_to_the_fresh_state(sqlite_url:
     assert reply.interview_id == iid
     with Session(service.db) as s:
         assert s.get(ProcessedUpdate, 41) is not None
-    engine.dispose()
 
 
-def test_a_failed_commit_fails_every_answer_in_it_and_writes_nothing(sqlite_url: str, registry: Any,
+def test_a_failed_commit_fails_every_answer_in_it_and_writes_nothing(service: IntakeService,
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    from storage.db import make_engine
-    from storage.migrate import ensure_schema
-
-    engine = make_engine(sqlite_url)
-    ensure_schema(engine)
-    service = IntakeService(engine, registry)
     users = [surveyor(service, f"s{i}") for i in range(2)]
     interviews = [_survey(service, u) for u in users]
     before = [_version(service, iid) for iid in interviews]
@@ -139,10 +124,10 @@ def test_a_failed_commit_fails_every_answer_in_it_and_writes_nothing(sqlite_url:
     assert [_journal(service, iid) for iid in interviews] == [[], []]
     with Session(service.db) as s:
         assert s.exec(select(ProcessedUpdate)).all() == []
-    engine.dispose()
 
 
-def test_the_person_and_their_active_interview_are_read_together(service: IntakeService) -> None:
+def test_the_person_and_their_active_interview_are_read_together(db: Any, registry: Any) -> None:
+    service = IntakeService(db, registry)  # SQLite and PostgreSQL
     user = service.user(tg_id=4242, name="王建国")
     assert service.steps.person(4242)[1] is None  # no interview yet
     iid = service.start_interview(user=user, kind="self").interview_id
@@ -151,7 +136,7 @@ def test_the_person_and_their_active_interview_are_read_together(service: Intake
     if service.steps.postgres:  # read after the interview's lock is taken, never with the person
         assert active is None
     else:
-        assert active is not None and active.id == iid and active.status == "draft" and active.version >= 1
+        assert active is not None and active.id == iid and active.status == "draft" and active.version == 0
     renamed, _ = service.person(tg_id=4242, name="王建国（新）")  # a renamed account takes the slow path
     assert renamed.name == "王建国（新）"
     with Session(service.db) as s:  # the detached user can still be changed through a session
