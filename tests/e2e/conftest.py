@@ -11,8 +11,9 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -25,6 +26,7 @@ TOKEN = "123456:TEST-TOKEN-abcdefghijklmnopqrstuvwxyz"
 ADMIN_ID = 900001
 REPO = Path(__file__).resolve().parents[2]
 RUNTIMES = ("aiogram", "ptb")
+P = TypeVar("P", bound="BotProcess")
 LOOPBACK = ("127.0.0.1", "::1", "localhost")
 
 # Put on the bot process's path: any connection that is not to the loopback interface fails.
@@ -175,16 +177,24 @@ def _port_open(port: int) -> bool:
         return s.connect_ex(("127.0.0.1", port)) == 0
 
 
-@pytest.fixture(scope="module", params=RUNTIMES)
-def bot(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[BotProcess]:
-    """One bot process per runtime, shared by a test module (each test uses its own people)."""
-    proc = BotProcess(request.param, tmp_path_factory.mktemp(f"bot-{request.param}"))
-    proc.start()
+@contextmanager
+def running(proc: P, *, start: bool = True) -> Iterator[P]:
+    """The bot process (started unless the test starts it), then stopped: it must have logged no errors
+    of ours and exited cleanly."""
+    if start:
+        proc.start()
     try:
         yield proc
     finally:
         code = proc.stop()
         log = proc.log()
         proc.close()
-        assert not our_errors(log), f"the bot logged errors:\n{log}"
-        assert code in (0, None, -signal.SIGTERM), f"bot exited with {code}:\n{log}"
+        assert not our_errors(log), f"the bot logged errors:\n{log[-5000:]}"
+        assert code in (0, None, -signal.SIGTERM), f"bot exited with {code}:\n{log[-5000:]}"
+
+
+@pytest.fixture(scope="module", params=RUNTIMES)
+def bot(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[BotProcess]:
+    """One bot process per runtime, shared by a test module (each test uses its own people)."""
+    with running(BotProcess(request.param, tmp_path_factory.mktemp(f"bot-{request.param}"))) as proc:
+        yield proc

@@ -173,13 +173,16 @@ class FakeBotAPI:
         timeout = min(float(params.get("timeout") or 0), 50.0)
         deadline = time.monotonic() + timeout
         assert self._arrived is not None
+        if offset:
+            self._confirmed(offset)
         while True:
             with self.changed:
                 self.get_updates_calls += 1
                 if offset:
                     self.pending = [u for u in self.pending if u["update_id"] >= offset]
-                batch, self.forced = self.forced[:limit], self.forced[limit:]
-                batch += self.pending[: limit - len(batch)]
+                batch = self._next_batch(limit)
+                if batch:
+                    self._handed_out(batch)
                 self.changed.notify_all()
             if batch:
                 return web.json_response({"ok": True, "result": batch})
@@ -191,6 +194,17 @@ class FakeBotAPI:
                     await asyncio.wait_for(self._arrived.wait(), remaining)
                 except TimeoutError:
                     pass
+
+    def _confirmed(self, offset: int) -> None:
+        """A getUpdates offset confirms every update below it (kept as a hook for the reliability stand-in)."""
+
+    def _next_batch(self, limit: int) -> list[dict[str, Any]]:
+        """What the next getUpdates answers: forced updates first, then pending ones (under ``changed``)."""
+        batch, self.forced = self.forced[:limit], self.forced[limit:]
+        return batch + self.pending[: limit - len(batch)]
+
+    def _handed_out(self, batch: list[dict[str, Any]]) -> None:
+        """A non-empty getUpdates answer is about to go out (under ``changed``)."""
 
     async def _file(self, request: web.Request) -> web.Response:
         if request.match_info["token"] != self.token:

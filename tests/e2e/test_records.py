@@ -23,7 +23,7 @@ from storage import repo, review
 from storage.households import CLOSE_REASONS, local_date
 from storage.migrate import ensure_schema
 from storage.models import AuditLog, Interview, JobRun, User
-from tests.e2e.conftest import ADMIN_ID, RUNTIMES, BotProcess, our_errors
+from tests.e2e.conftest import ADMIN_ID, RUNTIMES, BotProcess, running
 from tests.e2e.fake_bot_api import Call
 from tests.e2e.people import Person, buttons_of, shipped_form, text_of
 from tests.plans import household
@@ -276,14 +276,8 @@ def daily_bot(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[BotPro
     now = datetime.now(TZ)
     at = max(now - timedelta(minutes=2), now.replace(hour=0, minute=0))
     proc.env.update({"INTAKE_DAILY_EXPORT_AT": f"{at:%H:%M}", "INTAKE_TIMEZONE": "Asia/Shanghai"})
-    try:
+    with running(proc, start=False):  # each test starts it when its database is ready
         yield proc
-    finally:
-        code = proc.stop()
-        log = proc.log()
-        proc.close()
-        assert not our_errors(log), f"the bot logged errors:\n{log}"
-        assert code in (0, None, -15), f"bot exited with {code}:\n{log}"
 
 
 def _checks_done(proc: BotProcess) -> int:

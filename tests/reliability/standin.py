@@ -3,12 +3,9 @@ and the real `intake run` process pointed at it."""
 
 from __future__ import annotations
 
-import asyncio
 import time
 from pathlib import Path
 from typing import Any, Callable
-
-from aiohttp import web
 
 from tests.e2e.conftest import TOKEN, BotProcess
 from tests.e2e.fake_bot_api import Call, FakeBotAPI
@@ -66,45 +63,23 @@ class StandInAPI(FakeBotAPI):
         with self.lock:
             return self.delivered.get(update_id, 0)
 
-    async def _get_updates(self, params: dict[str, Any]) -> web.Response:
-        offset = int(params.get("offset") or 0)
-        limit = int(params.get("limit") or 100)
-        timeout = min(float(params.get("timeout") or 0), 50.0)
-        deadline = time.monotonic() + timeout
-        assert self._arrived is not None
-        if offset:  # Telegram forgets every update below the offset: they are confirmed
-            with self.changed:
-                self.offsets.append(offset)
-                now = time.monotonic()
-                for u in self.pending:
-                    if u["update_id"] < offset:
-                        self.acked_at.setdefault(u["update_id"], now)
-        while True:
-            with self.changed:
-                self.get_updates_calls += 1
-                if offset:
-                    self.pending = [u for u in self.pending if u["update_id"] >= offset]
-                if self.scripted:
-                    batch = self.scripted.pop(0)
-                else:
-                    batch, self.forced = self.forced[:limit], self.forced[limit:]
-                    batch += self.pending[: limit - len(batch)]
-                if batch:
-                    self.deliveries += len(batch)
-                    self.batches.append([u["update_id"] for u in batch])
-                    for u in batch:
-                        self.delivered[u["update_id"]] = self.delivered.get(u["update_id"], 0) + 1
-                self.changed.notify_all()
-            if batch:
-                return web.json_response({"ok": True, "result": batch})
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                return web.json_response({"ok": True, "result": []})
-            async with self._arrived:
-                try:
-                    await asyncio.wait_for(self._arrived.wait(), remaining)
-                except TimeoutError:
-                    pass
+    def _confirmed(self, offset: int) -> None:
+        """Telegram forgets every update below the offset: they are confirmed (their ack time is kept)."""
+        with self.changed:
+            self.offsets.append(offset)
+            now = time.monotonic()
+            for u in self.pending:
+                if u["update_id"] < offset:
+                    self.acked_at.setdefault(u["update_id"], now)
+
+    def _next_batch(self, limit: int) -> list[dict[str, Any]]:
+        return self.scripted.pop(0) if self.scripted else super()._next_batch(limit)
+
+    def _handed_out(self, batch: list[dict[str, Any]]) -> None:
+        self.deliveries += len(batch)
+        self.batches.append([u["update_id"] for u in batch])
+        for u in batch:
+            self.delivered[u["update_id"]] = self.delivered.get(u["update_id"], 0) + 1
 
     def wait_call(self, pred: Callable[[Call], bool], *, since: int, timeout: float) -> Call | None:
         """The first call from index ``since`` that satisfies ``pred``, or None after ``timeout``."""

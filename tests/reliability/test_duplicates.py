@@ -4,7 +4,6 @@ each update is applied exactly once and the answers come out right."""
 from __future__ import annotations
 
 import random
-import signal
 from collections.abc import Iterator
 
 import pytest
@@ -12,7 +11,7 @@ from sqlmodel import Session
 
 from bench.households import plan
 from storage.models import ProcessedUpdate
-from tests.e2e.conftest import RUNTIMES, our_errors
+from tests.e2e.conftest import RUNTIMES, running
 from tests.e2e.fake_bot_api import TgUser
 from tests.reliability.outcome import check_outcome, interviews_of, journal_of, references
 from tests.reliability.people import SUBMITTED, Worker, buttons_of, run_workers, signature, text_of
@@ -22,16 +21,8 @@ from tests.reliability.standin import Bot
 @pytest.fixture(scope="module", params=RUNTIMES)
 def bot(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bot]:
     """One bot process per runtime for this module."""
-    proc = Bot(request.param, tmp_path_factory.mktemp(f"dup-{request.param}"))
-    proc.start()
-    try:
+    with running(Bot(request.param, tmp_path_factory.mktemp(f"dup-{request.param}"))) as proc:
         yield proc
-    finally:
-        code = proc.stop()
-        log = proc.log()
-        proc.close()
-        assert not our_errors(log), our_errors(log)[:5]
-        assert code in (0, None, -signal.SIGTERM), log[-3000:]
 
 
 def _questions(bot: Bot, chat: int, since: int) -> list[tuple[str, ...]]:
