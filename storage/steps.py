@@ -18,6 +18,7 @@ from typing import Any, Callable, Iterator, Sequence
 from sqlalchemy import Table, bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import manager_of_class
 from sqlalchemy.sql import ClauseElement
@@ -96,6 +97,7 @@ class StepStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.postgres = engine.dialect.name == "postgresql"
+        self._driver_error: type[Exception] = engine.dialect.loaded_dbapi.Error
         users: Table = User.__table__  # type: ignore[attr-defined]
         interviews: Table = Interview.__table__  # type: ignore[attr-defined]
         self._interviews = interviews
@@ -142,10 +144,25 @@ class StepStore:
 
     @contextmanager
     def connection(self) -> Iterator[Any]:
-        """A pooled DB-API connection (checked out and pinged by the pool, returned afterwards)."""
-        conn = self.engine.raw_connection()
+        """A pooled DB-API connection (checked out and pinged by the pool, returned afterwards).
+
+        Driver errors come out as SQLAlchemy's (OperationalError …, parameters hidden) like everywhere
+        else, and a connection the server dropped is invalidated so that the pool opens a new one.
+        """
+        dialect = self.engine.dialect
+        try:
+            conn = self.engine.raw_connection()  # a server that cannot be reached fails here
+        except self._driver_error as exc:
+            raise DBAPIError.instance(None, None, exc, self._driver_error, hide_parameters=True,
+                                      dialect=dialect) from exc
         try:
             yield conn
+        except self._driver_error as exc:
+            gone = dialect.is_disconnect(exc, conn.dbapi_connection, None)
+            if gone:
+                conn.invalidate(exc)
+            raise DBAPIError.instance(None, None, exc, self._driver_error, hide_parameters=True,
+                                      connection_invalidated=gone, dialect=dialect) from exc
         finally:
             conn.close()
 

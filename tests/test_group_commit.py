@@ -142,3 +142,41 @@ def test_the_person_and_their_active_interview_are_read_together(db: Any, regist
     with Session(service.db) as s:  # the detached user can still be changed through a session
         repo.set_active_interview(s, user=again, interview_id=None)
     assert service.steps.person(4242)[0].active_interview_id is None
+
+
+def test_driver_errors_come_out_as_sqlalchemy_errors_and_a_dropped_connection_is_not_reused(
+        db: Any, registry: Any) -> None:
+    from sqlalchemy.exc import DBAPIError
+
+    service = IntakeService(db, registry)  # SQLite and PostgreSQL
+    with pytest.raises(DBAPIError) as caught, service.steps.connection() as conn:
+        conn.cursor().execute("SELECT no_such_column FROM interview")
+    assert "no_such_column" not in str(caught.value.params or "")  # parameters stay hidden
+    if service.steps.postgres:  # the server ends our session: the next checkout must get a live one
+        with service.steps.connection() as conn:
+            cur = conn.cursor()
+            cur.execute("SELECT pg_backend_pid()")
+            pid = cur.fetchone()[0]
+        with pytest.raises(DBAPIError) as dropped, service.steps.connection() as conn:
+            cur = conn.cursor()
+            cur.execute("SELECT pg_terminate_backend(pg_backend_pid())")
+        assert dropped.value.connection_invalidated
+        with service.steps.connection() as conn:
+            cur = conn.cursor()
+            cur.execute("SELECT pg_backend_pid()")
+            assert cur.fetchone()[0] != pid
+    assert service.steps.person(1) == (None, None)  # and the store still works
+
+
+def test_a_server_that_cannot_be_reached_is_an_sqlalchemy_operational_error() -> None:
+    from sqlalchemy.exc import OperationalError
+
+    from storage.steps import StepStore
+    from tests.e2e.conftest import free_port
+
+    engine = make_engine(f"postgresql+psycopg://postgres@127.0.0.1:{free_port()}/nothing_listens_here")
+    try:
+        with pytest.raises(OperationalError):  # what the bot waits out, rather than a driver class
+            StepStore(engine).person(1)
+    finally:
+        engine.dispose()

@@ -18,6 +18,7 @@ from bot.telegram.delivery import Transient, with_retries
 from bot.telegram.files import AttachmentStore
 from bot.telegram.staff import named_paths
 from bot.render import Message
+from flows.catalog import t
 from flows.autofill import next_input
 from flows.outputs import Input
 from storage import invites, repo, review
@@ -239,3 +240,77 @@ async def test_runtime_errors_are_classified_for_retrying() -> None:
         with pytest.raises(type(exc)):
             async with module.transient_errors():
                 raise exc
+
+
+# --- the core waits for the database -----------------------------------------------------
+
+class _Recorder:
+    def __init__(self) -> None:
+        self.done: list[object] = []
+
+    async def perform(self, action: object) -> None:
+        self.done.append(action)
+
+    async def download(self, file_id: str) -> bytes:
+        raise AssertionError("no files here")
+
+
+def _core(service: IntakeService, tmp_path: Path) -> object:
+    from bot.settings import Settings
+    from bot.telegram.core import BotCore
+
+    return BotCore(service, Settings(TELEGRAM_BOT_TOKEN="1:x", INTAKE_ATTACHMENTS_DIR=str(tmp_path)))
+
+
+def test_an_answer_waits_while_the_database_is_unreachable_and_is_applied_once(
+        service: IntakeService, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    from bot.telegram import core as core_module
+    from bot.telegram.actions import Incoming
+
+    monkeypatch.setattr(core_module, "DB_RETRY_WAITS", (0.01, 0.01, 0.01))
+    core = _core(service, tmp_path)
+    worker = _user(service, 77)
+    real = service.steps.person
+    outage = {"left": 2}
+
+    def person(tg_id: int):  # the first two reads find the database down
+        if outage["left"]:
+            outage["left"] -= 1
+            raise OperationalError("SELECT …", None, ConnectionError("server closed the connection"))
+        return real(tg_id)
+
+    monkeypatch.setattr(service.steps, "person", person)
+    io = _Recorder()
+    asyncio.run(core.handle(Incoming(update_id=900, user_id=77, first_name="用户77", chat_id=77,
+                                     chat_type="private", text="/start"), io))
+    assert outage["left"] == 0
+    texts = [a.text for a in io.done if isinstance(a, SendMessage)]
+    assert texts and not any("出错" in t for t in texts)  # the person got the first question, no error
+    asyncio.run(core.handle(Incoming(update_id=901, user_id=77, first_name="用户77", chat_id=77,
+                                     chat_type="private", text="王建国"), io))
+    with service.session() as s:
+        names = [e for e in s.exec(select(AnswerEvent).where(AnswerEvent.path == "name"))]
+    assert [e.new for e in names] == ["王建国"]
+    assert service.user(tg_id=77).active_interview_id is not None and worker.id is not None
+
+
+def test_a_bug_is_not_retried_and_the_person_hears_about_it(service: IntakeService, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.telegram.actions import Incoming
+
+    core = _core(service, tmp_path)
+    _user(service, 78)
+    calls = {"n": 0}
+
+    def broken(tg_id: int):
+        calls["n"] += 1
+        raise KeyError("a bug, not an outage")
+
+    monkeypatch.setattr(service.steps, "person", broken)
+    io = _Recorder()
+    asyncio.run(core.handle(Incoming(update_id=910, user_id=78, first_name="用户78", chat_id=78,
+                                     chat_type="private", text="/start"), io))
+    assert calls["n"] == 1
+    assert [a.text for a in io.done if isinstance(a, SendMessage)] == [t("tg.error")]

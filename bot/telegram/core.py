@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from typing import Any, AsyncIterator, Awaitable, Callable, Union
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, PendingRollbackError
+
 from bot.render import render
 from bot.service import AccessDenied, IntakeService, InterviewClosed, Reply, can_open, engine_role
 from bot.settings import Settings
@@ -28,7 +30,7 @@ from flows.outputs import Input
 from flows.slots import slots
 from storage import repo, review
 from storage.models import Interview, ProcessedUpdate, User
-from storage.steps import GroupCommit, StepRow
+from storage.steps import CommitFailed, GroupCommit, StepRow
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +40,14 @@ IN_PLACE = ("t", "pg")  # toggles and pages redraw the same question in place
 MENU = ("start", "new", "drafts", "review", "cancel", "help", "invite")
 SURVEY_ROLES = ("surveyor", "staff", "admin")
 _REFUSALS = (repo.UpdateAlreadyApplied, AccessDenied, InterviewClosed)
+DB_RETRY_WAITS = (0.5, 1.0, 2.0, 4.0, 8.0)  # seconds; an update waits up to ~15 s for the database to return
+
+
+def database_unavailable(exc: BaseException) -> bool:
+    """The database could not be reached or dropped the connection (worth waiting for), not a bug."""
+    if isinstance(exc, (OperationalError, InterfaceError, PendingRollbackError, CommitFailed)):
+        return True
+    return isinstance(exc, DBAPIError) and exc.connection_invalidated
 Decision = Union[list[Action], Awaitable[list[Action]]]  # actions now, or once the answer's commit returns
 
 
@@ -106,14 +116,29 @@ class BotCore:
         if inc.user_id is None:
             return
         async with self.locks.hold(inc.user_id):
+            actions = await self._process_patiently(inc, io)
+            await self.deliver(actions, io, update_id=inc.update_id)
+
+    async def _process_patiently(self, inc: Incoming, io: BotIO) -> list[Action]:
+        """Process the update; while the database is unreachable (a restart, a failover) wait and try again.
+
+        Trying again is safe: whatever an update writes carries its update id, so a try that did
+        commit is not applied twice. The person's later updates wait behind it (their lock is held).
+        """
+        for wait in (*DB_RETRY_WAITS, None):
             try:
-                actions = await self.process(inc, io)
+                return await self.process(inc, io)
             except Exception as exc:  # bad input never crashes the bot; the person hears about it
+                if wait is not None and database_unavailable(exc):
+                    log.warning("update %s from user %s: database unavailable (%s); trying again in %.1f s",
+                                inc.update_id, inc.user_id, type(exc).__name__, wait)
+                    await asyncio.sleep(wait)
+                    continue
                 # Frames only: an exception's message can carry answers (SQL parameters, the state).
                 log.error("update %s from user %s failed: %s\n%s", inc.update_id, inc.user_id,
                           type(exc).__name__, "".join(traceback.format_tb(exc.__traceback__)))
-                actions = self._oops(inc)
-            await self.deliver(actions, io, update_id=inc.update_id)
+                return self._oops(inc)
+        raise AssertionError("unreachable")  # pragma: no cover - the last wait is None
 
     async def deliver(self, actions: list[Action], io: BotIO, *, update_id: int) -> None:
         """Perform actions in order, each retried; one that still fails is logged and skipped."""

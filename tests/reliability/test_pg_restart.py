@@ -160,9 +160,12 @@ def test_postgresql_restarts_under_load_lose_nothing_acknowledged(private_pg: Pr
     assert code in (0, None, -signal.SIGTERM), log[-3000:]
 
     failed = sum(w.failures_seen for w in workers)
+    waited = len(re.findall(r"database unavailable \(", log))
     print(f"\n{USERS} interviews, {bot.api.deliveries} deliveries, restarts {restarter.done}, "
-          f"{failed} answers failed while the database was down and were sent again")
-    assert failed > 0, "no answer arrived while the database was down: the restart proved nothing"
+          f"{waited} tries waited for the database, {failed} answers refused and sent again")
+    assert waited + failed > 0, "no answer arrived while the database was down: the restart proved nothing"
+    # Every restart here is over in a few seconds, well inside the bot's patience: nobody hears "出错了".
+    assert failed == 0, f"{failed} answers were refused while the database restarted ({restarter.done}):\n" + "\n".join(our_errors(log)[:6])
     problems = [p for w, ref in zip(workers, expected) for p in check_outcome(bot.db, w, ref)]
     assert not problems, "\n".join(problems[:20])
     # The only errors: updates that failed while the database was unreachable, logged without their content.
