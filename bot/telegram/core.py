@@ -229,7 +229,7 @@ class BotCore:
                                            admin=inc.user_id in self.admin_ids)
         chat = inc.chat_id if inc.chat_id is not None else inc.user_id or 0
         if inc.callback_data is not None:
-            return self._press(inc, user, chat)
+            return self._press(inc, user, chat, active)
         text = inc.text
         if text is None or not text.strip():
             return self._once(inc, lambda: [SendMessage(chat, t("tg.unsupported"))])
@@ -309,25 +309,51 @@ class BotCore:
             self.set_active(user, reply.interview_id)
         return self.show(chat, reply)
 
-    def _press(self, inc: Incoming, user: User, chat: int) -> list[Action]:
+    def _press(self, inc: Incoming, user: User, chat: int, active: StepRow | None = None) -> Decision:
         data, cb = inc.callback_data or "", inc.callback_id or ""
         head, _, rest = data.partition(":")
         if head.startswith("i") and is_id(head[1:]):
-            return self._press_engine(inc, user, chat, int(head[1:]), rest)
+            return self._press_engine(inc, user, chat, int(head[1:]), rest, active)
         if head == "x":
             return self._once(inc, lambda: [AnswerCallback(cb)] + self._press_bot(inc, user, chat, rest))
         return self._once(inc, lambda: [AnswerCallback(cb, t("tg.stale_button"))])
 
-    def _press_engine(self, inc: Incoming, user: User, chat: int, interview_id: int, data: str) -> list[Action]:
+    def _press_engine(self, inc: Incoming, user: User, chat: int, interview_id: int, data: str,
+                      active: StepRow | None = None) -> Decision:
+        """A button of a question: the answer (access and status checked in the same read), as typed ones."""
+        args = dict(user=user, interview_id=interview_id, inp=Input("button", data=data), update_id=inc.update_id,
+                    require_open=True)
+        if self.commits is not None:
+            return self._pressed_later(inc, user, chat, interview_id, data,
+                                       self.service.handle_grouped(self.commits, loaded=active, **args))
+        try:
+            return self._pressed(inc, user, chat, interview_id, data, self.service.handle(**args))
+        except _REFUSALS as exc:
+            return self._pressed(inc, user, chat, interview_id, data, exc)
+
+    async def _pressed_later(self, inc: Incoming, user: User, chat: int, interview_id: int, data: str,
+                             pending: Awaitable[Reply]) -> list[Action]:
+        try:
+            return self._pressed(inc, user, chat, interview_id, data, await pending)
+        except _REFUSALS as exc:
+            return self._pressed(inc, user, chat, interview_id, data, exc)
+
+    def _pressed(self, inc: Incoming, user: User, chat: int, interview_id: int, data: str,
+                 outcome: Reply | Exception) -> list[Action]:
+        """The answer to a pressed button once its step is written, or why it was not."""
         cb = inc.callback_id or ""
-        iv = self.load(interview_id)
-        if iv is None or not can_open(user, iv):
+        if isinstance(outcome, repo.UpdateAlreadyApplied):
+            log.info("update %s already applied; not applied again", inc.update_id)
+            return [AnswerCallback(cb)]
+        if isinstance(outcome, AccessDenied):
             return self._once(inc, lambda: [AnswerCallback(cb, t("bot.not_yours"), alert=True)])
-        if iv.status not in repo.OPEN_STATUSES:
+        if isinstance(outcome, InterviewClosed):
+            status = outcome.status
             return self._once(inc, lambda: [AnswerCallback(cb), *self._unbutton(inc, chat), SendMessage(
-                chat, t("tg.interview_closed", status=status_text(iv.status)))])
-        self.set_active(user, interview_id)
-        sends = self._engine(inc, user, chat, interview_id, Input("button", data=data))
+                chat, t("tg.interview_closed", status=status_text(status)))])
+        assert isinstance(outcome, Reply)
+        self.set_active(user, outcome.interview_id or interview_id)  # pressing an older draft's button opens it
+        sends = self.show(chat, outcome)
         if not sends:
             return [AnswerCallback(cb)]
         action = data.split(":")[1] if data.count(":") >= 1 else ""
