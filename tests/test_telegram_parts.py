@@ -13,7 +13,7 @@ from sqlmodel import select
 from bot.registry import Registry
 from bot.service import IntakeService
 from bot.telegram.actions import FileInfo, SendMessage, bind
-from bot.telegram.core import UserLocks
+from bot.telegram.locks import UserLocks
 from bot.telegram.delivery import Transient, with_retries
 from bot.telegram.files import AttachmentStore
 from bot.telegram.staff import named_paths

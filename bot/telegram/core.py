@@ -6,28 +6,25 @@ import asyncio
 import inspect
 import logging
 import traceback
-from collections import OrderedDict
-from contextlib import asynccontextmanager
-from dataclasses import dataclass
-from typing import Any, AsyncIterator, Awaitable, Callable, Union
+from typing import Awaitable, Callable, Union
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, PendingRollbackError
 
 from bot.render import render
-from bot.service import AccessDenied, IntakeService, InterviewClosed, Reply, can_open, engine_role
+from bot.service import AccessDenied, IntakeService, InterviewClosed, Reply, can_open
 from bot.settings import Settings
 from bot.telegram.actions import (
     Action, AnswerCallback, BotIO, EditMessage, Incoming, SendMessage, bind, is_id,
 )
 from bot.telegram.delivery import with_retries
-from bot.telegram.files import MAX_DOWNLOAD, AttachmentStore, display_name
+from bot.telegram.files import AttachmentStore
+from bot.telegram.locks import UserLocks
+from bot.telegram.uploads import UploadDesk
 from bot.telegram.records import ACTIONS as RECORD_ACTIONS, COMMANDS as RECORD_COMMANDS, RecordsDesk
 from bot.telegram.staff import StaffDesk, status_text
 from flows.catalog import t
-from flows.engine import current_path
 from flows.outputs import Input
-from flows.slots import slots
 from storage import repo, review
 from storage.models import Interview, ProcessedUpdate, User
 from storage.steps import CommitFailed, GroupCommit, StepRow
@@ -51,46 +48,6 @@ def database_unavailable(exc: BaseException) -> bool:
 Decision = Union[list[Action], Awaitable[list[Action]]]  # actions now, or once the answer's commit returns
 
 
-@dataclass
-class _Slot:
-    lock: asyncio.Lock
-    users: int = 0
-
-
-class UserLocks:
-    """One asyncio.Lock per user id, so a user's updates run one at a time and in order; bounded."""
-
-    def __init__(self, limit: int = 10_000) -> None:
-        self.limit = limit
-        self._slots: OrderedDict[int, _Slot] = OrderedDict()
-
-    def __len__(self) -> int:
-        return len(self._slots)
-
-    @asynccontextmanager
-    async def hold(self, key: int) -> AsyncIterator[None]:
-        """Hold the user's lock; waiters are served first come, first served."""
-        slot = self._slots.get(key)
-        if slot is None:
-            slot = self._slots[key] = _Slot(asyncio.Lock())
-        else:
-            self._slots.move_to_end(key)
-        slot.users += 1  # counted before any await or eviction: an entry in use is never evicted
-        self._evict()
-        try:
-            async with slot.lock:
-                yield
-        finally:
-            slot.users -= 1
-            self._evict()
-
-    def _evict(self) -> None:
-        if len(self._slots) <= self.limit:
-            return
-        for key in [k for k, s in self._slots.items() if s.users == 0][: len(self._slots) - self.limit]:
-            del self._slots[key]
-
-
 class BotCore:
     """Commands, answers, buttons and files for one bot; each runtime only converts and delivers."""
 
@@ -101,7 +58,7 @@ class BotCore:
         self.locks = UserLocks()
         self.inline_db = service.db.dialect.name == "sqlite"
         self.commits = GroupCommit(service.steps) if self.inline_db else None
-        self.store = AttachmentStore(settings.attachments_dir)
+        self.uploads = UploadDesk(self, AttachmentStore(settings.attachments_dir))
         self.staff = StaffDesk(self)
         self.records = RecordsDesk(self)
         self.tz = ZoneInfo(settings.timezone)
@@ -154,7 +111,7 @@ class BotCore:
         if inc.chat_type != "private":
             return await asyncio.to_thread(self._not_private, inc)
         if inc.file is not None and inc.callback_data is None:
-            return await self._file(inc, io)
+            return await self.uploads.receive(inc, io)
         if self.records.makes_files(inc):  # exports: written in a thread, sent, then deleted
             return await self.records.send_files(inc, io)
         if self.inline_db:  # SQLite answers in well under a millisecond: a thread hop costs more than it saves
@@ -232,32 +189,33 @@ class BotCore:
             return self._press(inc, user, chat, active)
         text = inc.text
         if text is None or not text.strip():
-            return self._once(inc, lambda: [SendMessage(chat, t("tg.unsupported"))])
+            return self.once(inc, lambda: [SendMessage(chat, t("tg.unsupported"))])
         if len(text) > MAX_TEXT:
-            return self._once(inc, lambda: [SendMessage(chat, t("tg.too_long", n=len(text), max=MAX_TEXT))])
+            return self.once(inc, lambda: [SendMessage(chat, t("tg.too_long", n=len(text), max=MAX_TEXT))])
         override = self.staff.override_target(inc.reply_to_text)
         if override is not None and not text.startswith("/"):
-            return self._once(inc, lambda: self.staff.override_reason(chat, user, override[0], override[1], text))
+            return self.once(inc, lambda: self.staff.override_reason(chat, user, override[0], override[1], text))
         target = self.staff.return_target(inc.reply_to_text)
         if target is not None and not text.startswith("/"):
-            return self._once(inc, lambda: self.staff.return_comment(chat, user, target, text, inc.full_name))
+            return self.once(inc, lambda: self.staff.return_comment(chat, user, target, text, inc.full_name))
         pending = self.records.reply_target(inc.reply_to_text)
         if pending is not None and not text.startswith("/"):
-            return self._once(inc, lambda: self.records.on_reply(chat, user, pending, text))
+            return self.once(inc, lambda: self.records.on_reply(chat, user, pending, text))
         if text.startswith("/"):
             return self._command(inc, user, chat, text)
         return self._answer(inc, user, chat, Input("text", text=text), active)
 
-    def _once(self, inc: Incoming, act: Callable[[], list[Action]]) -> list[Action]:
+    def once(self, inc: Incoming, act: Callable[[], list[Action]]) -> list[Action]:
         """Claim the update first (at most once), then act."""
         return act() if self.claim(inc) else []
 
-    def _active(self, user: User) -> Interview | None:
+    def active_interview(self, user: User) -> Interview | None:
+        """The interview the user's next message answers (None when there is none)."""
         return self.load(user.active_interview_id) if user.active_interview_id else None
 
     def _answer(self, inc: Incoming, user: User, chat: int, inp: Input, active: StepRow | None = None) -> Decision:
         if not user.active_interview_id:
-            return self._once(inc, lambda: [SendMessage(chat, self._no_active(user))])
+            return self.once(inc, lambda: [SendMessage(chat, self._no_active(user))])
         # the service checks access and that it is open, in the same read as the answer
         args = dict(user=user, interview_id=user.active_interview_id, inp=inp, update_id=inc.update_id,
                     require_open=True)
@@ -281,10 +239,10 @@ class BotCore:
             log.info("update %s already applied; not applied again", inc.update_id)
             return []
         if isinstance(outcome, AccessDenied):
-            return self._once(inc, lambda: [SendMessage(chat, self._no_active(user))])
+            return self.once(inc, lambda: [SendMessage(chat, self._no_active(user))])
         if isinstance(outcome, InterviewClosed):
             status = outcome.status
-            return self._once(inc, lambda: [SendMessage(chat, t("tg.interview_closed", status=status_text(status)))])
+            return self.once(inc, lambda: [SendMessage(chat, t("tg.interview_closed", status=status_text(status)))])
         assert isinstance(outcome, Reply)
         if outcome.interview_id is not None and outcome.interview_id != user.active_interview_id:
             self.set_active(user, outcome.interview_id)
@@ -293,8 +251,8 @@ class BotCore:
     def _no_active(self, user: User) -> str:
         return t("tg.no_active_survey") if user.role in SURVEY_ROLES else t("tg.no_active")
 
-    def _engine(self, inc: Incoming, user: User, chat: int, interview_id: int, inp: Input,
-                applied: Callable[[], None] | None = None) -> list[Action]:
+    def apply(self, inc: Incoming, user: User, chat: int, interview_id: int, inp: Input,
+              applied: Callable[[], None] | None = None) -> list[Action]:
         """Advance the interview; the update is recorded in the same transaction as the answer."""
         try:
             reply = self.service.handle(user=user, interview_id=interview_id, inp=inp, update_id=inc.update_id)
@@ -302,7 +260,7 @@ class BotCore:
             log.info("update %s already applied; not applied again", inc.update_id)
             return []
         except AccessDenied:
-            return self._once(inc, lambda: [SendMessage(chat, t("bot.not_yours"))])
+            return self.once(inc, lambda: [SendMessage(chat, t("bot.not_yours"))])
         if applied is not None:
             applied()
         if reply.interview_id is not None and reply.interview_id != interview_id:
@@ -315,8 +273,8 @@ class BotCore:
         if head.startswith("i") and is_id(head[1:]):
             return self._press_engine(inc, user, chat, int(head[1:]), rest, active)
         if head == "x":
-            return self._once(inc, lambda: [AnswerCallback(cb)] + self._press_bot(inc, user, chat, rest))
-        return self._once(inc, lambda: [AnswerCallback(cb, t("tg.stale_button"))])
+            return self.once(inc, lambda: [AnswerCallback(cb)] + self._press_bot(inc, user, chat, rest))
+        return self.once(inc, lambda: [AnswerCallback(cb, t("tg.stale_button"))])
 
     def _press_engine(self, inc: Incoming, user: User, chat: int, interview_id: int, data: str,
                       active: StepRow | None = None) -> Decision:
@@ -346,10 +304,10 @@ class BotCore:
             log.info("update %s already applied; not applied again", inc.update_id)
             return [AnswerCallback(cb)]
         if isinstance(outcome, AccessDenied):
-            return self._once(inc, lambda: [AnswerCallback(cb, t("bot.not_yours"), alert=True)])
+            return self.once(inc, lambda: [AnswerCallback(cb, t("bot.not_yours"), alert=True)])
         if isinstance(outcome, InterviewClosed):
             status = outcome.status
-            return self._once(inc, lambda: [AnswerCallback(cb), *self._unbutton(inc, chat), SendMessage(
+            return self.once(inc, lambda: [AnswerCallback(cb), *self._unbutton(inc, chat), SendMessage(
                 chat, t("tg.interview_closed", status=status_text(status)))])
         assert isinstance(outcome, Reply)
         self.set_active(user, outcome.interview_id or interview_id)  # pressing an older draft's button opens it
@@ -406,7 +364,7 @@ class BotCore:
         if code:
             out += self.staff.redeem(user, chat, code)
             user = self.service.user(tg_id=user.tg_id)
-        active = self._active(user)
+        active = self.active_interview(user)
         if active is not None and (active.status not in repo.OPEN_STATUSES or not can_open(user, active)):
             active = None
         with self.service.session() as s:
@@ -441,52 +399,3 @@ class BotCore:
                       status=status_text(iv.status), at=f"{iv.updated_at.astimezone(self.tz):%m-%d %H:%M}")
             rows.append(((label[:60], f"x:o:{iv.id}"),))
         return [SendMessage(chat, t("tg.drafts_title", n=len(drafts)), tuple(rows))]
-
-    # --- files ---------------------------------------------------------------------
-    def _file_target(self, inc: Incoming) -> tuple[User, int | None, list[Action]]:
-        """Where a photo or document goes: the active interview when it waits on a 附件 file."""
-        user = self.user(inc)
-        chat = inc.chat_id or 0
-        iv = self._active(user)
-        if iv is None or not can_open(user, iv) or iv.status not in repo.OPEN_STATUSES \
-                or not self._awaits_file(user, iv):
-            return user, None, self._once(inc, lambda: [SendMessage(chat, t("tg.file_not_expected"))])
-        assert inc.file is not None
-        if inc.file.size > MAX_DOWNLOAD:
-            return user, None, self._once(inc, lambda: [SendMessage(chat, t("tg.file_too_big", mb=MAX_DOWNLOAD >> 20))])
-        return user, iv.id, []
-
-    def _awaits_file(self, user: User, iv: Interview) -> bool:
-        state = dict(iv.state)
-        if state.get("status") != "draft" or state.get("pending") or state.get("mode") == "review":
-            return False
-        state["role"] = engine_role(user, iv)
-        form = self.service.registry.form(iv.form_key)
-        ctx = self.service.registry.context()
-        path = current_path(form, state, ctx)
-        slot = next((s for s in slots(form, state, ctx) if s.path == path), None)
-        return slot is not None and slot.field is not None and slot.field.type == "file"
-
-    async def _file(self, inc: Incoming, io: BotIO) -> list[Action]:
-        user, interview_id, refusal = await asyncio.to_thread(self._file_target, inc)
-        if interview_id is None:
-            return refusal
-        if await asyncio.to_thread(self.seen, inc.update_id):
-            return []
-        info = inc.file
-        assert info is not None
-        try:
-            data = await with_retries(lambda: io.download(info.file_id), what="download")
-        except Exception as exc:  # not claimed: a redelivery can try again
-            log.warning("update %s: download failed: %s", inc.update_id, type(exc).__name__)
-            return [SendMessage(inc.chat_id or 0, t("tg.file_failed"))]
-        name = display_name(info, inc.text or "", self.service.registry.clock())
-        meta = await asyncio.to_thread(self.store.save, interview_id=interview_id, data=data, info=info, name=name)
-        return await asyncio.to_thread(self._engine, inc, user, inc.chat_id or 0, interview_id,
-                                       Input("file", file=meta), lambda: self._record_attachment(interview_id, meta))
-
-    def _record_attachment(self, interview_id: int, meta: dict[str, Any]) -> None:
-        """Link a stored file to its interview, once the engine has accepted it."""
-        with self.service.session() as s:
-            repo.add_attachment(s, interview_id=interview_id, meta=meta)
-

@@ -1,0 +1,79 @@
+"""Photos and documents sent as 附件: checked, downloaded, stored with their checksum, then answered."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import TYPE_CHECKING, Any
+
+from bot.service import can_open, engine_role
+from bot.telegram.actions import Action, BotIO, Incoming, SendMessage
+from bot.telegram.delivery import with_retries
+from bot.telegram.files import MAX_DOWNLOAD, AttachmentStore, display_name
+from flows.catalog import t
+from flows.engine import current_path
+from flows.outputs import Input
+from flows.slots import slots
+from storage import repo
+from storage.models import Interview, User
+
+if TYPE_CHECKING:
+    from bot.telegram.core import BotCore
+
+log = logging.getLogger(__name__)
+
+
+class UploadDesk:
+    """Files a person sends: only where the active interview waits on a 附件 file, at most MAX_DOWNLOAD."""
+
+    def __init__(self, core: BotCore, store: AttachmentStore) -> None:
+        self.core, self.store = core, store
+
+    def _target(self, inc: Incoming) -> tuple[User, int | None, list[Action]]:
+        """Where a photo or document goes: the active interview when it waits on a 附件 file."""
+        user = self.core.user(inc)
+        chat = inc.chat_id or 0
+        iv = self.core.active_interview(user)
+        if iv is None or not can_open(user, iv) or iv.status not in repo.OPEN_STATUSES \
+                or not self._awaits_file(user, iv):
+            return user, None, self.core.once(inc, lambda: [SendMessage(chat, t("tg.file_not_expected"))])
+        assert inc.file is not None
+        if inc.file.size > MAX_DOWNLOAD:
+            return user, None, self.core.once(inc, lambda: [SendMessage(chat, t("tg.file_too_big", mb=MAX_DOWNLOAD >> 20))])
+        return user, iv.id, []
+
+    def _awaits_file(self, user: User, iv: Interview) -> bool:
+        state = dict(iv.state)
+        if state.get("status") != "draft" or state.get("pending") or state.get("mode") == "review":
+            return False
+        state["role"] = engine_role(user, iv)
+        form = self.core.service.registry.form(iv.form_key)
+        ctx = self.core.service.registry.context()
+        path = current_path(form, state, ctx)
+        slot = next((s for s in slots(form, state, ctx) if s.path == path), None)
+        return slot is not None and slot.field is not None and slot.field.type == "file"
+
+    async def receive(self, inc: Incoming, io: BotIO) -> list[Action]:
+        """Download a photo or document, store it, and give it to the engine as the answer it waits for."""
+        user, interview_id, refusal = await asyncio.to_thread(self._target, inc)
+        if interview_id is None:
+            return refusal
+        if await asyncio.to_thread(self.core.seen, inc.update_id):
+            return []
+        info = inc.file
+        assert info is not None
+        try:
+            data = await with_retries(lambda: io.download(info.file_id), what="download")
+        except Exception as exc:  # not claimed: a redelivery can try again
+            log.warning("update %s: download failed: %s", inc.update_id, type(exc).__name__)
+            return [SendMessage(inc.chat_id or 0, t("tg.file_failed"))]
+        name = display_name(info, inc.text or "", self.core.service.registry.clock())
+        meta = await asyncio.to_thread(self.store.save, interview_id=interview_id, data=data, info=info, name=name)
+        return await asyncio.to_thread(self.core.apply, inc, user, inc.chat_id or 0, interview_id,
+                                       Input("file", file=meta), lambda: self._record_attachment(interview_id, meta))
+
+    def _record_attachment(self, interview_id: int, meta: dict[str, Any]) -> None:
+        """Link a stored file to its interview, once the engine has accepted it."""
+        with self.core.service.session() as s:
+            repo.add_attachment(s, interview_id=interview_id, meta=meta)
+
