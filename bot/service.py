@@ -133,19 +133,21 @@ class IntakeService:
         return self.handle(user=user, interview_id=iv.id or 0, inp=Input("start"))
 
     def handle(self, *, user: User, interview_id: int, inp: Input, update_id: int | None = None,
-               require_open: bool = False) -> Reply:
+               require_open: bool = False, attachment: dict[str, Any] | None = None) -> Reply:
         """One input to one interview: role checked, engine advanced, every change committed first.
 
         ``update_id`` (Telegram) is recorded in the same transaction; a redelivery raises
         storage.repo.UpdateAlreadyApplied and changes nothing. If another worker saved the
-        interview meanwhile, the input is applied again to the fresh state.
+        interview meanwhile, the input is applied again to the fresh state. ``attachment``: the stored
+        file an Input("file") carries, linked to the interview in the same transaction if accepted.
         """
         for attempt in range(5):
             try:
                 with self.steps.step(interview_id) as tx:
                     prepared = self.prepare(user=user, interview_id=interview_id, inp=inp, update_id=update_id,
                                             require_open=require_open, iv=tx.load(interview_id))
-                    tx.save(prepared.interview, prepared.step, actor_id=user.id, update_id=update_id)
+                    tx.save(prepared.interview, prepared.step, actor_id=user.id, update_id=update_id,
+                            attachment=attachment)
                 return self.finish(user, prepared)
             except repo.StaleInterview:
                 log.info("interview %s changed under us (attempt %d); applying the input again", interview_id,

@@ -142,16 +142,6 @@ def journal(session: Session, *, interview_id: int) -> list[AnswerEvent]:
     return list(session.exec(stmt))
 
 
-def add_attachment(session: Session, *, interview_id: int, meta: dict[str, Any]) -> Attachment:
-    """Record a stored file against an interview."""
-    att = Attachment(interview_id=interview_id, **{k: meta[k] for k in (
-        "file_id", "path", "sha256", "name", "mime", "size") if meta.get(k) is not None})
-    session.add(att)
-    session.commit()
-    session.refresh(att)
-    return att
-
-
 # --- audit and delivery ------------------------------------------------------------
 
 def audit(session: Session, *, actor_id: int | None, action: str, detail: dict[str, Any]) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, Sequence
 
 from sqlalchemy import Table, bindparam, select
@@ -24,7 +24,7 @@ from sqlalchemy.orm.attributes import manager_of_class
 from sqlalchemy.sql import ClauseElement
 
 from flows.outputs import AnswerChanged, InterviewCancelled, Step, Submitted
-from storage.models import AnswerEvent, AuditLog, Interview, ProcessedUpdate, User, utcnow
+from storage.models import AnswerEvent, Attachment, AuditLog, Interview, ProcessedUpdate, User, utcnow
 
 REF_PREFIX = "JM"
 
@@ -120,7 +120,7 @@ class StepStore:
         audit: Table = AuditLog.__table__  # type: ignore[attr-defined]
         self._audit = _Statement(audit.insert().values(
             {n: bindparam(n) for n in ("actor_id", "action", "detail", "at")}), engine)
-        self._updates: dict[tuple[str, ...], _Statement] = {}
+        self._variants: dict[tuple[str, ...], _Statement] = {}  # by the columns written (UPDATE, attachment)
 
     # --- reading -----------------------------------------------------------------
     def person(self, tg_id: int) -> tuple[User | None, StepRow | None]:
@@ -219,12 +219,23 @@ class StepStore:
             cur.executemany(self._event.sql, [self._event.params(ev) for ev in w.events])
         for entry in w.audit:
             cur.execute(self._audit.sql, self._audit.params(entry))
+        for row in w.attachments:
+            stmt = self._attachment(tuple(row))
+            cur.execute(stmt.sql, stmt.params(row))
+
+    def _attachment(self, keys: tuple[str, ...]) -> _Statement:
+        stmt = self._variants.get(("attachment",) + keys)
+        if stmt is None:
+            table: Table = Attachment.__table__  # type: ignore[attr-defined]
+            stmt = self._variants[("attachment",) + keys] = _Statement(
+                table.insert().values({k: bindparam(k) for k in keys}), self.engine)
+        return stmt
 
     def _update(self, keys: tuple[str, ...]) -> _Statement:
-        stmt = self._updates.get(keys)
+        stmt = self._variants.get(keys)
         if stmt is None:
             t = self._interviews
-            stmt = self._updates[keys] = _Statement(
+            stmt = self._variants[keys] = _Statement(
                 t.update().where(t.c.id == bindparam("w_id"), t.c.version == bindparam("w_version"))
                 .values({k: bindparam(f"v_{k}", type_=t.c[k].type) for k in keys}), self.engine)
         return stmt
@@ -240,17 +251,25 @@ class StepWrite:
     events: list[dict[str, Any]]
     audit: list[dict[str, Any]]
     update_id: int | None
+    attachments: list[dict[str, Any]] = field(default_factory=list)  # files the step accepted as answers
 
 
-def step_write(interview: StepRow, step: Step, *, actor_id: int | None, update_id: int | None) -> StepWrite:
-    """What saving this step will write."""
+ATTACHMENT_KEYS = ("file_id", "path", "sha256", "name", "mime", "size")
+
+
+def step_write(interview: StepRow, step: Step, *, actor_id: int | None, update_id: int | None,
+               attachment: dict[str, Any] | None = None) -> StepWrite:
+    """What saving this step will write (``attachment``: the stored file the input carried)."""
     values = step_values(interview, step)
     at = values["updated_at"]
     events = [{"interview_id": interview.id, "path": ev.path, "action": ev.action, "old": ev.old, "new": ev.new,
                "actor_id": actor_id, "at": at} for ev in step.events if isinstance(ev, AnswerChanged)]
     audit = [{"actor_id": actor_id, "action": "cancel_interview", "detail": {"interview_id": interview.id},
               "at": at} for ev in step.events if isinstance(ev, InterviewCancelled)]
-    return StepWrite(interview.id, interview.version, values, events, audit, update_id)
+    accepted = [] if attachment is None or not events else [  # linked only when the engine took the file
+        {"interview_id": interview.id, "created_at": at,
+         **{k: attachment[k] for k in ATTACHMENT_KEYS if attachment.get(k) is not None}}]
+    return StepWrite(interview.id, interview.version, values, events, audit, update_id, accepted)
 
 
 class StepTx:
@@ -265,9 +284,10 @@ class StepTx:
         """The interview as the engine needs it."""
         return self.store._read(self.cursor, interview_id)  # noqa: SLF001
 
-    def save(self, interview: StepRow, step: Step, *, actor_id: int | None, update_id: int | None) -> dict[str, Any]:
+    def save(self, interview: StepRow, step: Step, *, actor_id: int | None, update_id: int | None,
+             attachment: dict[str, Any] | None = None) -> dict[str, Any]:
         """Write the step and commit, before anything is shown; nothing is written when it raises."""
-        w = step_write(interview, step, actor_id=actor_id, update_id=update_id)
+        w = step_write(interview, step, actor_id=actor_id, update_id=update_id, attachment=attachment)
         try:
             self.store.write(self.cursor, w)
         except (UpdateAlreadyApplied, StaleInterview):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from bot.service import AccessDenied, IntakeService
 from flows.autofill import next_input
@@ -184,3 +184,31 @@ def test_old_update_ids_are_forgotten_recent_ones_kept(db: Any) -> None:
         s.commit()
         assert repo.prune_processed_updates(s, older_than_days=14) == 1
         assert repo.claim_update(s, update_id=2) is False and repo.claim_update(s, update_id=1) is True
+
+
+def test_an_accepted_file_is_linked_in_the_answers_own_transaction(service: IntakeService) -> None:
+    from flows.outputs import Ask
+    from storage.models import Attachment
+    from tests.plans import household
+
+    meta = {"file_id": "AgADBAADr6cxG", "name": "身份证.jpg", "mime": "image/jpeg", "size": 1234,
+            "path": "attachments/2026/11/id_front.jpg", "sha256": "ab" * 32}
+    user = surveyor(service)
+    reply = service.start_interview(user=user, kind="survey")
+    iid = reply.interview_id
+    early = service.handle(user=user, interview_id=iid, inp=Input("file", file=meta), attachment=meta)
+    assert any(isinstance(o, Notice) for o in early.outputs)  # a file where a name is asked: refused, not linked
+    plan = dict(household(), attachments=[{"file": meta, "type": "身份证", "name": "身份证正面"}])
+    for _ in range(300):
+        ask = next((o for o in reversed(reply.outputs) if isinstance(o, Ask)), None)
+        if ask is not None and ask.path.endswith(".file"):
+            break
+        reply = service.handle(user=user, interview_id=iid, inp=next_input(reply.outputs, plan))
+    else:
+        raise AssertionError("the interview never asked for a file")
+    service.handle(user=user, interview_id=iid, inp=Input("file", file=meta), attachment=meta, update_id=777)
+    with pytest.raises(repo.UpdateAlreadyApplied):  # delivered again: neither the answer nor the file twice
+        service.handle(user=user, interview_id=iid, inp=Input("file", file=meta), attachment=meta, update_id=777)
+    with Session(service.db) as s:
+        rows = list(s.exec(select(Attachment).where(Attachment.interview_id == iid)))
+    assert [(r.sha256, r.path, r.name) for r in rows] == [(meta["sha256"], meta["path"], meta["name"])]

@@ -6,7 +6,7 @@ import asyncio
 import inspect
 import logging
 import traceback
-from typing import Awaitable, Callable, Union
+from typing import Any, Awaitable, Callable, Union
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, PendingRollbackError
@@ -252,17 +252,16 @@ class BotCore:
         return t("tg.no_active_survey") if user.role in SURVEY_ROLES else t("tg.no_active")
 
     def apply(self, inc: Incoming, user: User, chat: int, interview_id: int, inp: Input,
-              applied: Callable[[], None] | None = None) -> list[Action]:
-        """Advance the interview; the update is recorded in the same transaction as the answer."""
+              attachment: dict[str, Any] | None = None) -> list[Action]:
+        """Advance the interview; the update (and an accepted file) is recorded in the answer's transaction."""
         try:
-            reply = self.service.handle(user=user, interview_id=interview_id, inp=inp, update_id=inc.update_id)
+            reply = self.service.handle(user=user, interview_id=interview_id, inp=inp, update_id=inc.update_id,
+                                        attachment=attachment)
         except repo.UpdateAlreadyApplied:
             log.info("update %s already applied; not applied again", inc.update_id)
             return []
         except AccessDenied:
             return self.once(inc, lambda: [SendMessage(chat, t("bot.not_yours"))])
-        if applied is not None:
-            applied()
         if reply.interview_id is not None and reply.interview_id != interview_id:
             self.set_active(user, reply.interview_id)
         return self.show(chat, reply)

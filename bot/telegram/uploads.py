@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from bot.service import can_open, engine_role
 from bot.telegram.actions import Action, BotIO, Incoming, SendMessage
@@ -70,10 +70,5 @@ class UploadDesk:
         name = display_name(info, inc.text or "", self.core.service.registry.clock())
         meta = await asyncio.to_thread(self.store.save, interview_id=interview_id, data=data, info=info, name=name)
         return await asyncio.to_thread(self.core.apply, inc, user, inc.chat_id or 0, interview_id,
-                                       Input("file", file=meta), lambda: self._record_attachment(interview_id, meta))
-
-    def _record_attachment(self, interview_id: int, meta: dict[str, Any]) -> None:
-        """Link a stored file to its interview, once the engine has accepted it."""
-        with self.core.service.session() as s:
-            repo.add_attachment(s, interview_id=interview_id, meta=meta)
+                                       Input("file", file=meta), meta)
 
