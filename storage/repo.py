@@ -9,7 +9,7 @@ from sqlalchemy import delete, func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from storage.models import AnswerEvent, Attachment, AuditLog, Interview, ProcessedUpdate, User, utcnow
+from storage.models import AnswerEvent, AuditLog, Interview, ProcessedUpdate, User, utcnow
 from storage.steps import StaleInterview, UpdateAlreadyApplied, assessment_values  # noqa: F401  (raised through repo)
 
 OPEN_STATUSES = ("draft", "returned")
