@@ -7,6 +7,7 @@ from typing import Any, Iterator, Mapping
 
 from flows.conditions import lookup_in
 from flows.form import Field, Form, Section
+from flows.household import BELOW_STANDARD_READS
 from flows.outputs import Context
 
 CAUSE_KEYS = ("main_cause", "secondary_causes")
@@ -123,14 +124,19 @@ class _Plan:
             top_slots = [Slot(f.key, section, f) for f in asked] if section.group is None else \
                 [Slot(section.key, section, None)]
             self.sections.append((section, asked, top_slots))
-        # What the slot list depends on: the values conditions read, and how many items each group has.
-        self.top_names = _reads([f for sec, asked, _ in self.sections if sec.group is None for f in asked])
+        # What the slot list depends on: the answers conditions read (for a computed name, the answers it is
+        # computed from), and how many items each group has.
+        top = [f for sec, asked, _ in self.sections if sec.group is None for f in asked]
+        self.top_names = _reads(top)
         self.group_names = {sec.key: _reads(asked) for sec, asked, _ in self.sections if sec.group is not None}
+        computed_inputs = set(CAUSE_KEYS) | set(BELOW_STANDARD_READS)
+        for names in self.group_names.values():  # computed names are worked out from the top-level answers
+            self.top_names = tuple(sorted(set(self.top_names) | (set(names) & computed_inputs)))
         self.memo: dict[tuple[Any, ...], list[Slot]] = {}
 
     def signature(self, answers: Mapping[str, Any], ctx: Context) -> tuple[Any, ...]:
         """Equal for two states that have the same slots (the memo key of ``slots``)."""
-        key: list[Any] = [ctx.below_standard]
+        key: list[Any] = [ctx.below_standard]  # one registry's standards table: equal across its contexts
         key.extend(_frozen(answers.get(n)) for n in self.top_names)
         for group, names in self.group_names.items():
             items = answers.get(group) or ()
@@ -149,7 +155,7 @@ class _Plan:
 
 
 def _reads(fields: list[Field]) -> tuple[str, ...]:
-    """The names the fields' conditions read, with the answers behind the computed ones."""
+    """The answers the fields' conditions read, with every answer behind a computed name they read."""
     names: set[str] = set()
     for f in fields:
         if f.when is not None:
@@ -157,17 +163,19 @@ def _reads(fields: list[Field]) -> tuple[str, ...]:
     if "causes" in names:
         names |= set(CAUSE_KEYS)
     if "below_standard" in names:
-        names |= _COMPUTED_INPUTS
+        names |= set(BELOW_STANDARD_READS)
     return tuple(sorted(names - set(ComputedNames._NAMES)))  # noqa: SLF001
 
 
 def _frozen(value: Any) -> Any:
-    """A hashable stand-in for an answer (lists and dicts become tuples)."""
+    """A hashable stand-in for an answer: lists and dicts become tuples, and True, 1 and 1.0 stay apart."""
+    if value is None or type(value) is str:
+        return value
     if isinstance(value, list):
         return tuple(_frozen(v) for v in value)
     if isinstance(value, dict):
         return tuple(sorted((k, _frozen(v)) for k, v in value.items()))
-    return value
+    return (type(value).__name__, value)
 
 
 _PLANS: dict[tuple[int, str], tuple[Form, _Plan]] = {}
@@ -278,9 +286,6 @@ def is_done(slot: Slot, state: Mapping[str, Any]) -> bool:
 
 
 _DEPENDENCY_CACHE: dict[int, tuple[Form, frozenset[str]]] = {}
-# Answers the computed names read: causes, and the household figure behind below_standard.
-_COMPUTED_INPUTS = frozenset({"main_cause", "secondary_causes", "region", "household_size",
-                              "household_annual_income", "insurance_contrib_annual"})
 
 
 def condition_inputs(form: Form) -> frozenset[str]:
@@ -292,8 +297,10 @@ def condition_inputs(form: Form) -> frozenset[str]:
     for _, f in form.all_fields():
         if f.when is not None:
             names |= f.when.names()
-    if names & {"causes", "below_standard"}:
-        names |= _COMPUTED_INPUTS
+    if "causes" in names:
+        names |= set(CAUSE_KEYS)
+    if "below_standard" in names:
+        names |= set(BELOW_STANDARD_READS)
     result = frozenset(names)
     _DEPENDENCY_CACHE[id(form)] = (form, result)
     return result
