@@ -11,6 +11,8 @@ program keeps using sessions and the ORM.
 from __future__ import annotations
 
 import asyncio
+import logging
+import traceback
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, Sequence
@@ -18,7 +20,7 @@ from typing import Any, Callable, Iterator, Sequence
 from sqlalchemy import Table, bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, PendingRollbackError
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import manager_of_class
 from sqlalchemy.sql import ClauseElement
@@ -27,6 +29,7 @@ from flows.outputs import AnswerChanged, InterviewCancelled, Step, Submitted
 from storage.models import AnswerEvent, Attachment, AuditLog, Interview, ProcessedUpdate, User, utcnow
 
 REF_PREFIX = "JM"
+log = logging.getLogger(__name__)
 
 _USERS = manager_of_class(User)
 USER_COLUMNS = tuple(c.name for c in User.__table__.columns)  # type: ignore[attr-defined]
@@ -43,7 +46,33 @@ class StaleInterview(Exception):
 
 
 class CommitFailed(Exception):
-    """The transaction holding this step failed to commit; nothing of it was written."""
+    """The transaction holding this step failed; nothing of it was written. The cause is chained."""
+
+    def __init__(self, cause: BaseException) -> None:
+        super().__init__(type(cause).__name__)
+        self.__cause__ = cause
+        self.outage = unreachable(cause)
+
+
+_SQLITE_TRANSIENT = ("locked", "busy", "disk i/o", "unable to open")
+
+
+def unreachable(exc: BaseException) -> bool:
+    """The database could not be reached, dropped the connection or is busy: worth waiting for, not a bug.
+
+    SQLite's OperationalError also reports mistakes in the SQL ("no such column"); only its lock,
+    I/O and open failures count.
+    """
+    if isinstance(exc, CommitFailed):
+        return exc.outage
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    if isinstance(exc, OperationalError):
+        if type(exc.orig).__module__.startswith("sqlite3"):
+            message = str(exc.orig).lower()
+            return any(word in message for word in _SQLITE_TRANSIENT)
+        return True
+    return isinstance(exc, (InterfaceError, PendingRollbackError))
 
 
 class StepRow:
@@ -324,25 +353,14 @@ class GroupCommit:
 
     def _flush(self) -> None:
         batch, self._queue = self._queue, []
-        outcomes: list[BaseException | None] = []
         try:
-            with self.store.connection() as conn:
-                cur = conn.cursor()
-                cur.execute("BEGIN IMMEDIATE")
-                try:
-                    for w, _fut in batch:
-                        try:
-                            self.store.write(cur, w)
-                        except (UpdateAlreadyApplied, StaleInterview) as refused:  # that step alone
-                            outcomes.append(refused)
-                        else:
-                            outcomes.append(None)
-                    conn.commit()
-                except BaseException:
-                    conn.rollback()
-                    raise
-        except Exception as exc:  # nothing of the batch was written: every waiter hears it
-            outcomes = [CommitFailed(type(exc).__name__) for _ in batch]
+            outcomes = self._write(batch)
+        except Exception as exc:
+            if len(batch) > 1 and not unreachable(exc):  # one step's fault: write each alone to find it
+                outcomes = [self._write_alone(item) for item in batch]
+            else:
+                self._log(exc, len(batch))
+                outcomes = [CommitFailed(exc) for _ in batch]
         self.batches += 1
         self.steps += len(batch)
         for (_w, fut), outcome in zip(batch, outcomes):
@@ -352,6 +370,39 @@ class GroupCommit:
                 fut.set_result(None)
             else:
                 fut.set_exception(outcome)
+
+    def _write(self, batch: list[tuple[StepWrite, asyncio.Future[None]]]) -> list[BaseException | None]:
+        """All the steps in one transaction; raises (having written nothing) if it cannot be committed."""
+        outcomes: list[BaseException | None] = []
+        with self.store.connection() as conn:
+            cur = conn.cursor()
+            cur.execute("BEGIN IMMEDIATE")
+            try:
+                for w, _fut in batch:
+                    try:
+                        self.store.write(cur, w)
+                    except (UpdateAlreadyApplied, StaleInterview) as refused:  # that step alone
+                        outcomes.append(refused)
+                    else:
+                        outcomes.append(None)
+                conn.commit()
+            except BaseException:
+                conn.rollback()
+                raise
+        return outcomes
+
+    def _write_alone(self, item: tuple[StepWrite, asyncio.Future[None]]) -> BaseException | None:
+        try:
+            return self._write([item])[0]
+        except Exception as exc:
+            self._log(exc, 1)
+            return CommitFailed(exc)
+
+    @staticmethod
+    def _log(exc: BaseException, steps: int) -> None:
+        # Frames only: a database error's message can carry answers.
+        log.error("group commit of %d step(s) failed: %s\n%s", steps, type(exc).__name__,
+                  "".join(traceback.format_tb(exc.__traceback__)))
 
 
 def step_values(interview: Any, step: Step) -> dict[str, Any]:

@@ -314,3 +314,34 @@ def test_a_bug_is_not_retried_and_the_person_hears_about_it(service: IntakeServi
                                      chat_type="private", text="/start"), io))
     assert calls["n"] == 1
     assert [a.text for a in io.done if isinstance(a, SendMessage)] == [t("tg.error")]
+
+
+def test_a_reply_lost_after_the_answer_was_saved_is_made_good(service: IntakeService, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    from bot.telegram import core as core_module
+    from bot.telegram.actions import Incoming
+
+    monkeypatch.setattr(core_module, "DB_RETRY_WAITS", (0.01, 0.01))
+    core = _core(service, tmp_path)
+    _user(service, 79)
+    io = _Recorder()
+    asyncio.run(core.handle(Incoming(update_id=920, user_id=79, first_name="用户79", chat_id=79,
+                                     chat_type="private", text="/start"), io))
+    real_finish, failed = service.finish, []
+
+    def finish_then_lose_the_database(user, prepared):  # the answer is committed; the connection goes next
+        if not failed:
+            failed.append(True)
+            raise OperationalError("SELECT …", None, ConnectionError("server closed the connection"))
+        return real_finish(user, prepared)
+
+    monkeypatch.setattr(service, "finish", finish_then_lose_the_database)
+    io.done.clear()
+    asyncio.run(core.handle(Incoming(update_id=921, user_id=79, first_name="用户79", chat_id=79,
+                                     chat_type="private", text="王建国"), io))
+    texts = [a.text for a in io.done if isinstance(a, SendMessage)]
+    assert failed and texts[0] == t("tg.kept_after_outage") and len(texts) >= 2  # then the next question
+    with service.session() as s:
+        assert [e.new for e in s.exec(select(AnswerEvent).where(AnswerEvent.path == "name"))] == ["王建国"]

@@ -9,8 +9,6 @@ import traceback
 from typing import Any, Awaitable, Callable, Union
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, PendingRollbackError
-
 from bot.render import render
 from bot.service import AccessDenied, IntakeService, InterviewClosed, Reply, can_open
 from bot.settings import Settings
@@ -27,7 +25,7 @@ from flows.catalog import t
 from flows.outputs import Input
 from storage import repo, review
 from storage.models import Interview, ProcessedUpdate, User
-from storage.steps import CommitFailed, GroupCommit, StepRow
+from storage.steps import GroupCommit, StepRow, unreachable
 
 log = logging.getLogger(__name__)
 
@@ -40,11 +38,6 @@ _REFUSALS = (repo.UpdateAlreadyApplied, AccessDenied, InterviewClosed)
 DB_RETRY_WAITS = (0.5, 1.0, 2.0, 4.0, 8.0)  # seconds; an update waits up to ~15 s for the database to return
 
 
-def database_unavailable(exc: BaseException) -> bool:
-    """The database could not be reached or dropped the connection (worth waiting for), not a bug."""
-    if isinstance(exc, (OperationalError, InterfaceError, PendingRollbackError, CommitFailed)):
-        return True
-    return isinstance(exc, DBAPIError) and exc.connection_invalidated
 Decision = Union[list[Action], Awaitable[list[Action]]]  # actions now, or once the answer's commit returns
 
 
@@ -82,13 +75,19 @@ class BotCore:
         Trying again is safe: whatever an update writes carries its update id, so a try that did
         commit is not applied twice. The person's later updates wait behind it (their lock is held).
         """
+        waited = False
         for wait in (*DB_RETRY_WAITS, None):
             try:
-                return await self.process(inc, io)
+                actions = await self.process(inc, io)
+                if waited and not actions:  # the failed try had got as far as writing: its reply was lost
+                    return await asyncio.to_thread(self._after_outage, inc) if not self.inline_db \
+                        else self._after_outage(inc)
+                return actions
             except Exception as exc:  # bad input never crashes the bot; the person hears about it
-                if wait is not None and database_unavailable(exc):
+                if wait is not None and unreachable(exc):
                     log.warning("update %s from user %s: database unavailable (%s); trying again in %.1f s",
                                 inc.update_id, inc.user_id, type(exc).__name__, wait)
+                    waited = True
                     await asyncio.sleep(wait)
                     continue
                 # Frames only: an exception's message can carry answers (SQL parameters, the state).
@@ -96,6 +95,18 @@ class BotCore:
                           type(exc).__name__, "".join(traceback.format_tb(exc.__traceback__)))
                 return self._oops(inc)
         raise AssertionError("unreachable")  # pragma: no cover - the last wait is None
+
+    def _after_outage(self, inc: Incoming) -> list[Action]:
+        """A try wrote the update and then lost the database: say it was kept and show where the person is."""
+        out: list[Action] = [AnswerCallback(inc.callback_id)] if inc.callback_id else []
+        if inc.chat_type != "private" or inc.chat_id is None:
+            return out
+        user = self.user(inc)
+        iv = self.active_interview(user)
+        if iv is not None and iv.status in repo.OPEN_STATUSES and can_open(user, iv):
+            return out + [SendMessage(inc.chat_id, t("tg.kept_after_outage"))] + \
+                self.open_interview(inc.chat_id, user, iv.id or 0)
+        return out + [SendMessage(inc.chat_id, t("tg.done_after_outage"))]
 
     async def deliver(self, actions: list[Action], io: BotIO, *, update_id: int) -> None:
         """Perform actions in order, each retried; one that still fails is logged and skipped."""
