@@ -151,8 +151,17 @@ async def aiogram_pair(workdir: Path, items: list[tuple[int, str]], url: str | N
     core = BotCore(service, _settings(workdir, url or str(service.db.url)))
     dp = build_dispatcher(core, core.settings)
     intake_rate = await _feed(dp, bot, _aiogram_updates(items, 10_000_000), feed)
+    _all_applied(service, len(items))
     service.db.dispose()
     return echo_rate, intake_rate
+
+
+def _all_applied(service: Any, expected: int) -> None:
+    """A rate counts only if every update was applied and committed (a failed one is never recorded)."""
+    with service.db.connect() as conn:
+        applied = conn.execute(text("SELECT count(*) FROM processedupdate WHERE update_id >= 10000000")).scalar()
+    if applied != expected:
+        raise RuntimeError(f"only {applied} of {expected} updates were applied: the rate would not be honest")
 
 
 async def ptb_pair(workdir: Path, items: list[tuple[int, str]], feed: str = "polling") -> tuple[float, float]:
@@ -196,6 +205,7 @@ async def ptb_pair(workdir: Path, items: list[tuple[int, str]], feed: str = "pol
     core = BotCore(service, settings)
     app = build_application(core, settings, TOKEN, request=NullRequest())
     intake_rate = await run(app, updates(app, 10_000_000))
+    _all_applied(service, len(items))
     service.db.dispose()
     return echo_rate, intake_rate
 
