@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import gc
+import json
 import os
 import statistics
+import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -77,7 +80,20 @@ def latency(report: Report, workdir: Path, *, interviews: int, answers_each: int
 
 
 def memory(report: Report, workdir: Path, *, interviews: int) -> None:
-    """Resident memory with many interviews open at once, above the idle process."""
+    """Resident memory with many interviews open at once, above the idle process.
+
+    Measured in a process of its own: in the bench's process, memory freed by the earlier
+    measurements is reused and would hide (or inflate) what the interviews take.
+    """
+    proc = subprocess.run([sys.executable, "-m", "bench.measure", "memory", str(workdir), str(interviews)],
+                          capture_output=True, text=True, check=True)
+    got = json.loads(proc.stdout.strip().splitlines()[-1])
+    per = got["per_interview_bytes"]
+    report.add(Figure(f"memory per open interview ({interviews} open)", per, "bytes", "< 2048 B", per < 2048,
+                      {"idle_rss_kb": got["idle_rss_kb"], "interviews": interviews, "own_process": True}))
+
+
+def _memory_here(workdir: Path, interviews: int) -> dict[str, Any]:
     service = fresh_service(workdir, "memory")
     users = _surveyors(service, interviews)
     warm = service.start_interview(user=users[0], kind="survey")
@@ -93,9 +109,7 @@ def memory(report: Report, workdir: Path, *, interviews: int) -> None:
                 break
             reply = service.handle(user=u, interview_id=reply.interview_id, inp=inp)
     gc.collect()
-    per = (rss_kb() - idle) * 1024 / max(1, interviews - 1)
-    report.add(Figure(f"memory per open interview ({interviews} open)", per, "bytes", "< 2048 B", per < 2048,
-                      {"idle_rss_kb": idle, "interviews": interviews}))
+    return {"per_interview_bytes": (rss_kb() - idle) * 1024 / max(1, interviews - 1), "idle_rss_kb": idle}
 
 
 def workdir_for(quick: bool) -> Path:
@@ -103,3 +117,7 @@ def workdir_for(quick: bool) -> Path:
     path = Path(os.environ.get("INTAKE_BENCH_DIR", "/tmp/intake-bench")) / ("quick" if quick else "full")
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+if __name__ == "__main__":  # python -m bench.measure memory WORKDIR N (run by memory())
+    print(json.dumps(_memory_here(Path(sys.argv[2]), int(sys.argv[3]))))

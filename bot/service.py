@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -145,7 +145,8 @@ class IntakeService:
             try:
                 with self.steps.step(interview_id) as tx:
                     prepared = self.prepare(user=user, interview_id=interview_id, inp=inp, update_id=update_id,
-                                            require_open=require_open, iv=tx.load(interview_id))
+                                            require_open=require_open, iv=tx.load(interview_id),
+                                            duplicates=tx.duplicate)
                     tx.save(prepared.interview, prepared.step, actor_id=user.id, update_id=update_id,
                             attachment=attachment)
                 return self.finish(user, prepared)
@@ -177,8 +178,13 @@ class IntakeService:
         raise repo.StaleInterview(interview_id)
 
     def prepare(self, *, user: User, interview_id: int, inp: Input, update_id: int | None, require_open: bool,
-                iv: StepRow | None) -> Prepared:
-        """Check the role and the status, and advance the engine (nothing written yet)."""
+                iv: StepRow | None,
+                duplicates: Callable[[str, int | None], dict[str, Any] | None] | None = None) -> Prepared:
+        """Check the role and the status, and advance the engine (nothing written yet).
+
+        ``duplicates``: how to look for another interview with the same ID number (by default on a
+        connection of its own).
+        """
         if iv is None or not can_open(user, iv):
             raise AccessDenied(interview_id)
         if require_open and iv.status not in repo.OPEN_STATUSES:
@@ -186,8 +192,9 @@ class IntakeService:
         form = self.registry.form(iv.form_key)
         state: dict[str, Any] = dict(iv.state)
         state["role"] = engine_role(user, iv)
+        find = duplicates or self._duplicate
         ctx = self.registry.context(actor_id=str(user.id), actor_name=user.name,
-                                    find_duplicate=lambda number: self._duplicate(number, iv.id))
+                                    find_duplicate=lambda number: find(number, iv.id))
         step = advance(form, state, inp, ctx)
         log.debug("interview %s advanced by user %s (%d events)", iv.id, user.id, len(step.events))
         return Prepared(iv, step)
@@ -201,8 +208,10 @@ class IntakeService:
         return Reply(prepared.interview.id, outputs)
 
     def _duplicate(self, id_number: str, exclude_id: int | None) -> dict[str, Any] | None:
-        with self.session() as s:
-            return repo.find_duplicate(s, id_number=id_number, exclude_id=exclude_id)
+        with self.steps.connection() as conn:
+            found = self.steps.duplicate(conn.cursor(), id_number, exclude_id)
+            conn.rollback()
+        return found
 
     def _switch_to(self, user: User, interview_id: int, before: list[Output]) -> Reply:
         """Continue another interview (the duplicate the surveyor chose to open)."""

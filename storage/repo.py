@@ -101,18 +101,6 @@ def open_drafts(session: Session, *, user_id: int) -> list[Interview]:
     return list(session.exec(stmt))
 
 
-def find_duplicate(session: Session, *, id_number: str, exclude_id: int | None) -> dict[str, Any] | None:
-    """Another live interview holding the same ID number."""
-    stmt = select(Interview).where(Interview.id_number == id_number, Interview.status != "cancelled")
-    if exclude_id is not None:
-        stmt = stmt.where(Interview.id != exclude_id)
-    other = session.exec(stmt.order_by(col(Interview.id))).first()
-    if other is None:
-        return None
-    return {"ref": other.ref or str(other.id), "interview_id": other.id, "who": other.worker_name,
-            "status": other.status, "created_by": other.created_by}
-
-
 def apply_assessment(interview: Interview, assessment: dict[str, Any] | None) -> None:
     """Copy a decision onto an interview object (used where a record is re-assessed outside an answer)."""
     state = dict(interview.state)

@@ -93,6 +93,8 @@ class _Statement:
         self.sql = compiled.string
         self.positional = engine.dialect.paramstyle in ("qmark", "numeric", "format")
         self.names: Sequence[str] = tuple(compiled.positiontup or ()) if self.positional else ()
+        # values written into the statement itself (status != 'cancelled'), bound like the named ones
+        self.literals = {k: v for k, v in compiled.params.items() if v is not None}
         procs = compiled._bind_processors  # noqa: SLF001 - the converters SQLAlchemy itself would apply
         self.procs: dict[str, Callable[[Any], Any]] = dict(procs)
         self.binds = binds or {}
@@ -106,6 +108,8 @@ class _Statement:
     def params(self, values: dict[str, Any]) -> Any:
         """Driver parameters from named values, converted as SQLAlchemy would."""
         procs = self.procs
+        if self.literals:
+            values = {**self.literals, **values}
         converted = {name: (procs[name](value) if name in procs and value is not None else value)
                      for name, value in values.items()}
         if self.positional:
@@ -138,6 +142,12 @@ class StepStore:
             .where(users.c.tg_id == bindparam("tg_id")), engine)
         self._load = _Statement(select(*[interviews.c[n] for n in STEP_COLUMNS])
                                 .where(interviews.c.id == bindparam("id")), engine)
+        self._duplicate = _Statement(
+            select(interviews.c.id, interviews.c.ref, interviews.c.worker_name, interviews.c.status,
+                   interviews.c.created_by)
+            .where(interviews.c.id_number == bindparam("id_number"), interviews.c.status != "cancelled",
+                   interviews.c.id != bindparam("exclude_id"))
+            .order_by(interviews.c.id).limit(1), engine)
         insert = (postgresql.insert if self.postgres else sqlite.insert)(ProcessedUpdate.__table__)
         self._claim = _Statement(insert.values(update_id=bindparam("update_id"), at=bindparam("at"))
                                  .on_conflict_do_nothing(), engine)
@@ -222,6 +232,16 @@ class StepStore:
         cur.execute(stmt.sql, stmt.params({"id": interview_id}))
         row = stmt.row(cur.fetchone())
         return StepRow(row) if row is not None else None
+
+    def duplicate(self, cur: Any, id_number: str, exclude_id: int | None) -> dict[str, Any] | None:
+        """Another live interview holding this ID number (read on the caller's cursor), as the engine shows it."""
+        stmt = self._duplicate
+        cur.execute(stmt.sql, stmt.params({"id_number": id_number, "exclude_id": exclude_id or -1}))
+        row = stmt.row(cur.fetchone())
+        if row is None:
+            return None
+        return {"ref": row["ref"] or str(row["id"]), "interview_id": row["id"], "who": row["worker_name"],
+                "status": row["status"], "created_by": row["created_by"]}
 
     def write(self, cur: Any, w: "StepWrite") -> None:
         """Execute one step's statements in the open transaction (the caller commits or rolls back).
@@ -312,6 +332,10 @@ class StepTx:
     def load(self, interview_id: int) -> StepRow | None:
         """The interview as the engine needs it."""
         return self.store._read(self.cursor, interview_id)  # noqa: SLF001
+
+    def duplicate(self, id_number: str, exclude_id: int | None) -> dict[str, Any] | None:
+        """The duplicate check in this transaction (no second connection while the interview's lock is held)."""
+        return self.store.duplicate(self.cursor, id_number, exclude_id)
 
     def save(self, interview: StepRow, step: Step, *, actor_id: int | None, update_id: int | None,
              attachment: dict[str, Any] | None = None) -> dict[str, Any]:
