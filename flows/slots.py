@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterator, Mapping
+from typing import Any, Iterable, Iterator, Mapping
 
 from flows.conditions import lookup_in
 from flows.form import Field, Form, Section
@@ -154,8 +154,8 @@ class _Plan:
         return slot
 
 
-def _reads(fields: list[Field]) -> tuple[str, ...]:
-    """The answers the fields' conditions read, with every answer behind a computed name they read."""
+def _condition_names(fields: Iterable[Field]) -> set[str]:
+    """The names the fields' conditions read, with every answer behind a computed name among them."""
     names: set[str] = set()
     for f in fields:
         if f.when is not None:
@@ -164,7 +164,12 @@ def _reads(fields: list[Field]) -> tuple[str, ...]:
         names |= set(CAUSE_KEYS)
     if "below_standard" in names:
         names |= set(BELOW_STANDARD_READS)
-    return tuple(sorted(names - set(ComputedNames._NAMES)))  # noqa: SLF001
+    return names
+
+
+def _reads(fields: list[Field]) -> tuple[str, ...]:
+    """The answers the fields' conditions read (computed names stand for the answers behind them)."""
+    return tuple(sorted(_condition_names(fields) - set(ComputedNames._NAMES)))  # noqa: SLF001
 
 
 def _frozen(value: Any) -> Any:
@@ -293,15 +298,7 @@ def condition_inputs(form: Form) -> frozenset[str]:
     cached = _DEPENDENCY_CACHE.get(id(form))
     if cached is not None and cached[0] is form:
         return cached[1]
-    names: set[str] = set()
-    for _, f in form.all_fields():
-        if f.when is not None:
-            names |= f.when.names()
-    if "causes" in names:
-        names |= set(CAUSE_KEYS)
-    if "below_standard" in names:
-        names |= set(BELOW_STANDARD_READS)
-    result = frozenset(names)
+    result = frozenset(_condition_names(f for _, f in form.all_fields()))
     _DEPENDENCY_CACHE[id(form)] = (form, result)
     return result
 
