@@ -88,7 +88,7 @@ class StepRow:
 class _Statement:
     """One statement compiled for a dialect, with the converters of its parameters and result columns."""
 
-    def __init__(self, stmt: ClauseElement, engine: Engine, binds: dict[str, Any] | None = None) -> None:
+    def __init__(self, stmt: ClauseElement, engine: Engine) -> None:
         compiled = stmt.compile(dialect=engine.dialect)
         self.sql = compiled.string
         self.positional = engine.dialect.paramstyle in ("qmark", "numeric", "format")
@@ -97,7 +97,6 @@ class _Statement:
         self.literals = {k: v for k, v in compiled.params.items() if v is not None}
         procs = compiled._bind_processors  # noqa: SLF001 - the converters SQLAlchemy itself would apply
         self.procs: dict[str, Callable[[Any], Any]] = dict(procs)
-        self.binds = binds or {}
         columns = getattr(stmt, "selected_columns", ())
         self.columns = tuple(c.name for c in columns)
         self.results: tuple[Callable[[Any], Any] | None, ...] = ()
