@@ -387,8 +387,8 @@ class FakeBotAPI:
                 return self.push({"callback_query": cq})
         raise AssertionError(f"no button {button!r}; have {[b['text'] for b in buttons]}")
 
-    def wait_for(self, pred: Callable[[Call], bool], *, since: int = 0, timeout: float = 20.0) -> Call:
-        """The first call from index ``since`` that satisfies ``pred`` (waits for it)."""
+    def wait_call(self, pred: Callable[[Call], bool], *, since: int, timeout: float) -> Call | None:
+        """The first call from index ``since`` that satisfies ``pred``, or None after ``timeout``."""
         end = time.monotonic() + timeout
         with self.changed:
             while True:
@@ -397,9 +397,17 @@ class FakeBotAPI:
                         return call
                 left = end - time.monotonic()
                 if left <= 0:
-                    recent = [(c.method, c.chat_id, str(c.params.get("text", ""))[:60]) for c in self.calls[since:]]
-                    raise AssertionError(f"timed out waiting; calls since {since}: {recent}")
+                    return None
                 self.changed.wait(left)
+
+    def wait_for(self, pred: Callable[[Call], bool], *, since: int = 0, timeout: float = 20.0) -> Call:
+        """The first call from index ``since`` that satisfies ``pred`` (waits for it; fails the test if none)."""
+        found = self.wait_call(pred, since=since, timeout=timeout)
+        if found is None:
+            with self.changed:
+                recent = [(c.method, c.chat_id, str(c.params.get("text", ""))[:60]) for c in self.calls[since:]]
+            raise AssertionError(f"timed out waiting; calls since {since}: {recent}")
+        return found
 
     def mark(self) -> int:
         """The index the next call will have."""

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from tests.e2e.conftest import TOKEN, BotProcess
-from tests.e2e.fake_bot_api import Call, FakeBotAPI
+from tests.e2e.fake_bot_api import FakeBotAPI
 
 
 class StandInAPI(FakeBotAPI):
@@ -80,19 +80,6 @@ class StandInAPI(FakeBotAPI):
         self.batches.append([u["update_id"] for u in batch])
         for u in batch:
             self.delivered[u["update_id"]] = self.delivered.get(u["update_id"], 0) + 1
-
-    def wait_call(self, pred: Callable[[Call], bool], *, since: int, timeout: float) -> Call | None:
-        """The first call from index ``since`` that satisfies ``pred``, or None after ``timeout``."""
-        end = time.monotonic() + timeout
-        with self.changed:
-            while True:
-                for call in self.calls[since:]:
-                    if pred(call):
-                        return call
-                left = end - time.monotonic()
-                if left <= 0:
-                    return None
-                self.changed.wait(left)
 
     def wait_until(self, cond: Callable[[], bool], *, timeout: float) -> bool:
         """Wait until ``cond()`` (checked whenever the server changes)."""
