@@ -18,7 +18,7 @@ from sqlmodel import Session, select
 from bench.households import id_number, name, plan
 from bench.measure import fresh_service
 from bench.report import Figure, Report
-from bot.registry import load_registry
+from flows.registry import load_registry
 from exports.query import Filters, connection, stream_households
 from exports.service import stats_rows
 from flows.autofill import next_input
@@ -110,7 +110,7 @@ def export(report: Report, workdir: Path, *, households: int) -> None:
                       for r in s.exec(select(Interview).limit(2000)).all())
     members_est = int(members / 2000 * households) if households >= 2000 else members
     from exports.columns import household_columns
-    ncols = len(household_columns(registry.form("archive")))
+    ncols = len(household_columns(registry.form("archive"), tz=registry.tz))
     url = str(service.db.url)
     ours_s, ours_mb, rows = _in_process("ours", url, workdir / "ledger.xlsx", ncols)
     bare_s, bare_mb, _ = _in_process("bare", url, workdir / "bare.xlsx", ncols)

@@ -15,7 +15,7 @@ def main(argv: list[str]) -> int:
     engine = make_engine(url)
     t0 = time.perf_counter()
     if which == "ours":
-        from bot.registry import load_registry
+        from flows.registry import load_registry
         from exports.query import Filters
         from exports.service import run_export
 

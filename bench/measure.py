@@ -16,7 +16,7 @@ from sqlmodel import Session
 
 from bench.households import plan
 from bench.report import Figure, Report
-from bot.registry import load_registry
+from flows.registry import load_registry
 from bot.service import IntakeService
 from flows.autofill import next_input
 from flows.outputs import Input

@@ -24,7 +24,7 @@ from bench.measure import fresh_service
 from bench.null_session import NullSession
 from bench.report import Figure, Report
 from bot import heap
-from bot.registry import load_registry
+from flows.registry import load_registry
 from bot.settings import Settings
 from bot.render import render
 from bot.telegram.actions import bind, incoming_from

@@ -15,9 +15,9 @@ Handler = Callable[[argparse.Namespace], int]
 
 
 def _service(args: argparse.Namespace):  # noqa: ANN202 - returns (settings, service)
-    from bot.registry import load_registry
     from bot.service import IntakeService
     from bot.settings import load_settings
+    from flows.registry import load_registry
     from storage.db import make_engine
     from storage.migrate import ensure_schema
 
@@ -25,7 +25,8 @@ def _service(args: argparse.Namespace):  # noqa: ANN202 - returns (settings, ser
     url = getattr(args, "db", None) or settings.database_url
     engine = make_engine(url)
     ensure_schema(engine)
-    return settings, IntakeService(engine, load_registry(standards_file=settings.standards_file))
+    registry = load_registry(standards_file=settings.standards_file, timezone=settings.timezone)
+    return settings, IntakeService(engine, registry)
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
@@ -46,9 +47,9 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
 def cmd_assess(args: argparse.Namespace) -> int:
     """Decide eligibility for one household given as JSON (spec §5)."""
-    from bot.registry import load_registry
     from bot.settings import load_settings
     from flows.eligibility import InputError, assess, inputs_from_mapping, result_to_json
+    from flows.registry import load_registry
     from flows.standards import UnknownRegion
 
     try:
@@ -65,7 +66,7 @@ def cmd_assess(args: argparse.Namespace) -> int:
         print("error: the input must be one JSON object, e.g. {\"region\": \"东宝区\", ...}", file=sys.stderr)
         return 2
     settings = load_settings()
-    registry = load_registry(standards_file=args.standards or settings.standards_file)
+    registry = load_registry(standards_file=args.standards or settings.standards_file, timezone=settings.timezone)
     try:
         result = assess(inputs_from_mapping(data), registry.standards, registry.tags)
     except InputError as exc:
@@ -112,7 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _optional_commands() -> list[Callable[[argparse._SubParsersAction], None]]:
     """Subcommands that live in their own modules (bot runtime, exports, admin, bench)."""
     out = []
-    for module in ("bot.cli_db", "bot.cli_records", "bot.cli_run", "bot.cli_admin", "exports.cli", "bench.cli"):
+    for module in ("bot.cli_db", "bot.cli_records", "bot.cli_run", "bot.cli_admin", "bot.cli_export", "bench.cli"):
         try:
             mod = __import__(module, fromlist=["register"])
         except ImportError as exc:

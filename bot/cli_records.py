@@ -13,6 +13,7 @@ def cmd_override(args: argparse.Namespace) -> int:
     from sqlmodel import Session, select
 
     from bot.settings import load_settings
+    from flows.policy import can_override_category, may_search
     from storage import repo
     from storage.db import make_engine
     from storage.migrate import ensure_schema
@@ -25,14 +26,14 @@ def cmd_override(args: argparse.Namespace) -> int:
         return 2
     with Session(engine, expire_on_commit=False) as s:
         actor = s.exec(select(User).where((User.local_name == args.by) | (User.name == args.by))).first()
-        if actor is None or actor.role not in ("surveyor", "staff", "admin"):
+        if actor is None or not may_search(actor):
             print(f"error: {args.by}: only a surveyor, staff member or admin may override 困难类别", file=sys.stderr)
             return 2
         interview = repo.find_by_ref(s, ref=args.ref)
         if interview is None or interview.status not in ("submitted", "approved"):
             print(f"error: no submitted household {args.ref}", file=sys.stderr)
             return 2
-        if actor.role == "staff" and interview.unit != actor.unit:
+        if not can_override_category(actor, interview):
             print(f"error: {args.ref} belongs to another unit", file=sys.stderr)
             return 2
         category = None if args.category == "不符合认定标准" else args.category

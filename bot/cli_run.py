@@ -33,9 +33,9 @@ class TokenFilter(logging.Filter):
 def cmd_run(args: argparse.Namespace) -> int:
     """Check the settings, bring the schema up to date, then run the chosen runtime until stopped."""
     from bot import heap
-    from bot.registry import load_registry
     from bot.service import IntakeService
     from bot.telegram.core import BotCore
+    from flows.registry import load_registry
     from storage.db import make_engine
     from sqlmodel import Session
 
@@ -57,7 +57,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         pruned = repo.prune_processed_updates(s, older_than_days=14)
     if pruned:
         log.info("forgot %d delivered update ids older than 14 days", pruned)
-    service = IntakeService(engine, load_registry(standards_file=settings.standards_file))
+    service = IntakeService(engine, load_registry(standards_file=settings.standards_file, timezone=settings.timezone))
     core = BotCore(service, settings)
     runtime = importlib.import_module(RUNTIMES[args.runtime])
     heap.settle()

@@ -9,20 +9,16 @@ from typing import Any, Callable
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from bot.registry import Registry
-from flows.engine import advance, new_state
 from flows.catalog import t
+from flows.engine import advance, new_state
 from flows.outputs import Input, Notice, OpenOther, Output, Step
+from flows.policy import STAFF_ROLES, AccessDenied, can_open, engine_role
+from flows.registry import Registry
 from storage import repo
 from storage.models import Interview, User
 from storage.steps import GroupCommit, StepRow, StepStore, step_write
 
 log = logging.getLogger(__name__)
-STAFF_ROLES = ("staff", "admin")
-
-
-class AccessDenied(Exception):
-    """The user's role does not allow this action."""
 
 
 class InterviewClosed(Exception):
@@ -31,24 +27,6 @@ class InterviewClosed(Exception):
     def __init__(self, status: str) -> None:
         super().__init__(status)
         self.status = status
-
-
-def can_open(user: User, interview: Interview | StepRow) -> bool:
-    """Workers see their own record, surveyors theirs, staff their unit's, admins all."""
-    if user.role == "admin":
-        return True
-    if interview.created_by == user.id or interview.subject_user_id == user.id:
-        return True
-    if user.role == "staff" and interview.unit == "" and interview.kind == "self":
-        return True  # a worker's self-report not yet taken over by a unit: any unit's staff may triage it
-    return user.role == "staff" and interview.unit == user.unit
-
-
-def engine_role(user: User, interview: Interview | StepRow) -> str:
-    """Which questions apply: a worker's self-report skips the staff parts."""
-    if interview.kind == "self" and interview.created_by == user.id and user.role == "worker":
-        return "worker"
-    return "staff" if user.role in STAFF_ROLES else ("surveyor" if user.role == "surveyor" else "worker")
 
 
 @dataclass
@@ -106,8 +84,7 @@ class IntakeService:
         already showing it and made active in one transaction.
         """
         form = self.registry.form(form_key)
-        role = "worker" if kind == "self" and user.role == "worker" else (
-            "staff" if user.role in STAFF_ROLES else "surveyor")
+        role = engine_role(user)
         ctx = self.registry.context(actor_id=str(user.id), actor_name=user.name)
         step = advance(form, new_state(form, role=role), Input("start"), ctx)
         with self.session() as s:

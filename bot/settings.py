@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from flows.registry import DEFAULT_TIMEZONE
 
 _TOKEN_RE = re.compile(r"^\d+:[A-Za-z0-9_-]{20,}$")
 
@@ -26,7 +29,7 @@ class Settings(BaseSettings):
     standards_file: str | None = Field(default=None, alias="INTAKE_STANDARDS_FILE")
     attachments_dir: str = Field(default="attachments", alias="INTAKE_ATTACHMENTS_DIR")
     daily_export_at: str | None = Field(default=None, alias="INTAKE_DAILY_EXPORT_AT")
-    timezone: str = Field(default="Asia/Shanghai", alias="INTAKE_TIMEZONE")
+    timezone: str = Field(default=DEFAULT_TIMEZONE, alias="INTAKE_TIMEZONE")  # the registry gets it
     webhook_secret: SecretStr | None = Field(default=None, alias="INTAKE_WEBHOOK_SECRET")
     webhook_host: str = Field(default="127.0.0.1", alias="INTAKE_WEBHOOK_HOST")
     webhook_port: int = Field(default=8080, alias="INTAKE_WEBHOOK_PORT")
@@ -54,6 +57,15 @@ class Settings(BaseSettings):
         if v and not re.match(r"^([01]\d|2[0-3]):[0-5]\d$", v.strip()):
             raise ValueError("应是 24 小时制的 时:分，如 18:00")
         return v.strip() if v else None
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, v: str) -> str:
+        try:
+            ZoneInfo(v.strip())
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"“{v}” 不是时区名称；应是 IANA 时区，如 Asia/Shanghai") from None
+        return v.strip()
 
     @property
     def admin_id_list(self) -> list[int]:

@@ -5,9 +5,8 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timezone, tzinfo
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flows.catalog import t
 from flows.form import Field, Form, Section
@@ -114,7 +113,7 @@ def _width(f: Field, header: str) -> float:
     return float(min(max(base, display_width(header) + 2), 48))
 
 
-def local_datetime(value: datetime | None, zone: ZoneInfo) -> datetime | None:
+def local_datetime(value: datetime | None, zone: tzinfo) -> datetime | None:
     """A stored timestamp (naive UTC, or aware) as naive local time for a spreadsheet cell."""
     if value is None:
         return None
@@ -175,7 +174,7 @@ def _assessment(key: str, conv: Callable[[Any], Any]) -> Getter:
     return get
 
 
-def _tail_columns(zone: ZoneInfo) -> tuple[Column, ...]:
+def _tail_columns(zone: tzinfo) -> tuple[Column, ...]:
     not_eligible = t("export.not_eligible")
     status_names = {s: t(f"export.status.{s}") for s in
                     ("draft", "submitted", "approved", "returned", "cancelled", "closed")}
@@ -203,11 +202,11 @@ def _tail_columns(zone: ZoneInfo) -> tuple[Column, ...]:
     )
 
 
-def household_columns(form: Form, *, tz: str = "Asia/Shanghai") -> tuple[Column, ...]:
+def household_columns(form: Form, *, tz: tzinfo) -> tuple[Column, ...]:
     """Every top-level field of the form in 附件1 order, then the eligibility result, status and dates."""
     cols = [Column(f.label, value_getter(f), f.type == "money", _width(f, f.label))
             for s in form.sections for f in s.fields]
-    return tuple(cols) + _tail_columns(ZoneInfo(tz))
+    return tuple(cols) + _tail_columns(tz)
 
 
 def _group_table(section: Section) -> GroupTable:

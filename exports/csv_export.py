@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterable, Sequence
 from contextlib import ExitStack
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +48,7 @@ class _Table:
         self.writer.writerow([_cell(get(row, data), money) for get, money in self.plan])
 
 
-def write_csv(rows: Iterable[Any], form: Form, out: str | Path, *, tz: str = "Asia/Shanghai") -> tuple[int, list[Path]]:
+def write_csv(rows: Iterable[Any], form: Form, out: str | Path, *, tz: tzinfo) -> tuple[int, list[Path]]:
     """Write the household table to ``out`` and each group (members, attachments) beside it; (count, paths)."""
     out = Path(out)
     paths = [out]

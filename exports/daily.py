@@ -15,7 +15,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import Engine
@@ -25,10 +24,8 @@ from exports.query import FilterError, Filters
 from exports.service import run_export
 from exports.stats_xlsx import Reporter
 from flows.catalog import t
+from flows.registry import Registry
 from storage.models import JobRun, User
-
-if TYPE_CHECKING:
-    from bot.registry import Registry
 
 log = logging.getLogger(__name__)
 JOB = "daily_export"
@@ -56,8 +53,11 @@ def parse_at(text: str) -> time:
     return time(int(m.group(1)), int(m.group(2)))
 
 
-def due_days(now: datetime, last_run: date | None, *, at: str, tz: str = "Asia/Shanghai") -> list[date]:
-    """The days whose delivery is owed at ``now``: after ``last_run``, up to today once ``at`` has passed."""
+def due_days(now: datetime, last_run: date | None, *, at: str, tz: str) -> list[date]:
+    """The days whose delivery is owed at ``now``: after ``last_run``, up to today once ``at`` has passed.
+
+    ``tz``: the zone ``at`` and the days are meant in (Settings.timezone).
+    """
     local = now.astimezone(ZoneInfo(tz)) if now.tzinfo else now.replace(tzinfo=ZoneInfo(tz))
     latest = local.date() if local.time() >= parse_at(at) else local.date() - timedelta(days=1)
     if last_run is None:
@@ -66,7 +66,7 @@ def due_days(now: datetime, last_run: date | None, *, at: str, tz: str = "Asia/S
     return [first + timedelta(days=i) for i in range((latest - first).days + 1)]
 
 
-def due(now: datetime, last_run_date: date | None, *, at: str, tz: str = "Asia/Shanghai") -> bool:
+def due(now: datetime, last_run_date: date | None, *, at: str, tz: str) -> bool:
     """True when at least one day's delivery is owed at ``now``."""
     return bool(due_days(now, last_run_date, at=at, tz=tz))
 
@@ -121,14 +121,16 @@ def _deliver(engine: Engine, registry: Registry, user: User, day: date, tz: str,
 
 
 def run_daily(engine: Engine, registry: Registry, now: datetime, send: Send, *, at: str,
-              tz: str = "Asia/Shanghai", out_dir: str | Path | None = None,
+              tz: str | None = None, out_dir: str | Path | None = None,
               roles: Sequence[str] = ("staff",)) -> list[Delivery]:
     """Deliver every owed day to every staff member with a unit; what was sent.
 
     Each day's files hold that unit's households submitted or changed that local day. A recipient's
     progress is stored after each send, the day's after all recipients, so a crash in the middle resends
     to nobody who already got the day. A failing ``send`` is logged and does not stop the others.
+    ``tz`` None: the registry's zone.
     """
+    tz = tz or str(registry.tz)
     folder = Path(out_dir) if out_dir else Path(tempfile.mkdtemp(prefix="intake-daily-"))
     folder.mkdir(parents=True, exist_ok=True)
     sent: list[Delivery] = []

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -71,7 +71,7 @@ def _formats(wb: xlsxwriter.Workbook) -> dict[str, Format]:
     }
 
 
-def write_ledger(rows: Iterable[Any], form: Form, out: str | Path, *, tz: str = "Asia/Shanghai") -> int:
+def write_ledger(rows: Iterable[Any], form: Form, out: str | Path, *, tz: tzinfo) -> int:
     """Write the 电子台账 for ``rows`` (household select rows, in order) to ``out``; the household count."""
     wb = xlsxwriter.Workbook(str(out), {"constant_memory": True, "strings_to_numbers": False,
                                         "strings_to_formulas": False, "strings_to_urls": False})

@@ -15,9 +15,9 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from bot.service import AccessDenied
 from flows.catalog import t
-from storage.households import is_unit_staff, today
+from flows.policy import is_unit_staff, require
+from flows.registry import Registry, load_registry
 from storage.models import AuditLog, Interview, User
 
 FORMATS = ("xlsx", "html", "pdf")
@@ -114,16 +114,20 @@ def write_xlsx(rows: list[NoticeRow], *, unit: str, on: date, out_path: Path) ->
 
 
 def write_notice(engine: Engine, *, unit: str, out_path: str | Path, fmt: str, actor_id: int,
-                 on: date | None = None) -> int:
-    """Write the 公示 list of ``unit`` (staff of the unit, admins) and audit it; the number of households."""
+                 on: date | None = None, registry: Registry | None = None) -> int:
+    """Write the 公示 list of ``unit`` (staff of the unit, admins) and audit it; the number of households.
+
+    ``on``: the date printed on it (default: today in the registry's zone). Raises
+    flows.policy.AccessDenied for anyone else.
+    """
     if fmt not in FORMATS:
         raise ValueError(f"unknown notice format {fmt!r}; use one of {', '.join(FORMATS)}")
-    day = on or today()
+    day = on or (registry or load_registry()).today()
     path = Path(out_path)
     with Session(engine, expire_on_commit=False) as s:
         actor = s.get(User, actor_id)
-        if actor is None or not is_unit_staff(actor, unit):
-            raise AccessDenied(f"user {actor_id} may not publish the 公示 list of {unit!r}")
+        require(actor is not None and is_unit_staff(actor, unit),
+                f"user {actor_id} may not publish the 公示 list of {unit!r}")
         rows = notice_rows(s, unit=unit)
         if fmt == "xlsx":
             write_xlsx(rows, unit=unit, on=day, out_path=path)

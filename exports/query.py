@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from dataclasses import replace
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
@@ -15,6 +16,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col
 
 from flows.catalog import t
+from flows.registry import DEFAULT_TIMEZONE
 from storage import households
 from storage.models import Interview
 
@@ -26,7 +28,6 @@ STATUS_FILTERS: dict[str, tuple[str, ...] | None] = {
     "closed": ("closed",),  # the 脱困档案库
     "all": None,  # no status condition at all: drafts, returned and cancelled records too
 }
-DEFAULT_TZ = "Asia/Shanghai"
 YIELD_PER = 1000
 
 # The columns every household export reads; the whole state JSON is one value, parsed once per row.
@@ -45,7 +46,11 @@ class FilterError(ValueError):
 
 @dataclass(frozen=True)
 class Filters:
-    """Which households an export covers. Dates are local days (inclusive) in ``tz``."""
+    """Which households an export covers. Dates are local days (inclusive) in ``tz``.
+
+    ``tz`` None: the registry's zone, which run_export fills in (``in_zone``); the CLI and the bot pass
+    Settings.timezone.
+    """
 
     date_from: date | None = None
     date_to: date | None = None
@@ -53,7 +58,7 @@ class Filters:
     region: str | None = None
     status: StatusFilter = "default"
     by: Literal["submitted", "activity"] = "submitted"  # activity: submitted or changed within the dates
-    tz: str = DEFAULT_TZ
+    tz: str | None = None
     form_key: str = "archive"  # follow-up visits are interviews too, but not households
 
     def __post_init__(self) -> None:
@@ -61,6 +66,14 @@ class Filters:
             raise FilterError(t("export.error.status", status=self.status, choices="submitted、approved、closed、all"))
         if self.date_from and self.date_to and self.date_from > self.date_to:
             raise FilterError(t("export.error.date_order", start=self.date_from, end=self.date_to))
+
+    def in_zone(self, tz: tzinfo) -> Filters:
+        """These filters with ``tz`` as their zone, unless they name one already."""
+        return self if self.tz else replace(self, tz=str(tz))
+
+    def zone(self) -> ZoneInfo:
+        """The zone the dates are read in (DEFAULT_TIMEZONE when none was given at all)."""
+        return ZoneInfo(self.tz or DEFAULT_TIMEZONE)
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-friendly form for the audit log."""
@@ -94,7 +107,7 @@ def parse_date(text: str) -> date:
 
 def utc_bounds(filters: Filters) -> tuple[datetime | None, datetime | None]:
     """The local-day range as aware UTC instants [start, end) (timestamps are stored in UTC)."""
-    zone = ZoneInfo(filters.tz)
+    zone = filters.zone()
 
     def to_utc(day: date) -> datetime:
         return datetime.combine(day, time.min, zone).astimezone(timezone.utc)
@@ -117,11 +130,12 @@ def conditions(filters: Filters) -> list[ColumnElement[bool]]:
     """WHERE conditions for ``filters`` (used by the household select and the 附件2 aggregation)."""
     out: list[ColumnElement[bool]] = [col(Interview.form_key) == filters.form_key]
     statuses = STATUS_FILTERS[filters.status]
-    on = filters.date_to or datetime.now(ZoneInfo(filters.tz)).date()
+    zone = filters.zone()
+    on = filters.date_to or datetime.now(zone).date()
     if filters.status == "default":
-        out.append(households.current_filter(on))  # a household closed (脱困) by then has left the ledger
+        out.append(households.current_filter(on, zone))  # a household closed (脱困) by then has left the ledger
     elif filters.status == "closed":
-        out.append(households.closed_filter(on))
+        out.append(households.closed_filter(on, zone))
     elif statuses is not None:
         out.append(col(Interview.status).in_(statuses))
     if filters.unit:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session
@@ -17,10 +17,8 @@ from exports.query import FilterError, Filters, connection, stream_households
 from exports.stats import StatRow, compute_stats
 from exports.stats_xlsx import Reporter, write_stats
 from flows.catalog import t
+from flows.registry import Registry, load_registry
 from storage.models import AuditLog
-
-if TYPE_CHECKING:
-    from bot.registry import Registry
 
 FORMATS = ("xlsx", "csv", "html", "pdf", "stats")
 
@@ -35,18 +33,14 @@ class ExportResult:
 
 
 def _registry(registry: Registry | None) -> Registry:
-    if registry is not None:
-        return registry
-    from bot.registry import load_registry  # loaded lazily: the caller usually injects its own
-
-    return load_registry()
+    return registry if registry is not None else load_registry()  # the caller usually injects its own
 
 
 def stats_rows(db: Session | Engine | Connection, filters: Filters, registry: Registry) -> list[StatRow]:
     """The 附件2 rows for ``filters``: 困难类别 choices of the form, then the tag rules' rows."""
     categories = registry.form("archive").field("hardship_category").choices
     with connection(db) as conn:
-        return compute_stats(conn, filters, categories=categories, tags=registry.tags.tag_names())
+        return compute_stats(conn, filters.in_zone(registry.tz), categories=categories, tags=registry.tags.tag_names())
 
 
 def run_export(db: Session | Engine, *, fmt: str, out: str | Path, filters: Filters | None = None,
@@ -55,12 +49,13 @@ def run_export(db: Session | Engine, *, fmt: str, out: str | Path, filters: Filt
     """Write one export of ``fmt`` (xlsx, csv, html, pdf, stats) to ``out`` and record it in the audit log."""
     if fmt not in FORMATS:
         raise FilterError(t("export.error.format", fmt=fmt, choices="、".join(FORMATS)))
-    filters = filters or Filters()
     reg = _registry(registry)
+    filters = (filters or Filters()).in_zone(reg.tz)
+    zone = filters.zone()
     form = reg.form("archive")
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    printed = reg.clock().strftime("%Y-%m-%d %H:%M")
+    printed = reg.now().strftime("%Y-%m-%d %H:%M")
     paths: list[Path] = [out]
     if fmt == "stats":
         rows = stats_rows(db, filters, reg)
@@ -71,9 +66,9 @@ def run_export(db: Session | Engine, *, fmt: str, out: str | Path, filters: Filt
         with connection(db) as conn:
             households = stream_households(conn, filters)
             if fmt == "xlsx":
-                count = write_ledger(households, form, out, tz=filters.tz)
+                count = write_ledger(households, form, out, tz=zone)
             elif fmt == "csv":
-                count, paths = write_csv(households, form, out, tz=filters.tz)
+                count, paths = write_csv(households, form, out, tz=zone)
             elif fmt == "html":
                 count = write_html(households, form, out, printed=printed)
             else:

@@ -4,20 +4,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from typing import Any, Iterable
-from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, or_, true
+from sqlalchemy import and_, false, or_, true
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
-from bot.service import STAFF_ROLES, AccessDenied, can_open
+from flows import policy
 from flows.answers import compact
 from flows.catalog import t
 from storage.models import AnswerEvent, AuditLog, Interview, StatusChange, User, utcnow
 
-TZ = ZoneInfo("Asia/Shanghai")
 ARCHIVE_FORM = "archive"
 FOLLOWUP_FORM = "followup"
 IN_ARCHIVE = ("submitted", "approved")  # statuses of a household in the current archive
@@ -68,30 +66,26 @@ class HistoryEntry:
 
 
 # --- dates and filters ------------------------------------------------------------
+# Every calendar date is read in the registry's zone (Settings.timezone), passed in as ``tz``.
 
-def today() -> date:
-    """Today in Asia/Shanghai (the date staff see on the wall calendar)."""
-    return datetime.now(TZ).date()
-
-
-def day_start(day: date) -> datetime:
+def day_start(day: date, tz: tzinfo) -> datetime:
     """A calendar date as stored in closed_at / effective: the instant of local midnight (aware)."""
-    return datetime.combine(day, time(), tzinfo=TZ)
+    return datetime.combine(day, time(), tzinfo=tz)
 
 
-def local_date(at: datetime) -> date:
-    """The Asia/Shanghai calendar date of a stored instant (the database returns them in UTC)."""
-    return (at if at.tzinfo else at.replace(tzinfo=timezone.utc)).astimezone(TZ).date()
+def local_date(at: datetime, tz: tzinfo) -> date:
+    """The local calendar date of a stored instant (the database returns them in UTC)."""
+    return (at if at.tzinfo else at.replace(tzinfo=timezone.utc)).astimezone(tz).date()
 
 
-def closed_on(household: Interview) -> date | None:
+def closed_on(household: Interview, tz: tzinfo) -> date | None:
     """The 脱困 date of a closed household."""
-    return local_date(household.closed_at) if household.closed_at else None
+    return local_date(household.closed_at, tz) if household.closed_at else None
 
 
-def current_filter(on: date | None = None) -> ColumnElement[bool]:
-    """Interview is in the current archive on day ``on`` (default today): submitted/approved, not closed by then."""
-    after = day_start((on or today()) + timedelta(days=1))
+def current_filter(on: date, tz: tzinfo) -> ColumnElement[bool]:
+    """Interview is in the current archive on day ``on``: submitted/approved, not closed by then."""
+    after = day_start(on + timedelta(days=1), tz)
     return and_(
         Interview.form_key == ARCHIVE_FORM,
         or_(and_(col(Interview.status).in_(IN_ARCHIVE), col(Interview.closed_at).is_(None)),
@@ -100,42 +94,45 @@ def current_filter(on: date | None = None) -> ColumnElement[bool]:
     )
 
 
-def closed_filter(on: date | None = None) -> ColumnElement[bool]:
-    """Interview is in the 脱困档案库 on day ``on`` (default today): closed on or before that day."""
-    after = day_start((on or today()) + timedelta(days=1))
+def closed_filter(on: date, tz: tzinfo) -> ColumnElement[bool]:
+    """Interview is in the 脱困档案库 on day ``on``: closed on or before that day."""
+    after = day_start(on + timedelta(days=1), tz)
     return and_(Interview.form_key == ARCHIVE_FORM, Interview.status == "closed",
                 col(Interview.closed_at) < after)
 
 
-# --- access ---------------------------------------------------------------------
+# --- access: flows.policy decides, this turns its answers into SQL ----------------------
 
 def is_unit_staff(user: User, unit: str) -> bool:
-    """Admins, and staff of the household's unit."""
-    return user.role == "admin" or (user.role == "staff" and user.unit == unit)
+    """Admins, and staff of the household's unit (flows.policy.is_unit_staff)."""
+    return policy.is_unit_staff(user, unit)
 
 
 def require_unit_staff(user: User, unit: str) -> None:
     """Raise AccessDenied unless the user is an admin or staff of ``unit``."""
-    if not is_unit_staff(user, unit):
-        raise AccessDenied(f"{user.role} may not manage households of unit {unit!r}")
+    policy.require(policy.is_unit_staff(user, unit), f"{user.role} may not manage households of unit {unit!r}")
+
+
+def visibility_clause(seen: policy.Visibility) -> ColumnElement[bool]:
+    """The SQL form of a flows.policy.Visibility: the same records its ``allows`` accepts."""
+    if seen.all_units:
+        return true()
+    parts: list[ColumnElement[bool]] = []
+    if seen.units:
+        parts.append(col(Interview.unit).in_(seen.units))
+    if seen.creator_id is not None:
+        parts.append(Interview.created_by == seen.creator_id)
+    if seen.subject_id is not None:
+        parts.append(Interview.subject_user_id == seen.subject_id)
+    if seen.unassigned_self:
+        parts.append(and_(Interview.unit == "", Interview.kind == "self"))
+    return or_(*parts) if parts else false()
 
 
 def visible_filter(user: User) -> ColumnElement[bool]:
-    """Households a user may find: all (admin), the unit's (staff), own and the unit's (surveyor)."""
-    if user.role == "admin":
-        return true()
-    if user.role == "staff":
-        return Interview.unit == user.unit
-    if user.role == "surveyor":
-        own = Interview.created_by == (user.id or 0)
-        return or_(own, Interview.unit == user.unit) if user.unit else own
-    raise AccessDenied(f"{user.role} may not search households")
-
-
-def _can_see(user: User, household: Interview) -> bool:
-    if user.role == "surveyor" and user.unit and household.unit == user.unit:
-        return True
-    return user.role != "worker" and can_open(user, household)
+    """Households a user may find (flows.policy.visibility); workers may not search at all."""
+    policy.require(policy.may_search(user), f"{user.role} may not search households")
+    return visibility_clause(policy.visibility(user))
 
 
 # --- finding households ---------------------------------------------------------------
@@ -171,8 +168,7 @@ def load_household(session: Session, *, household_id: int) -> Interview:
 def get_household(session: Session, *, user: User, household_id: int) -> Interview:
     """The archive record, if the user may see it (AccessDenied otherwise)."""
     household = load_household(session, household_id=household_id)
-    if not _can_see(user, household):
-        raise AccessDenied(household_id)
+    policy.require(policy.can_see_household(user, household), household_id)
     return household
 
 
@@ -181,8 +177,7 @@ def get_household(session: Session, *, user: User, household_id: int) -> Intervi
 def create_followup(session: Session, *, household: Interview, user: User, form_version: str,
                     state: dict[str, Any]) -> Interview:
     """A new follow-up draft linked to the household, made the user's active interview (one commit)."""
-    if user.role not in ("surveyor", *STAFF_ROLES) or not _can_see(user, household):
-        raise AccessDenied(household.id)
+    policy.require(policy.can_see_household(user, household), household.id)
     if household.status not in (*IN_ARCHIVE, "closed"):
         raise HouseholdError("fu.not_in_archive", status=t(f"fu.status.{household.status}"))
     followup = Interview(form_key=FOLLOWUP_FORM, form_version=form_version, state=state, kind="survey",
@@ -196,7 +191,7 @@ def create_followup(session: Session, *, household: Interview, user: User, form_
     return followup
 
 
-def followup_day(followup: Interview) -> date:
+def followup_day(followup: Interview, tz: tzinfo) -> date:
     """The visit date answered in the follow-up, else the day it was started."""
     answered = (followup.state.get("answers") or {}).get("followup_date")
     if isinstance(answered, str):
@@ -204,22 +199,22 @@ def followup_day(followup: Interview) -> date:
             return date.fromisoformat(answered)
         except ValueError:
             pass
-    return local_date(followup.created_at)
+    return local_date(followup.created_at, tz)
 
 
-def _in_date_order(items: Iterable[Interview]) -> list[Interview]:
-    return sorted(items, key=lambda iv: (followup_day(iv), iv.id or 0))
+def _in_date_order(items: Iterable[Interview], tz: tzinfo) -> list[Interview]:
+    return sorted(items, key=lambda iv: (followup_day(iv, tz), iv.id or 0))
 
 
-def followups(session: Session, *, user: User, household_id: int) -> list[Interview]:
+def followups(session: Session, *, user: User, household_id: int, tz: tzinfo) -> list[Interview]:
     """A household's follow-ups (drafts included, cancelled ones not), oldest visit first."""
     get_household(session, user=user, household_id=household_id)
     stmt = select(Interview).where(Interview.household_id == household_id, Interview.form_key == FOLLOWUP_FORM,
                                    Interview.status != "cancelled")
-    return _in_date_order(session.exec(stmt))
+    return _in_date_order(session.exec(stmt), tz)
 
 
-def latest_followups(session: Session, *, household_ids: Iterable[int]) -> dict[int, Interview]:
+def latest_followups(session: Session, *, household_ids: Iterable[int], tz: tzinfo) -> dict[int, Interview]:
     """The latest submitted follow-up of each household that has one."""
     ids = list(household_ids)
     if not ids:
@@ -227,7 +222,7 @@ def latest_followups(session: Session, *, household_ids: Iterable[int]) -> dict[
     stmt = select(Interview).where(col(Interview.household_id).in_(ids), Interview.form_key == FOLLOWUP_FORM,
                                    col(Interview.status).in_(FOLLOWUP_DONE))
     latest: dict[int, Interview] = {}
-    for fu in _in_date_order(session.exec(stmt)):
+    for fu in _in_date_order(session.exec(stmt), tz):
         latest[fu.household_id or 0] = fu
     return latest
 
@@ -237,22 +232,21 @@ def guarantees_met(answers: dict[str, Any]) -> bool:
     return all(answers.get(k) is True for k in GUARANTEE_KEYS)
 
 
-def closure_candidates(session: Session, *, user: User, on: date | None = None) -> list[Candidate]:
+def closure_candidates(session: Session, *, user: User, on: date, tz: tzinfo) -> list[Candidate]:
     """Households in the archive whose latest follow-up meets all of 两有五保障 (staff of the unit, admins)."""
-    if user.role not in STAFF_ROLES:
-        raise AccessDenied("closure candidates are for staff")
-    scope = true() if user.role == "admin" else Interview.unit == user.unit
-    households = list(session.exec(select(Interview).where(current_filter(on), scope).order_by(col(Interview.id))))
-    latest = latest_followups(session, household_ids=[h.id or 0 for h in households])
+    scope = visibility_clause(policy.unit_scope(user))  # AccessDenied for anyone but staff and admins
+    households = list(session.exec(select(Interview).where(current_filter(on, tz), scope)
+                                   .order_by(col(Interview.id))))
+    latest = latest_followups(session, household_ids=[h.id or 0 for h in households], tz=tz)
     return [Candidate(h, latest[h.id]) for h in households
             if h.id in latest and guarantees_met(latest[h.id].state.get("answers") or {})]
 
 
 # --- 脱困 and 返贫 -------------------------------------------------------------
 
-def close_household(session: Session, *, user: User, household_id: int, on: date, reason: str,
-                    note: str = "", as_of: date | None = None) -> Interview:
-    """Mark a household 已脱困 from ``on`` (not after ``as_of``, default today): it moves to the 脱困档案库."""
+def close_household(session: Session, *, user: User, household_id: int, on: date, reason: str, as_of: date,
+                    tz: tzinfo, note: str = "") -> Interview:
+    """Mark a household 已脱困 from ``on`` (not after ``as_of``, today): it moves to the 脱困档案库."""
     household = load_household(session, household_id=household_id)
     require_unit_staff(user, household.unit)
     if household.status not in IN_ARCHIVE:
@@ -262,16 +256,16 @@ def close_household(session: Session, *, user: User, household_id: int, on: date
     note = note.strip()
     if reason == "其他" and not note:
         raise HouseholdError("fu.close.need_note")
-    now = as_of or today()
+    now = as_of
     if on > now:
         raise HouseholdError("fu.close.future", date=on.isoformat(), today=now.isoformat())
     text = f"{reason}：{note}" if note else reason
     old = household.status
-    household.status, household.closed_at, household.closed_reason = "closed", day_start(on), text
+    household.status, household.closed_at, household.closed_reason = "closed", day_start(on, tz), text
     household.changed_at = household.updated_at = utcnow()
     session.add(household)
     session.add(StatusChange(interview_id=household.id or 0, action="close", old_status=old, new_status="closed",
-                             effective=day_start(on), reason=text, actor_id=user.id))
+                             effective=day_start(on, tz), reason=text, actor_id=user.id))
     session.add(AuditLog(actor_id=user.id, action="close_household", detail={
         "interview_id": household.id, "ref": household.ref, "date": on.isoformat(), "reason": text,
         "old_status": old}))
@@ -279,8 +273,8 @@ def close_household(session: Session, *, user: User, household_id: int, on: date
     return household
 
 
-def reopen_household(session: Session, *, user: User, household_id: int, reason: str,
-                     on: date | None = None, as_of: date | None = None) -> Interview:
+def reopen_household(session: Session, *, user: User, household_id: int, reason: str, as_of: date, tz: tzinfo,
+                     on: date | None = None) -> Interview:
     """返贫 from ``on`` (default ``as_of``, today): a closed household returns with its earlier status."""
     household = load_household(session, household_id=household_id)
     require_unit_staff(user, household.unit)
@@ -289,11 +283,11 @@ def reopen_household(session: Session, *, user: User, household_id: int, reason:
     reason = reason.strip()
     if not reason:
         raise HouseholdError("fu.reopen.need_reason")
-    now = as_of or today()
+    now = as_of
     day = on or now
     if day > now:
         raise HouseholdError("fu.reopen.future", date=day.isoformat(), today=now.isoformat())
-    closed = closed_on(household)
+    closed = closed_on(household, tz)
     if closed is not None and day < closed:
         raise HouseholdError("fu.reopen.before_close", date=day.isoformat(), closed=closed.isoformat())
     last_close = session.exec(select(StatusChange).where(
@@ -304,7 +298,7 @@ def reopen_household(session: Session, *, user: User, household_id: int, reason:
     household.changed_at = household.updated_at = utcnow()
     session.add(household)
     session.add(StatusChange(interview_id=household.id or 0, action="reopen", old_status="closed",
-                             new_status=back_to, effective=day_start(day), reason=reason, actor_id=user.id))
+                             new_status=back_to, effective=day_start(day, tz), reason=reason, actor_id=user.id))
     session.add(AuditLog(actor_id=user.id, action="reopen_household", detail={
         "interview_id": household.id, "ref": household.ref, "date": day.isoformat(), "reason": reason,
         "closed_on": closed.isoformat() if closed else None, "new_status": back_to}))
@@ -324,13 +318,12 @@ def _utc(at: datetime) -> datetime:
     return at.astimezone(timezone.utc) if at.tzinfo else at.replace(tzinfo=timezone.utc)
 
 
-def record_history(session: Session, *, user: User, interview_id: int) -> list[HistoryEntry]:
+def record_history(session: Session, *, user: User, interview_id: int, tz: tzinfo) -> list[HistoryEntry]:
     """Who changed which answer (or the 脱困 status) of a record, and when; oldest first."""
     record = session.get(Interview, interview_id)
     if record is None:
         raise HouseholdNotFound(interview_id)
-    if user.role == "worker" or not can_open(user, record):  # staff of the unit, admins, the record's surveyor
-        raise AccessDenied(interview_id)
+    policy.require(policy.can_see_household(user, record), interview_id)
     events = list(session.exec(select(AnswerEvent).where(AnswerEvent.interview_id == interview_id)
                                .order_by(col(AnswerEvent.id))))
     changes = status_changes(session, household_id=interview_id)
@@ -340,6 +333,6 @@ def record_history(session: Session, *, user: User, interview_id: int) -> list[H
     out = [HistoryEntry(_utc(e.at), "answer", e.action, e.path, e.old, e.new, e.actor_id,
                         names.get(e.actor_id, "")) for e in events]
     out += [HistoryEntry(_utc(c.at), "status", c.action, "", c.old_status, c.new_status, c.actor_id,
-                         names.get(c.actor_id, ""), note=f"{local_date(c.effective).isoformat()} {c.reason}")
+                         names.get(c.actor_id, ""), note=f"{local_date(c.effective, tz).isoformat()} {c.reason}")
             for c in changes]
     return sorted(out, key=lambda h: h.at)  # stable: the journal's own order is kept within a moment

@@ -8,9 +8,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import update
 from sqlmodel import Session, col
 
-from storage.models import ROLES, AuditLog, Invite, User, utcnow
+from flows.policy import ROLES, outranks
+from storage.models import AuditLog, Invite, User, utcnow
 
-ROLE_RANK = {role: rank for rank, role in enumerate(ROLES)}  # worker < surveyor < staff < admin
 CODE_BYTES = 12  # 16 url-safe characters: fits Telegram's 64-character start parameter
 
 
@@ -58,7 +58,7 @@ def redeem_invite(session: Session, *, code: str, user: User, now: datetime | No
     assert invite is not None
     session.refresh(invite)
     old_role, old_unit = user.role, user.unit
-    if ROLE_RANK.get(invite.role, 0) > ROLE_RANK.get(user.role, 0):
+    if outranks(invite.role, user.role):  # an invite never lowers a role
         user.role = invite.role
     if invite.unit:
         user.unit = invite.unit

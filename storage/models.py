@@ -8,7 +8,8 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, Column, Index, Text
 from sqlmodel import Field, SQLModel
 
-ROLES = ("worker", "surveyor", "staff", "admin")
+from flows.policy import ROLES  # noqa: F401 - re-exported; the roles are defined in the policy
+
 STATUSES = ("draft", "submitted", "approved", "returned", "cancelled", "closed")
 
 

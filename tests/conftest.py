@@ -12,13 +12,14 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
 
-from bot.registry import Registry, load_registry
 from bot.service import IntakeService
+from flows.registry import Registry, load_registry
 from storage.db import make_engine
 from storage.migrate import ensure_schema
 
 PG_ADMIN_URL = os.environ.get("INTAKE_TEST_PG_ADMIN", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
-FIXED_NOW = datetime(2026, 11, 29, 10, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
+TZ = ZoneInfo("Asia/Shanghai")  # the tests' zone, given to the registry as Settings.timezone would be
+FIXED_NOW = datetime(2026, 11, 29, 10, 30, tzinfo=TZ)
 
 
 def pg_available() -> bool:
@@ -81,7 +82,7 @@ def db(db_url: str) -> Iterator[Engine]:
 @pytest.fixture(scope="session")
 def registry() -> Registry:
     """The shipped forms and standards, with a fixed clock."""
-    reg = load_registry()
+    reg = load_registry(timezone=str(TZ))
     reg.clock = lambda: FIXED_NOW
     return reg
 

@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from bot.registry import Registry
+from flows.registry import Registry
 from bot.service import IntakeService
 from exports import form_pdf
 from exports.columns import household_columns
@@ -195,7 +195,7 @@ def test_csv_has_bom_same_columns_and_text_identifiers(world: tuple[Engine, dict
     assert raw.startswith(b"\xef\xbb\xbf")
     with main.open(encoding="utf-8-sig", newline="") as fh:
         table = list(csv.reader(fh))
-    assert table[0] == [c.header for c in household_columns(registry.form("archive"))]
+    assert table[0] == [c.header for c in household_columns(registry.form("archive"), tz=registry.tz)]
     assert len(table) == len(CASES) + 1
     row = dict(zip(table[0], next(r for r in table if r[0] == world[1]["dibao"].ref)))
     assert (row["身份证号"], row["银行卡号"], row["邮政编码"]) == (X_ID, ZERO_CARD, ZERO_POSTCODE)
@@ -376,8 +376,8 @@ def test_cli_export_writes_the_file_and_prints_the_count(world: tuple[Engine, di
     (datetime(2026, 12, 31, 19, 0, tzinfo=SH), date(2026, 11, 1), [date(2026, 12, 18) + timedelta(i) for i in range(14)]),
 ])
 def test_daily_due_days(now: datetime, last: date | None, days: list[date]) -> None:
-    assert due_days(now, last, at="18:00") == days
-    assert due(now, last, at="18:00") is bool(days)
+    assert due_days(now, last, at="18:00", tz=str(SH)) == days
+    assert due(now, last, at="18:00", tz=str(SH)) is bool(days)
 
 
 def test_daily_delivery_sends_each_staff_member_their_units_day_once(

@@ -14,16 +14,17 @@ import yaml
 from sqlmodel import Session, select
 
 from bot import followups
-from bot.service import AccessDenied, IntakeService, Reply
+from bot.service import IntakeService, Reply
 from flows.autofill import OFFER, next_input
 from flows.engine import advance, new_state
 from flows.form import FormError, parse_form
 from flows.outputs import Ask, Completed, Input, Notice
+from flows.policy import AccessDenied
 from storage import households, repo, review
 from storage.households import HouseholdError
 from storage.models import AuditLog, Interview, User
 from exports.notice import mask_name, write_notice
-from tests.conftest import FIXED_NOW
+from tests.conftest import FIXED_NOW, TZ
 from tests.plans import WANG, household
 
 UNIT = "东宝区总工会"
@@ -102,13 +103,13 @@ def load(service: IntakeService, interview_id: int) -> Interview:
 
 def in_current(service: IntakeService, household_id: int, on: date) -> bool:
     with Session(service.db) as s:
-        ids = s.exec(select(Interview.id).where(households.current_filter(on))).all()
+        ids = s.exec(select(Interview.id).where(households.current_filter(on, TZ))).all()
     return household_id in ids
 
 
 def in_closed(service: IntakeService, household_id: int, on: date) -> bool:
     with Session(service.db) as s:
-        ids = s.exec(select(Interview.id).where(households.closed_filter(on))).all()
+        ids = s.exec(select(Interview.id).where(households.closed_filter(on, TZ))).all()
     return household_id in ids
 
 
@@ -199,7 +200,7 @@ def test_followups_are_linked_dated_records_shown_in_date_order(service: IntakeS
     assert [m["name"] for m in fu.state["answers"]["measures"]] == ["春节送温暖慰问金", "金秋助学金"]
     assert fu.state["answers"]["measures"][1]["date"] == "2026-09"
     with Session(service.db, expire_on_commit=False) as s:
-        visits = households.followups(s, user=team["staff"], household_id=hid)
+        visits = households.followups(s, tz=TZ, user=team["staff"], household_id=hid)
     assert [v.id for v in visits] == [earlier, later]
     card = followups.history_text(service, user=team["staff"], household_id=hid)
     assert card.index("2026-03-10") < card.index("2026-11-20")
@@ -212,14 +213,14 @@ def test_followups_are_linked_dated_records_shown_in_date_order(service: IntakeS
 def test_all_guarantees_met_suggests_closure_but_moves_nothing(service: IntakeService, team: dict) -> None:
     hid = approved_household(service, team["surveyor"], team["staff"])
     with Session(service.db, expire_on_commit=False) as s:
-        assert households.closure_candidates(s, user=team["staff"], on=TODAY) == []
+        assert households.closure_candidates(s, tz=TZ, user=team["staff"], on=TODAY) == []
     run_followup(service, team["surveyor"], hid, NOT_YET)
     with Session(service.db, expire_on_commit=False) as s:
-        assert households.closure_candidates(s, user=team["staff"], on=TODAY) == []
+        assert households.closure_candidates(s, tz=TZ, user=team["staff"], on=TODAY) == []
     run_followup(service, team["surveyor"], hid, ALL_MET)
     with Session(service.db, expire_on_commit=False) as s:
-        found = households.closure_candidates(s, user=team["staff"], on=TODAY)
-        elsewhere = households.closure_candidates(s, user=team["other_staff"], on=TODAY)
+        found = households.closure_candidates(s, tz=TZ, user=team["staff"], on=TODAY)
+        elsewhere = households.closure_candidates(s, tz=TZ, user=team["other_staff"], on=TODAY)
     assert [c.household.id for c in found] == [hid] and elsewhere == []
     assert "王建国" in followups.candidates_text(service, user=team["staff"])
     assert load(service, hid).status == "approved" and in_current(service, hid, TODAY)
@@ -227,7 +228,7 @@ def test_all_guarantees_met_suggests_closure_but_moves_nothing(service: IntakeSe
     run_followup(service, team["surveyor"], hid, followup_plan(followup_date="2026-11-28", housing_secured="否",
                                                               housing_secured_note="租住房屋被鉴定为危房"))
     with Session(service.db, expire_on_commit=False) as s:
-        assert households.closure_candidates(s, user=team["staff"], on=TODAY) == []
+        assert households.closure_candidates(s, tz=TZ, user=team["staff"], on=TODAY) == []
 
 
 def test_closing_moves_the_household_out_of_the_current_archive_from_its_date(service: IntakeService,
@@ -238,7 +239,7 @@ def test_closing_moves_the_household_out_of_the_current_archive_from_its_date(se
     text = followups.close(service, user=team["staff"], household_id=hid, on=closed_on, reason="就业增收")
     assert "2026-11-25" in text and "就业增收" in text
     hh = load(service, hid)
-    assert (hh.status, hh.closed_reason, households.closed_on(hh)) == ("closed", "就业增收", closed_on)
+    assert (hh.status, hh.closed_reason, households.closed_on(hh, TZ)) == ("closed", "就业增收", closed_on)
     assert in_current(service, hid, date(2026, 11, 24)) and not in_closed(service, hid, date(2026, 11, 24))
     assert not in_current(service, hid, closed_on) and not in_current(service, hid, TODAY)
     assert in_closed(service, hid, closed_on) and in_closed(service, hid, TODAY)
@@ -248,10 +249,10 @@ def test_closing_moves_the_household_out_of_the_current_archive_from_its_date(se
         assert [(h.household_id, h.status) for h in found] == [(hid, "已脱困")], query
     assert found[0].masked_id == "420802********1232" and found[0].last_followup == date(2026, 11, 20)
     with Session(service.db, expire_on_commit=False) as s:
-        assert len(households.followups(s, user=team["staff"], household_id=hid)) == 1
-        history = households.record_history(s, user=team["staff"], interview_id=hid)
+        assert len(households.followups(s, tz=TZ, user=team["staff"], household_id=hid)) == 1
+        history = households.record_history(s, tz=TZ, user=team["staff"], interview_id=hid)
         audit = s.exec(select(AuditLog).where(AuditLog.action == "close_household")).all()
-        assert households.closure_candidates(s, user=team["staff"], on=TODAY) == []
+        assert households.closure_candidates(s, tz=TZ, user=team["staff"], on=TODAY) == []
     assert history[-1].kind == "status" and history[-1].action == "close" and "就业增收" in history[-1].note
     assert [(a.actor_id, a.detail["interview_id"], a.detail["date"]) for a in audit] == \
         [(team["staff"].id, hid, "2026-11-25")]
@@ -274,24 +275,24 @@ def test_closing_checks_state_reason_and_date(service: IntakeService, team: dict
         for kwargs, key in [({"reason": "发财了"}, "fu.close.bad_reason"), ({"reason": "其他"}, "fu.close.need_note"),
                             ({"reason": "就业增收", "on": date(2026, 12, 1)}, "fu.close.future")]:
             with pytest.raises(HouseholdError) as err:
-                households.close_household(s, user=staff, household_id=hid, as_of=TODAY,
+                households.close_household(s, tz=TZ, user=staff, household_id=hid, as_of=TODAY,
                                            **{"on": date(2026, 11, 1), **kwargs})
             assert err.value.key == key and "例如" in str(err.value)
         with pytest.raises(HouseholdError) as err:
-            households.reopen_household(s, user=staff, household_id=hid, reason="再次失业", as_of=TODAY)
+            households.reopen_household(s, tz=TZ, user=staff, household_id=hid, reason="再次失业", as_of=TODAY)
         assert err.value.key == "fu.reopen.not_closed"
     text = followups.close(service, user=staff, household_id=hid, on=date(2026, 11, 1), reason="其他",
                            note="家庭成员病愈后恢复就业")
     assert "其他：家庭成员病愈后恢复就业" in text
     with Session(service.db, expire_on_commit=False) as s:
         with pytest.raises(HouseholdError) as err:
-            households.reopen_household(s, user=staff, household_id=hid, reason="", as_of=TODAY)
+            households.reopen_household(s, tz=TZ, user=staff, household_id=hid, reason="", as_of=TODAY)
         assert err.value.key == "fu.reopen.need_reason"
         with pytest.raises(HouseholdError) as err:
-            households.reopen_household(s, user=staff, household_id=hid, reason="再次失业",
+            households.reopen_household(s, tz=TZ, user=staff, household_id=hid, reason="再次失业",
                                         on=date(2026, 10, 1), as_of=TODAY)
         assert err.value.key == "fu.reopen.before_close"
-        assert households.reopen_household(s, user=staff, household_id=hid, reason="再次失业",
+        assert households.reopen_household(s, tz=TZ, user=staff, household_id=hid, reason="再次失业",
                                            as_of=TODAY).status == "submitted"
 
 
@@ -301,12 +302,12 @@ def test_only_staff_of_the_unit_and_admins_close_reopen_and_see_candidates(servi
     for who in ("worker", "surveyor", "other_staff"):
         with Session(service.db, expire_on_commit=False) as s:
             with pytest.raises(AccessDenied):
-                households.close_household(s, user=team[who], household_id=hid, on=TODAY, reason="就业增收",
+                households.close_household(s, tz=TZ, user=team[who], household_id=hid, on=TODAY, reason="就业增收",
                                            as_of=TODAY)
     for who in ("worker", "surveyor"):
         with Session(service.db, expire_on_commit=False) as s:
             with pytest.raises(AccessDenied):
-                households.closure_candidates(s, user=team[who], on=TODAY)
+                households.closure_candidates(s, tz=TZ, user=team[who], on=TODAY)
     with pytest.raises(AccessDenied):
         followups.find(service, user=team["worker"], query="王建国")
     with pytest.raises(AccessDenied):
@@ -319,14 +320,14 @@ def test_only_staff_of_the_unit_and_admins_close_reopen_and_see_candidates(servi
     for who in ("worker", "surveyor", "other_staff"):
         with Session(service.db, expire_on_commit=False) as s:
             with pytest.raises(AccessDenied):
-                households.reopen_household(s, user=team[who], household_id=hid, reason="再次失业", as_of=TODAY)
+                households.reopen_household(s, tz=TZ, user=team[who], household_id=hid, reason="再次失业", as_of=TODAY)
     assert load(service, hid).status == "closed"
 
 
 def test_the_journal_says_who_changed_what_and_masks_numbers(service: IntakeService, team: dict) -> None:
     hid = submitted_household(service, team["surveyor"])
     with Session(service.db, expire_on_commit=False) as s:
-        history = households.record_history(s, user=team["staff"], interview_id=hid)
+        history = households.record_history(s, tz=TZ, user=team["staff"], interview_id=hid)
     assert history[0].path == "name" and history[0].new == "王建国" and history[0].actor_name == "s1的名字"
     text = followups.journal_text(service, user=team["staff"], interview_id=hid)
     assert "s1的名字：姓名" in text and "家庭成员1·姓名" in text and "420802********1232" in text

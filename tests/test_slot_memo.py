@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Iterator, Mapping
 
-from bot.registry import Registry
+from flows.registry import Registry
 from flows.household import BELOW_STANDARD_READS, below_standard
 from flows.slots import _unroll, _plan, slots
 

@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 from sqlmodel import Session
 
-from bot.registry import Registry
+from flows.registry import Registry
 from bot.service import IntakeService
 from exports.query import Filters
 from exports.service import run_export, stats_rows

@@ -7,7 +7,8 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from bot.service import AccessDenied, IntakeService
+from bot.service import IntakeService
+from flows.policy import AccessDenied
 from flows.autofill import next_input
 from flows.engine import new_state
 from flows.outputs import Input, Notice

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from bot.registry import Registry
+from flows.registry import Registry
 from bot.service import IntakeService
 from bot.telegram.actions import FileInfo, SendMessage, bind
 from bot.telegram.locks import UserLocks

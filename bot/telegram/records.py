@@ -289,7 +289,8 @@ class RecordsDesk:
             return [SendMessage(chat, t("fu.denied"))]
         text = followups.candidates_text(self.service, user=user)
         with self.service.session() as s:
-            found = households.closure_candidates(s, user=user, on=self.service.registry.today())
+            found = households.closure_candidates(s, user=user, on=self.service.registry.today(),
+                                                  tz=self.service.registry.tz)
         rows = tuple(((t("rec.candidates.item", name=c.household.worker_name, ref=c.household.ref or c.household.id)
                        [:60], f"x:fh:{c.household.id}"),) for c in found[:30])
         return self._long(chat, text, rows)
@@ -500,7 +501,8 @@ class RecordsDesk:
         """The 公示 list as XLSX, and as PDF where this machine can render Chinese PDFs."""
         unit = job.unit or ""
         xlsx = folder / f"{job.stem}.xlsx"
-        n = write_notice(self.service.db, unit=unit, out_path=xlsx, fmt="xlsx", actor_id=job.user.id or 0)
+        n = write_notice(self.service.db, unit=unit, out_path=xlsx, fmt="xlsx", actor_id=job.user.id or 0,
+                         registry=self.service.registry)
         caption = t("rec.notice.caption", unit=unit, fmt="XLSX", rows=n)
         try:
             check_pdf_support()
@@ -508,6 +510,7 @@ class RecordsDesk:
             log.info("公示 list of %s without PDF: %s", unit, exc)
             return [Outgoing(xlsx.name, xlsx.read_bytes(), f"{caption}\n{t('rec.notice.no_pdf')}")]
         pdf = folder / f"{job.stem}.pdf"
-        write_notice(self.service.db, unit=unit, out_path=pdf, fmt="pdf", actor_id=job.user.id or 0)
+        write_notice(self.service.db, unit=unit, out_path=pdf, fmt="pdf", actor_id=job.user.id or 0,
+                     registry=self.service.registry)
         return [Outgoing(xlsx.name, xlsx.read_bytes(), caption),
                 Outgoing(pdf.name, pdf.read_bytes(), t("rec.notice.caption", unit=unit, fmt="PDF", rows=n))]

@@ -22,7 +22,7 @@ PROMPT_METHODS = ("sendMessage", "editMessageText")
 @lru_cache(maxsize=4)
 def shipped_form(key: str = "archive") -> Form:
     """A shipped form (archive, followup), read the way the bot reads it."""
-    from bot.registry import load_registry
+    from flows.registry import load_registry
 
     return load_registry().form(key)
 

@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from bot.registry import load_registry
+from flows.registry import load_registry
 from bot.service import IntakeService
 from exports.form_pdf import PdfUnavailable, check_pdf_support
 from flows.autofill import OFFER, next_input

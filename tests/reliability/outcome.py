@@ -11,7 +11,7 @@ from typing import Any, Mapping, Protocol
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from bot.registry import load_registry
+from flows.registry import load_registry
 from bot.render import render
 from bot.service import IntakeService
 from flows.autofill import next_input

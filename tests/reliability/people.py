@@ -14,7 +14,7 @@ from typing import Any, Callable, Mapping
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from bot.registry import load_registry
+from flows.registry import load_registry
 from flows.autofill import OFFER
 from flows.catalog import t
 from flows.form import Field, Form

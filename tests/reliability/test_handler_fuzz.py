@@ -28,7 +28,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlmodel import Session, col, select
 
-from bot.registry import Registry, load_registry
+from flows.registry import Registry, load_registry
 from bot.service import IntakeService
 from bot.settings import Settings
 from bot.telegram.actions import Action, AnswerCallback, EditMessage, FileInfo, Incoming, SendDocument, SendMessage

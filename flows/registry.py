@@ -1,4 +1,8 @@
-"""Loads the data files (forms, standards, tag rules) once, and builds the engine's context."""
+"""Loads the data files (forms, standards, tag rules) once, and builds the engine's context.
+
+It also holds the clock and the one time zone every date is read in: whoever builds the registry
+passes Settings.timezone (INTAKE_TIMEZONE); DEFAULT_TIMEZONE is the only literal zone in the code.
+"""
 
 from __future__ import annotations
 
@@ -17,7 +21,7 @@ from flows.household import assess_answers, below_standard
 from flows.outputs import Context
 from flows.standards import StandardsTable, TagRules, parse_standards, parse_tag_rules
 
-TZ = ZoneInfo("Asia/Shanghai")
+DEFAULT_TIMEZONE = "Asia/Shanghai"  # the unions' wall calendar; Settings.timezone defaults to it
 
 
 def _read_text(package: str, name: str) -> str:
@@ -35,6 +39,16 @@ def load_standards(path: str | None = None) -> StandardsTable:
     return parse_standards(json.loads(text))
 
 
+@dataclass(frozen=True)
+class WallClock:
+    """The current time in one zone (the registry's clock unless a test pins another)."""
+
+    tz: ZoneInfo
+
+    def __call__(self) -> datetime:
+        return datetime.now(self.tz)
+
+
 @dataclass
 class Registry:
     """Forms, the standards table and tag rules, loaded once and injected everywhere."""
@@ -42,7 +56,16 @@ class Registry:
     forms: dict[str, Form]
     standards: StandardsTable
     tags: TagRules
-    clock: Callable[[], datetime] = field(default=lambda: datetime.now(TZ))
+    tz: ZoneInfo = field(default_factory=lambda: ZoneInfo(DEFAULT_TIMEZONE))
+    clock: Callable[[], datetime] | None = None  # the current time; None: the wall clock in ``tz``
+
+    def __post_init__(self) -> None:
+        if self.clock is None:
+            self.clock = WallClock(self.tz)
+
+    def now(self) -> datetime:
+        """The current time (aware, in the configured zone unless a test's clock says otherwise)."""
+        return (self.clock or WallClock(self.tz))()
 
     def form(self, key: str = "archive") -> Form:
         """A form by key."""
@@ -55,7 +78,7 @@ class Registry:
     def context(self, *, actor_id: str = "", actor_name: str = "",
                 find_duplicate: Callable[[str], Mapping[str, Any] | None] | None = None) -> Context:
         """The engine's view of the world for one input."""
-        now = self.clock()
+        now = self.now()
         return Context(
             today=now.date(), now=now.strftime("%Y-%m-%d %H:%M"), actor_id=actor_id, actor_name=actor_name,
             region_names=self.standards.region_names(), find_duplicate=find_duplicate,
@@ -71,11 +94,15 @@ class Registry:
 
     def today(self) -> date:
         """Today in the configured time zone."""
-        return self.clock().date()
+        return self.now().astimezone(self.tz).date()
 
 
-def load_registry(*, standards_file: str | None = None, extra_forms: dict[str, str] | None = None) -> Registry:
-    """Load every shipped form and the standards; a broken file stops here with every problem listed."""
+def load_registry(*, standards_file: str | None = None, extra_forms: dict[str, str] | None = None,
+                  timezone: str = DEFAULT_TIMEZONE) -> Registry:
+    """Load every shipped form and the standards; a broken file stops here with every problem listed.
+
+    ``timezone``: an IANA name (Settings.timezone); an unknown one raises ZoneInfoNotFoundError here.
+    """
     forms: dict[str, Form] = {}
     for entry in resources.files("flows").joinpath("forms").iterdir():
         if entry.name.endswith(".yaml"):
@@ -85,4 +112,4 @@ def load_registry(*, standards_file: str | None = None, extra_forms: dict[str, s
         form = load_form_text(text)
         forms[form.key] = form
     tags = parse_tag_rules(json.loads(_read_text("flows", "data/tags.json")))
-    return Registry(forms=forms, standards=load_standards(standards_file), tags=tags)
+    return Registry(forms=forms, standards=load_standards(standards_file), tags=tags, tz=ZoneInfo(timezone))

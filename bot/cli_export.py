@@ -1,4 +1,7 @@
-"""`intake export`: write the ledger, CSV, printable 附件1 or the 附件2 table from the command line."""
+"""`intake export`: write the ledger, CSV, printable 附件1 or the 附件2 table from the command line.
+
+The command line (arguments, settings) lives here in bot/; the exports themselves are in exports/.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +9,16 @@ import argparse
 import getpass
 import sys
 from datetime import date
+from typing import TYPE_CHECKING
 
 from exports.form_pdf import PdfUnavailable
 from exports.query import FilterError, Filters, parse_date
 from exports.service import FORMATS, run_export
 from exports.stats_xlsx import Reporter
 from flows.catalog import t
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
 
 
 def _date(text: str) -> date:
@@ -23,8 +30,8 @@ def _date(text: str) -> date:
 
 def cmd_export(args: argparse.Namespace) -> int:
     """Run one export and print what was written."""
-    from bot.registry import load_registry
     from bot.settings import load_settings
+    from flows.registry import load_registry
     from storage.db import make_engine
     from storage.migrate import ensure_schema
 
@@ -39,7 +46,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         return 2
     engine = make_engine(args.db or settings.database_url)
     ensure_schema(engine)
-    registry = load_registry(standards_file=settings.standards_file)
+    registry = load_registry(standards_file=settings.standards_file, timezone=settings.timezone)
     reporter = None
     if args.format == "stats":
         reporter = Reporter(unit=args.reporter_unit or args.unit or args.region or t("export.stats.all_units"),
@@ -58,14 +65,15 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _notice(args: argparse.Namespace, settings: object) -> int:
+def _notice(args: argparse.Namespace, settings: Settings) -> int:
     """The 公示 list of one unit, for a staff member or admin named by --by."""
     from pathlib import Path
 
     from sqlmodel import Session, select
 
-    from bot.service import AccessDenied
     from exports.notice import write_notice
+    from flows.policy import AccessDenied
+    from flows.registry import load_registry
     from storage.db import make_engine
     from storage.migrate import ensure_schema
     from storage.models import User
@@ -75,12 +83,14 @@ def _notice(args: argparse.Namespace, settings: object) -> int:
         print("error: --format notice needs --unit, --by (a staff member) and --out ending in .xlsx, .html or .pdf",
               file=sys.stderr)
         return 2
-    engine = make_engine(args.db or getattr(settings, "database_url"))
+    engine = make_engine(args.db or settings.database_url)
     ensure_schema(engine)
     with Session(engine) as s:
         actor = s.exec(select(User).where((User.local_name == args.by) | (User.name == args.by))).first()
     try:
-        rows = write_notice(engine, unit=args.unit, out_path=args.out, fmt=fmt, actor_id=actor.id if actor else -1)
+        rows = write_notice(engine, unit=args.unit, out_path=args.out, fmt=fmt, actor_id=actor.id if actor else -1,
+                            registry=load_registry(standards_file=settings.standards_file,
+                                                   timezone=settings.timezone))
     except AccessDenied:
         print(f"error: {args.by} may not publish the 公示 list of {args.unit} (staff of that unit or admins only)",
               file=sys.stderr)
@@ -101,7 +111,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="xlsx, csv, html, pdf, stats, or notice (the 公示 list of --unit)")
     p.add_argument("--out", required=True, help="output file, e.g. ledger.xlsx")
     p.add_argument("--from", dest="date_from", type=_date, default=None, metavar="DATE",
-                   help="first submission day, e.g. 2026-11-01 (Asia/Shanghai)")
+                   help="first submission day, e.g. 2026-11-01 (in INTAKE_TIMEZONE)")
     p.add_argument("--to", dest="date_to", type=_date, default=None, metavar="DATE",
                    help="last submission day, inclusive, e.g. 2026-11-30")
     p.add_argument("--unit", default=None, help="only this union unit, e.g. 东宝区总工会")
