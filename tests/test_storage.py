@@ -8,12 +8,13 @@ from typing import Any
 from sqlmodel import Session, select
 
 from bot.service import IntakeService
-from flows.policy import AccessDenied
+from flows import policy
 from flows.autofill import next_input
 from flows.engine import new_state
 from flows.outputs import Input, Notice
-from storage import repo
-from storage.models import AnswerEvent, Interview
+from flows.policy import AccessDenied
+from storage import households, repo
+from storage.models import AnswerEvent, Interview, User
 from tests.plans import WANG
 
 import pytest
@@ -213,3 +214,57 @@ def test_an_accepted_file_is_linked_in_the_answers_own_transaction(service: Inta
     with Session(service.db) as s:
         rows = list(s.exec(select(Attachment).where(Attachment.interview_id == iid)))
     assert [(r.sha256, r.path, r.name) for r in rows] == [(meta["sha256"], meta["path"], meta["name"])]
+
+
+# --- access: the SQL form of flows.policy agrees with the rule itself ----------------------
+
+def _people_and_records(db: Any) -> tuple[list[User], list[Interview]]:
+    from tests.test_policy import PEOPLE, RECORDS
+
+    with Session(db, expire_on_commit=False) as s:
+        users = {pid: User(local_name=f"p{pid}", name=f"王{pid}", role=p.role, unit=p.unit)
+                 for pid, p in PEOPLE.items()}
+        s.add_all(users.values())
+        s.commit()
+        ids = {pid: u.id for pid, u in users.items()}  # the database's ids, not the table's
+        records = [Interview(form_key="archive", status="submitted", kind=r.kind, unit=r.unit,
+                             created_by=ids[r.created_by], worker_name=f"王{key}",
+                             subject_user_id=ids[r.subject_user_id] if r.subject_user_id else None)
+                   for key, r in RECORDS.items()]
+        s.add_all(records)
+        s.commit()
+    return list(users.values()), records
+
+
+def test_the_visibility_query_finds_exactly_the_records_policy_lets_open(db: Any) -> None:
+    users, records = _people_and_records(db)
+    with Session(db) as s:
+        for user in users:
+            query = select(Interview.id).where(households.visibility_clause(policy.visibility(user)))
+            assert set(s.exec(query)) == {r.id for r in records if policy.can_open(user, r)}, user.role
+
+
+def test_a_surveyor_finds_and_opens_only_households_they_created(db: Any) -> None:
+    """storage's search used to show surveyors their whole unit while can_open refused the record."""
+    users, records = _people_and_records(db)
+    by_name = {u.local_name: u for u in users}
+    mine, colleague, survey_a = by_name["p4"], by_name["p5"], records[0]
+    assert mine.unit == colleague.unit == survey_a.unit
+    with Session(db) as s:
+        assert [h.id for h in households.find_households(s, user=mine, query="王survey_a")] == [survey_a.id]
+        assert households.find_households(s, user=colleague, query="王survey_a") == []
+        with pytest.raises(AccessDenied):
+            households.get_household(s, user=colleague, household_id=survey_a.id or 0)
+        staff_found = households.find_households(s, user=by_name["p2"], query="王")
+        assert {h.worker_name for h in staff_found} == {"王survey_a", "王unassigned_self", "王taken_over_self"}
+        with pytest.raises(AccessDenied):
+            households.find_households(s, user=by_name["p6"], query="王")
+
+
+def test_a_worker_starting_a_survey_gets_the_workers_questions_throughout(service: IntakeService) -> None:
+    """start_interview and later answers computed the engine role two ways (surveyor, then worker)."""
+    worker = service.user(local_name="w1", name="王建国")
+    reply = service.start_interview(user=worker, kind="survey")
+    assert service.interview(reply.interview_id or 0).state["role"] == "worker"
+    service.handle(user=worker, interview_id=reply.interview_id or 0, inp=Input("text", text="王建国"))
+    assert service.interview(reply.interview_id or 0).state["role"] == "worker"

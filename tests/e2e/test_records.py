@@ -256,7 +256,7 @@ def test_staff_find_mark_tuokun_and_reopen(bot: BotProcess, desk: Desk) -> None:
     assert "已办理脱困" in text_of(done) and str(day) in text_of(done)
     closed = household_row(bot.db, hid)
     assert (closed.status, closed.closed_reason) == ("closed", "子女毕业就业：长子已在武汉就业")
-    assert closed.closed_at is not None and local_date(closed.closed_at) == day
+    assert closed.closed_at is not None and local_date(closed.closed_at, TZ) == day
 
     found = staff.says("/find 141232", prompt=False)  # by the ID number's last six digits
     assert "返贫" in buttons_of(found)
