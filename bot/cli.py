@@ -16,8 +16,7 @@ Handler = Callable[[argparse.Namespace], int]
 
 def _service(args: argparse.Namespace):  # noqa: ANN202 - returns (settings, service)
     from bot.service import IntakeService
-    from bot.settings import load_settings
-    from flows.registry import load_registry
+    from bot.settings import build_registry, load_settings
     from storage.db import make_engine
     from storage.migrate import ensure_schema
 
@@ -25,8 +24,7 @@ def _service(args: argparse.Namespace):  # noqa: ANN202 - returns (settings, ser
     url = getattr(args, "db", None) or settings.database_url
     engine = make_engine(url)
     ensure_schema(engine)
-    registry = load_registry(standards_file=settings.standards_file, timezone=settings.timezone)
-    return settings, IntakeService(engine, registry)
+    return settings, IntakeService(engine, build_registry(settings))
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
@@ -47,9 +45,8 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
 def cmd_assess(args: argparse.Namespace) -> int:
     """Decide eligibility for one household given as JSON (spec §5)."""
-    from bot.settings import load_settings
+    from bot.settings import build_registry, load_settings
     from flows.eligibility import InputError, assess, inputs_from_mapping, result_to_json
-    from flows.registry import load_registry
     from flows.standards import UnknownRegion
 
     try:
@@ -66,7 +63,7 @@ def cmd_assess(args: argparse.Namespace) -> int:
         print("error: the input must be one JSON object, e.g. {\"region\": \"东宝区\", ...}", file=sys.stderr)
         return 2
     settings = load_settings()
-    registry = load_registry(standards_file=args.standards or settings.standards_file, timezone=settings.timezone)
+    registry = build_registry(settings, standards_file=args.standards)
     try:
         result = assess(inputs_from_mapping(data), registry.standards, registry.tags)
     except InputError as exc:

@@ -30,8 +30,7 @@ def _date(text: str) -> date:
 
 def cmd_export(args: argparse.Namespace) -> int:
     """Run one export and print what was written."""
-    from bot.settings import load_settings
-    from flows.registry import load_registry
+    from bot.settings import build_registry, load_settings
     from storage.db import make_engine
     from storage.migrate import ensure_schema
 
@@ -46,7 +45,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         return 2
     engine = make_engine(args.db or settings.database_url)
     ensure_schema(engine)
-    registry = load_registry(standards_file=settings.standards_file, timezone=settings.timezone)
+    registry = build_registry(settings)
     reporter = None
     if args.format == "stats":
         reporter = Reporter(unit=args.reporter_unit or args.unit or args.region or t("export.stats.all_units"),
@@ -72,8 +71,8 @@ def _notice(args: argparse.Namespace, settings: Settings) -> int:
     from sqlmodel import Session, select
 
     from exports.notice import write_notice
+    from bot.settings import build_registry
     from flows.policy import AccessDenied
-    from flows.registry import load_registry
     from storage.db import make_engine
     from storage.migrate import ensure_schema
     from storage.models import User
@@ -89,8 +88,7 @@ def _notice(args: argparse.Namespace, settings: Settings) -> int:
         actor = s.exec(select(User).where((User.local_name == args.by) | (User.name == args.by))).first()
     try:
         rows = write_notice(engine, unit=args.unit, out_path=args.out, fmt=fmt, actor_id=actor.id if actor else -1,
-                            registry=load_registry(standards_file=settings.standards_file,
-                                                   timezone=settings.timezone))
+                            registry=build_registry(settings))
     except AccessDenied:
         print(f"error: {args.by} may not publish the 公示 list of {args.unit} (staff of that unit or admins only)",
               file=sys.stderr)

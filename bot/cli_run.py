@@ -8,7 +8,7 @@ import importlib
 import logging
 import re
 
-from bot.settings import SettingsError, load_settings
+from bot.settings import SettingsError, build_registry, load_settings
 
 log = logging.getLogger("intake.run")
 _SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")  # what Telegram accepts as secret_token
@@ -35,7 +35,6 @@ def cmd_run(args: argparse.Namespace) -> int:
     from bot import heap
     from bot.service import IntakeService
     from bot.telegram.core import BotCore
-    from flows.registry import load_registry
     from storage.db import make_engine
     from sqlmodel import Session
 
@@ -57,7 +56,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         pruned = repo.prune_processed_updates(s, older_than_days=14)
     if pruned:
         log.info("forgot %d delivered update ids older than 14 days", pruned)
-    service = IntakeService(engine, load_registry(standards_file=settings.standards_file, timezone=settings.timezone))
+    service = IntakeService(engine, build_registry(settings))
     core = BotCore(service, settings)
     runtime = importlib.import_module(RUNTIMES[args.runtime])
     heap.settle()

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from flows.registry import DEFAULT_TIMEZONE
+from flows.registry import DEFAULT_TIMEZONE, Registry, load_registry
 
 _TOKEN_RE = re.compile(r"^\d+:[A-Za-z0-9_-]{20,}$")
 
@@ -90,3 +91,10 @@ def load_settings() -> Settings:
     except ValidationError as exc:
         lines = [f"{'.'.join(str(x) for x in e['loc'])}: {e['msg']}" for e in exc.errors()]
         raise SettingsError("配置有误 (settings error):\n" + "\n".join(lines)) from None
+
+
+def build_registry(settings: Settings, *, standards_file: str | None = None) -> Registry:
+    """The registry as configured: INTAKE_STANDARDS_FILE (or ``standards_file``) and INTAKE_TIMEZONE."""
+    path = standards_file or settings.standards_file
+    text = Path(path).read_text(encoding="utf-8") if path else None
+    return load_registry(standards_text=text, timezone=settings.timezone)

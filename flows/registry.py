@@ -10,7 +10,6 @@ import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from importlib import resources
-from pathlib import Path
 from typing import Any, Callable, Mapping
 from zoneinfo import ZoneInfo
 
@@ -33,10 +32,9 @@ def load_form_text(text: str) -> Form:
     return parse_form(yaml.safe_load(text))
 
 
-def load_standards(path: str | None = None) -> StandardsTable:
-    """The shipped standards table, or the file staff point INTAKE_STANDARDS_FILE at."""
-    text = Path(path).read_text(encoding="utf-8") if path else _read_text("flows", "data/standards.json")
-    return parse_standards(json.loads(text))
+def load_standards(text: str | None = None) -> StandardsTable:
+    """The shipped standards table, or the JSON text of the file staff point INTAKE_STANDARDS_FILE at."""
+    return parse_standards(json.loads(text if text is not None else _read_text("flows", "data/standards.json")))
 
 
 @dataclass(frozen=True)
@@ -64,8 +62,9 @@ class Registry:
             self.clock = WallClock(self.tz)
 
     def now(self) -> datetime:
-        """The current time (aware, in the configured zone unless a test's clock says otherwise)."""
-        return (self.clock or WallClock(self.tz))()
+        """The current time in the configured zone (a naive test clock is taken as local time already)."""
+        at = (self.clock or WallClock(self.tz))()
+        return at.astimezone(self.tz) if at.tzinfo else at
 
     def form(self, key: str = "archive") -> Form:
         """A form by key."""
@@ -94,13 +93,14 @@ class Registry:
 
     def today(self) -> date:
         """Today in the configured time zone."""
-        return self.now().astimezone(self.tz).date()
+        return self.now().date()
 
 
-def load_registry(*, standards_file: str | None = None, extra_forms: dict[str, str] | None = None,
+def load_registry(*, standards_text: str | None = None, extra_forms: dict[str, str] | None = None,
                   timezone: str = DEFAULT_TIMEZONE) -> Registry:
     """Load every shipped form and the standards; a broken file stops here with every problem listed.
 
+    ``standards_text``: another standards table's JSON (bot.settings.build_registry reads the file);
     ``timezone``: an IANA name (Settings.timezone); an unknown one raises ZoneInfoNotFoundError here.
     """
     forms: dict[str, Form] = {}
@@ -112,4 +112,4 @@ def load_registry(*, standards_file: str | None = None, extra_forms: dict[str, s
         form = load_form_text(text)
         forms[form.key] = form
     tags = parse_tag_rules(json.loads(_read_text("flows", "data/tags.json")))
-    return Registry(forms=forms, standards=load_standards(standards_file), tags=tags, tz=ZoneInfo(timezone))
+    return Registry(forms=forms, standards=load_standards(standards_text), tags=tags, tz=ZoneInfo(timezone))

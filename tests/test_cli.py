@@ -109,3 +109,27 @@ def test_override_needs_a_reason_and_keeps_both_values(tmp_path: Path) -> None:
         audit = s.exec(select(AuditLog).where(AuditLog.action == "override_category")).one()
     assert (iv.category, iv.override_category, iv.override_reason) == ("低保边缘户", "意外致困户", "补交住院票据后复核")
     assert audit.detail["computed"] == "低保边缘户"
+
+
+def test_the_registry_reads_dates_in_the_configured_time_zone(monkeypatch: pytest.MonkeyPatch) -> None:
+    from datetime import datetime, timezone
+    from zoneinfo import ZoneInfo
+
+    from bot.settings import build_registry, load_settings
+    from exports.query import Filters
+
+    monkeypatch.setenv("INTAKE_TIMEZONE", "America/New_York")
+    registry = build_registry(load_settings())
+    assert registry.tz == ZoneInfo("America/New_York")
+    registry.clock = lambda: datetime(2026, 11, 30, 3, 0, tzinfo=timezone.utc)  # still the 29th in New York
+    assert registry.today().isoformat() == "2026-11-29"
+    assert Filters().in_zone(registry.tz).zone() == ZoneInfo("America/New_York")
+    assert Filters(tz="Asia/Shanghai").in_zone(registry.tz).zone() == ZoneInfo("Asia/Shanghai")  # given: kept
+
+
+def test_an_unknown_time_zone_stops_start_up_with_an_example(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.settings import SettingsError, load_settings
+
+    monkeypatch.setenv("INTAKE_TIMEZONE", "Mars/Olympus")
+    with pytest.raises(SettingsError, match="Asia/Shanghai"):
+        load_settings()
