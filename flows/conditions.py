@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
+from flows.lexicon import NO_TEXT, YES_TEXT
+
 _TOKEN = re.compile(r"\s*(\[|\]|,|==|!=|'[^']*'|\"[^\"]*\"|[^\s\[\],=!]+)")
 _OPS = ("==", "!=", "in", "has", "has_any")
 
@@ -92,7 +94,7 @@ def as_text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "是" if value else "否"
+        return YES_TEXT if value else NO_TEXT
     return str(value)
 
 

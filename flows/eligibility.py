@@ -8,6 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import Any
 
 from flows.catalog import t
+from flows.lexicon import NO_TEXT, YES_TEXT
 from flows.standards import (
     TAG_INPUT_TYPES,
     HouseholdFacts,
@@ -35,7 +36,6 @@ STUDENT_IDENTITIES = ("高中生", "大学生")
 DISABILITY_WORD = "残疾"
 NO_DISABILITY = ("", "无")  # what 残疾类别 holds when the worker has none
 MIN_MONTHS = 6
-YES, NO = "是", "否"  # accepted in JSON for a bool, as the archive form writes it
 CAUSE_ILLNESS, CAUSE_SCHOOL, CAUSE_OTHER = 6, 9, 10
 MIN_CAUSE, MAX_CAUSE, MAX_SECONDARY = 1, 10, 3
 # Far above any household's income; keeps every figure exact in a 50-digit Decimal context.
@@ -428,8 +428,8 @@ def _read_amount(field: str, value: object) -> Decimal:
 
 def _read_bool(field: str, value: object) -> bool:
     """Return a bool given as JSON true/false or 是/否."""
-    if isinstance(value, str) and value.strip() in (YES, NO):
-        return value.strip() == YES
+    if isinstance(value, str) and value.strip() in (YES_TEXT, NO_TEXT):  # as the archive form writes it
+        return value.strip() == YES_TEXT
     return _check_bool(field, value)
 
 

@@ -12,6 +12,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Callable, Mapping, Sequence
 
+from flows import lexicon
 from flows.answers import Invalid, Result, Valid, clean_text, clip, compact, empty, normalize
 from flows.catalog import t
 from flows.choices import parse_choice, parse_multi_choice
@@ -297,18 +298,12 @@ def parse_bank_card(text: str) -> Result:
     return Valid(digits, " ".join(digits[i:i + 4] for i in range(0, len(digits), 4)), warning=warning)
 
 
-_YES = frozenset({"是", "是的", "对", "对的", "有", "有的", "y", "yes", "1", "true"})
-_NO = frozenset({"否", "不是", "没有", "无", "不", "没", "不对", "n", "no", "2", "0", "false"})
-
-
 def parse_yes_no(text: str) -> Result:
-    """是/否 in its everyday forms; value bool."""
-    s = compact(text).lower().rstrip("。.!！~,")
-    if s in _YES:
-        return Valid(True, t("v.yes_no.display_yes"))
-    if s in _NO:
-        return Valid(False, t("v.yes_no.display_no"))
-    return Invalid(t("v.yes_no"))
+    """是/否 in its everyday forms (the words of ``flows.lexicon``); value bool."""
+    found = lexicon.yes_no_answer(text)
+    if found is None:
+        return Invalid(t("v.yes_no"))
+    return Valid(found, t("v.yes_no.display_yes" if found else "v.yes_no.display_no"))
 
 
 _Handler = Callable[[str, Mapping[str, Any], date], Result]
