@@ -19,7 +19,8 @@ from flows.outputs import Input, Notice
 from flows.run import Run
 from flows.show import group_options, review_items, show
 from flows.slots import Slot
-from flows.validators import Invalid, validate
+from flows.answers import Invalid
+from flows.field_types import validate
 
 
 def handle(run: Run, inp: Input) -> None:

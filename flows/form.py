@@ -7,11 +7,9 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from flows.conditions import Condition, ConditionError, parse_condition
+from flows.field_types import TYPES, takes_choices
 
-FIELD_TYPES = frozenset({
-    "text", "long_text", "choice", "multi_choice", "yes_no", "date", "money", "count",
-    "months", "number", "id_number", "phone", "postcode", "ethnicity", "bank_card", "file",
-})
+FIELD_TYPES = frozenset(TYPES)  # the question-type table is flows.field_types
 AUDIENCES = frozenset({"worker", "staff"})
 SYSTEM_KINDS = frozenset({"assigned_on_submit", "eligibility", "on_approval", "signature"})
 OFFER_KINDS = frozenset({"from_id", "sum", "count", "today", "actor_name", "file_name"})
@@ -220,7 +218,7 @@ def _parse_fields(raw_fields: Any, where: str, problems: list[str],
         if not rf.get("label"):
             problems.append(f"{at}：缺少 label（附件1 上的中文名称）。")
         choices = rf.get("choices") or []
-        if ftype in ("choice", "multi_choice"):
+        if takes_choices(str(ftype)):
             if not choices and rf.get("choices_from") not in known_sources:
                 problems.append(f"{at}：选择题须列出 choices，或写 choices_from: standards。")
             if len(set(map(str, choices))) != len(choices):

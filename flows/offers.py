@@ -9,7 +9,8 @@ from flows.display import money_text
 from flows.form import Form
 from flows.run import Run
 from flows.slots import Slot, scope_of
-from flows.validators import Valid, validate
+from flows.answers import Valid
+from flows.field_types import validate
 
 INCOME_SOURCES = ("monthly_income", "other_income_annual")
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flows.field_types import takes_choices
 from flows.form import Field, Form
 from flows.outputs import Button, Context, Output
 from flows.slots import Slot, frontier, slots
@@ -83,7 +84,7 @@ class Run:
         """The parser options of a question: the form's, plus the choices and exclusions of now."""
         f = self.field_of(slot)
         opts: dict[str, Any] = dict(f.options)
-        if f.type in ("choice", "multi_choice"):
+        if takes_choices(f.type):
             opts["choices"] = list(self.choices(slot))
         if f.exclude_from:
             excluded = self.st["answers"].get(f.exclude_from)

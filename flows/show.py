@@ -6,6 +6,7 @@ from typing import Any
 
 from flows.catalog import t
 from flows.display import display_value, mask_id
+from flows.field_types import TYPES
 from flows.offers import offer_for
 from flows.outputs import Ask, Button, Menu, Review, ReviewItem
 from flows.run import Run
@@ -67,7 +68,7 @@ def _ask(run: Run, slot: Slot) -> None:
     if offered is not None:
         lines.append(t("engine.offer", value=offered[1]))
         rows.append((_b(run, f"✔ {offered[1]}", "offer"),))
-    if f.example and f.type not in ("choice", "multi_choice", "yes_no"):
+    if f.example and not TYPES[f.type].buttons:
         lines.append(t("engine.example", example=f.example))
     choices = run.choices(slot)
     if f.type == "choice":

@@ -11,18 +11,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from flows.catalog import MESSAGES
+from flows.field_types import TYPE_NAMES, TYPES, validate
 from flows.validators import (
     ETHNICITIES,
     EXAMPLE_BANK_CARD,
     EXAMPLE_ID_NUMBER,
-    TYPE_NAMES,
     Invalid,
     Valid,
     id_check_digit,
     parse_choice,
     parse_id_number,
     parse_money,
-    validate,
 )
 
 TODAY = date(2026, 11, 29)
@@ -598,3 +597,13 @@ def test_every_synonym_is_one_word_only_where_words_are_read_together() -> None:
     answers = {lexicon.normalize(s) for w in ("yes", "no", "decline", "add", "remove", "done", "sign")
                for s in lexicon.words(w)}
     assert not commands & answers, "a command word would shadow an answer everywhere"
+
+
+def test_the_form_and_validate_read_one_type_table() -> None:
+    from flows.form import FIELD_TYPES
+    assert FIELD_TYPES == frozenset(TYPES)
+    assert set(TYPE_NAMES) == {name for name, ft in TYPES.items() if ft.parse is not None}
+    assert "other_contact" in FIELD_TYPES, "a type validate knows is a type the form file may use"
+    assert "file" in FIELD_TYPES and "file" not in TYPE_NAMES  # a file is sent, never typed
+    with pytest.raises(ValueError):
+        validate("file", "x", today=TODAY)
