@@ -247,8 +247,8 @@ def _on_pending_text(run: Run, p: dict[str, Any], text: str) -> None:
     word = lexicon.match(text, ("yes", "no", "decline")) if p["kind"] != "duplicate" else None
     if p["kind"] == "remove_pick" and text.isdecimal():  # not isdigit: int() refuses ① and ²
         _on_pending_button(run, p, "rm", str(int(text) - 1))
-    elif p["kind"] == "duplicate" and ("打开" in text or "新建" in text):
-        _on_pending_button(run, p, "dup", "open" if "打开" in text else "new")
+    elif p["kind"] == "duplicate" and (choice := lexicon.mentions(text, ("open_existing", "create_new"))):
+        _on_pending_button(run, p, "dup", "open" if choice == "open_existing" else "new")
     elif word is not None:
         _resolve(run, p, word == "yes")
     elif p["kind"] == "value":

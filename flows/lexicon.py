@@ -48,6 +48,8 @@ STEMS: Mapping[Word, tuple[str, ...]] = {
     "remove": ("删",),
     "done": ("完", "没有", "无", "好了", "结束"),
     "edit": ("修改",),  # at the review: "修改 3", "3"
+    "open_existing": ("打开",),  # a duplicate ID: open the record on file …
+    "create_new": ("新建",),  # … or go on with a new one
 }
 
 # How a yes/no answer is written in data: the form file's conditions (``dibao == 否``) and JSON inputs.

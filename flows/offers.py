@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Any, Mapping
 
+from flows.catalog import t
 from flows.display import money_text
 from flows.form import Form
 from flows.run import Run
@@ -51,7 +52,7 @@ def offer_for(run: Run, slot: Slot) -> tuple[Any, str] | None:
         return (f"{total:.2f}", money_text(total))
     if "count" in offer:
         n = 1 + len(answers.get("members") or [])
-        return (n, f"{n} 人")
+        return (n, t("engine.people", n=n))
     if "today" in offer:
         return (run.ctx.today.isoformat(), run.ctx.today.isoformat())
     if "actor_name" in offer:

@@ -57,7 +57,7 @@ def _ask(run: Run, slot: Slot) -> None:
     if slot.group_index is not None and slot.section.group:
         lines.append(t("engine.group_item_title", n=slot.group_index + 1, item=slot.section.group.item,
                        counter=slot.section.group.counter))
-    lines.append(f"请填写：{f.label}" + (t("engine.required_mark") if f.required else t("engine.optional_mark")))
+    lines.append(t("engine.ask_label", label=f.label) + (t("engine.required_mark") if f.required else t("engine.optional_mark")))
     if f.help:
         lines.append(f.help)
     answered, current = get_value(run.st["answers"], slot.path)
@@ -78,7 +78,7 @@ def _ask(run: Run, slot: Slot) -> None:
         lines.append(t("engine.multi_hint"))
         selected = set(run.st.get("multi") or [])
         rows += _choice_rows(run, choices, "t", selected)
-        rows.append((_b(run, t("engine.done_button") + (f"（已选 {len(selected)}）" if selected else ""), "done"),))
+        rows.append((_b(run, t("engine.done_button") + (t("engine.multi_selected", n=len(selected)) if selected else ""), "done"),))
     elif f.type == "yes_no":
         rows.append((_b(run, t("engine.yes"), "yn:1"), _b(run, t("engine.no"), "yn:0")))
     elif f.type == "file":
@@ -116,7 +116,7 @@ def _choice_rows(run: Run, choices: tuple[str, ...], action: str, selected: set[
 
 def _item_names(run: Run, group: str) -> list[str]:
     items = run.st["answers"].get(group) or []
-    return [f"{i + 1}. {item.get('name') or item.get('type') or '（未填）'}" for i, item in enumerate(items)]
+    return [f"{i + 1}. {item.get('name') or item.get('type') or t('engine.item_unnamed')}" for i, item in enumerate(items)]
 
 
 def group_options(run: Run, slot: Slot) -> tuple[str, ...]:
@@ -211,7 +211,7 @@ def show_review(run: Run, *, final: bool) -> None:
                 rows += [(_b(run, f"✏ {it.index}. {it.label}", f"e:{it.index}"),) for it in items]
     else:
         keys = [label for label, _ in sections]
-        rows += [tuple(_b(run, f"修改：{k}", f"rs:{i}") for i, k in enumerate(keys[j:j + 2], start=j))
+        rows += [tuple(_b(run, t("engine.review_section_button", section=k), f"rs:{i}") for i, k in enumerate(keys[j:j + 2], start=j))
                  for j in range(0, len(keys), 2)]
     assessment = None
     by_surveyor = run.by_surveyor()
