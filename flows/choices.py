@@ -38,14 +38,14 @@ def _listing(choices: Sequence[str]) -> str:
 
 
 def _example(choices: Sequence[str]) -> str:
-    return f"1 或 {choices[0]}"
+    return t("v.choice.display_example", first=choices[0])
 
 
 def _resolve(token: str, choices: Sequence[str]) -> int | _Miss:
     """Index of the one option ``token`` names, or why it names none or several."""
     k = _key(token)
     if not k:
-        return _Miss(empty("选项序号或文字", _example(choices)))
+        return _Miss(empty(t("v.choice.display_what"), _example(choices)))
     bare = re.sub(r"[()]", "", k)
     variants = [_variants(c) for c in choices]
     exact = [i for i, v in enumerate(variants) if k in v or bare in v]
@@ -88,7 +88,7 @@ def parse_multi_choice(text: str, choices: Sequence[str], *, min_count: int = 1,
     example = "1,3" if len(choices) >= 3 else "1"
     whole = _key(text)
     if not whole:
-        return empty("选项序号（可多个）", example)
+        return empty(t("v.multi.display_what"), example)
     tokens = [tok for tok in _SEPARATORS.split(normalize(text)) if tok]
     if any(whole in _variants(c) for c in choices):
         tokens = [text]  # an option that itself contains a separator, e.g. "高中、大学"

@@ -6,6 +6,9 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
+from flows.catalog import t
+from flows.lexicon import NO_TEXT, YES_TEXT
+
 _TOKEN = re.compile(r"\s*(\[|\]|,|==|!=|'[^']*'|\"[^\"]*\"|[^\s\[\],=!]+)")
 _OPS = ("==", "!=", "in", "has", "has_any")
 
@@ -40,23 +43,23 @@ def parse_condition(text: str) -> Condition:
         if tokens[i] == "not":
             neg, i = True, i + 1
         if i + 1 >= len(tokens):
-            raise ConditionError(f"“{text}” 不完整，应写成 字段 运算符 值，如 receives_dibao == 否")
+            raise ConditionError(t("form.cond.incomplete", text=text))
         name, op = tokens[i], tokens[i + 1]
         if op not in _OPS:
-            raise ConditionError(f"“{op}” 不是运算符；可用 {' '.join(_OPS)}")
+            raise ConditionError(t("form.cond.not_operator", op=op, ops=" ".join(_OPS)))
         i += 2
         if i < len(tokens) and tokens[i] == "[":
             end = tokens.index("]", i) if "]" in tokens[i:] else -1
             if end < 0:
-                raise ConditionError("列表缺少右括号 ]")
+                raise ConditionError(t("form.cond.no_bracket"))
             value: Any = tuple(v for v in tokens[i + 1:end] if v != ",")
             i = end + 1
         elif i < len(tokens):
             value, i = tokens[i], i + 1
         else:
-            raise ConditionError(f"“{name} {op}” 后面缺少值")
+            raise ConditionError(t("form.cond.no_value", name=name, op=op))
         if op in ("in", "has_any") and not isinstance(value, tuple):
-            raise ConditionError(f"{op} 后面应是列表，如 [国有企业, 非公企业]")
+            raise ConditionError(t("form.cond.need_list", op=op))
         groups[-1].append((neg, name, op, value))
         if i < len(tokens):
             if tokens[i] == "and":
@@ -65,9 +68,9 @@ def parse_condition(text: str) -> Condition:
                 groups.append([])
                 i += 1
             else:
-                raise ConditionError(f"“{tokens[i]}” 处应是 and 或 or")
+                raise ConditionError(t("form.cond.need_and_or", token=tokens[i]))
     if not groups[-1]:
-        raise ConditionError(f"“{text}” 以 and/or 结尾，后面缺少条件")
+        raise ConditionError(t("form.cond.dangling", text=text))
     return Condition(tuple(tuple(g) for g in groups))
 
 
@@ -78,7 +81,7 @@ def _tokenize(text: str) -> list[str]:
     while pos < len(text):
         m = _TOKEN.match(text, pos)
         if not m or m.end() == pos:
-            raise ConditionError(f"无法理解 “{text[pos:]}”")
+            raise ConditionError(t("form.cond.unreadable", text=text[pos:]))
         tok = m.group(1)
         if len(tok) >= 2 and tok[0] == tok[-1] and tok[0] in "'\"":
             tok = tok[1:-1]
@@ -92,7 +95,7 @@ def as_text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "是" if value else "否"
+        return YES_TEXT if value else NO_TEXT
     return str(value)
 
 

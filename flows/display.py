@@ -12,7 +12,7 @@ from flows.form import Field
 def money_text(value: Any) -> str:
     """'1200.00' -> '1,200.00 元'."""
     try:
-        return f"{Decimal(str(value)):,.2f} 元"
+        return t("engine.money", amount=f"{Decimal(str(value)):,.2f}")
     except (InvalidOperation, ValueError):
         return str(value)
 

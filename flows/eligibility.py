@@ -4,44 +4,29 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, localcontext
+from decimal import Decimal, localcontext
 from typing import Any
 
 from flows.catalog import t
-from flows.standards import (
-    TAG_INPUT_TYPES,
-    HouseholdFacts,
-    StandardsTable,
-    TagRules,
-    parse_decimal,
-    show_value,
+from flows.categories import (  # noqa: F401 (re-exported: callers read the names from here too)
+    CATEGORIES, CATEGORY_BY_CRITERION, CATEGORY_DIBAO, CATEGORY_EDGE, CATEGORY_SUDDEN, NOT_ELIGIBLE, REASON_DISABILITY,
+    REASON_ILLNESS, REASON_OTHER, REASON_SCHOOL, REASON_SINGLE_PARENT, SUDDEN_BY_CAUSE, SUDDEN_DECLARED,
 )
-
-CATEGORY_DIBAO = "低保户"
-CATEGORY_EDGE = "低保边缘户"
-CATEGORY_SUDDEN = "意外致困户"
-CATEGORY_BY_CRITERION: Mapping[int, str] = {1: CATEGORY_EDGE, 2: CATEGORY_DIBAO, 3: CATEGORY_EDGE, 4: CATEGORY_SUDDEN}
-
-REASON_ILLNESS = "患病"
-REASON_SCHOOL = "子女上学"
-REASON_DISABILITY = "残疾"
-REASON_SINGLE_PARENT = "单亲"
-REASON_OTHER = "其他"
-SUDDEN_BY_CAUSE: Mapping[int, str] = {6: "重特大疾病", 7: "遭受自然灾害", 8: "遭受意外事故"}
-SUDDEN_DECLARED = "遭受突发事件、意外伤害或重大疾病"
+from flows.explanation import Figures, explain, money
+from flows.lexicon import NO_TEXT, YES_TEXT
+from flows.standards import StandardsTable, parse_decimal, show_value
+from flows.tag_rules import TAG_INPUT_TYPES, HouseholdFacts, TagRules
 
 HEALTH_GOOD = "良好"
 STUDENT_IDENTITIES = ("高中生", "大学生")
 DISABILITY_WORD = "残疾"
 NO_DISABILITY = ("", "无")  # what 残疾类别 holds when the worker has none
 MIN_MONTHS = 6
-YES, NO = "是", "否"  # accepted in JSON for a bool, as the archive form writes it
 CAUSE_ILLNESS, CAUSE_SCHOOL, CAUSE_OTHER = 6, 9, 10
 MIN_CAUSE, MAX_CAUSE, MAX_SECONDARY = 1, 10, 3
 # Far above any household's income; keeps every figure exact in a 50-digit Decimal context.
 MAX_AMOUNT = Decimal(10) ** 12
 
-_CENT = Decimal("0.01")
 _PRECISION = 50
 _REQUIRED = ("region", "household_size", "household_annual_income")
 
@@ -291,15 +276,18 @@ def assess(inputs: Inputs, table: StandardsTable, tag_rules: TagRules) -> Result
             criterion = 4
         else:
             criterion = None
-        figures = _Figures(
+        figures = Figures(
             region=standard.region,
             p=net / months_people,
             adjusted=adjusted_net / months_people,
             s=s,
             cap=cap,
-            inputs=inputs,
+            insurance=inputs.insurance_contrib_annual,
+            expenses=inputs.necessary_expenses_annual,
+            months=inputs.months_below_standard,
+            min_months=MIN_MONTHS,
         )
-        explanation = _explain(criterion, figures, special, sudden)
+        explanation = explain(criterion, figures, special, sudden)
     eligible = criterion is not None
     return Result(
         eligible=eligible,
@@ -314,96 +302,6 @@ def assess(inputs: Inputs, table: StandardsTable, tag_rules: TagRules) -> Result
         special_reasons=special,
         sudden_reasons=sudden,
     )
-
-
-# --- the explanation ----------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Figures:
-    """The numbers an explanation quotes."""
-
-    region: str
-    p: Decimal
-    adjusted: Decimal
-    s: Decimal
-    cap: Decimal
-    inputs: Inputs
-
-
-def _money(value: Decimal) -> str:
-    """Return a computed amount to two decimals, half-up, never '-0.00'."""
-    rounded = value.quantize(_CENT, rounding=ROUND_HALF_UP)
-    return f"{abs(rounded) if rounded == 0 else rounded:f}"
-
-
-def _yuan(value: Decimal) -> str:
-    """Return a published or entered amount: whole yuan without decimals, else two decimals."""
-    return f"{value.to_integral_value():f}" if value == value.to_integral_value() else _money(value)
-
-
-def _excess(value: Decimal) -> str:
-    """Return how much a figure exceeds a threshold, naming amounts below one cent."""
-    rounded = value.quantize(_CENT, rounding=ROUND_HALF_UP)
-    return t("elig.tiny") if rounded == 0 else f"{rounded:f}"
-
-
-def _versus(p: Decimal, s: Decimal, region: str) -> str:
-    """Return how P compares with S: below, equal, or above by how much."""
-    if p < s:
-        return t("elig.below_s", region=region, s=_yuan(s))
-    if p == s:
-        return t("elig.equal_s", region=region, s=_yuan(s))
-    return t("elig.above_s", region=region, s=_yuan(s), diff=_excess(p - s))
-
-
-def _adjusted_versus(f: _Figures) -> str:
-    """Return how the figure after necessary expenses compares with S."""
-    if f.adjusted < f.s:
-        return t("elig.adj_below", s=_yuan(f.s))
-    if f.adjusted == f.s:
-        return t("elig.adj_equal", s=_yuan(f.s))
-    return t("elig.adj_above", s=_yuan(f.s), diff=_excess(f.adjusted - f.s))
-
-
-def _explain(criterion: int | None, f: _Figures, special: tuple[str, ...], sudden: tuple[str, ...]) -> str:
-    """Return the one-sentence Chinese explanation with the numbers used."""
-    insurance = f.inputs.insurance_contrib_annual
-    p_text = (
-        t("elig.p_insurance", p=_money(f.p), insurance=_yuan(insurance)) if insurance else t("elig.p", p=_money(f.p))
-    )
-    sep = t("elig.sep")
-    common = {
-        "p_text": p_text,
-        "vs_s": _versus(f.p, f.s, f.region),
-        "cap": _yuan(f.cap),
-        "s3": _yuan(3 * f.s),
-        "months": f.inputs.months_below_standard,
-        "reasons": sep.join(special),
-        "sudden": sep.join(sudden),
-        "expenses": _yuan(f.inputs.necessary_expenses_annual),
-        "adjusted": _money(f.adjusted),
-        "adj_vs_s": _adjusted_versus(f),
-    }
-    if criterion is not None:
-        return t(f"elig.c{criterion}", **common)
-    parts = [p_text, t("elig.comma"), common["vs_s"]]
-    if f.p < f.s:
-        # Below S, not eligible: no 低保, too few months, no special reason and no sudden hardship.
-        parts.append(t("elig.fail_months", months=f.inputs.months_below_standard, min=MIN_MONTHS))
-        parts.append(t("elig.fail_no_special"))
-    elif f.p <= f.cap:
-        parts.append(t("elig.fail_within_cap", cap=common["cap"]))
-    else:
-        parts.append(t("elig.fail_above_cap", cap=common["cap"], diff=_excess(f.p - f.cap)))
-    if f.p > 3 * f.s:
-        parts.append(t("elig.fail_above_3s", s3=common["s3"], diff=_excess(f.p - 3 * f.s)))
-    elif not sudden:
-        parts.append(t("elig.fail_no_sudden"))
-    else:
-        parts.append(t("elig.fail_sudden_adjusted", **common))
-    parts.append(t("elig.fail_end"))
-    return "".join(parts)
 
 
 # --- the JSON edge (`intake assess`) ----------------------------------------
@@ -428,8 +326,8 @@ def _read_amount(field: str, value: object) -> Decimal:
 
 def _read_bool(field: str, value: object) -> bool:
     """Return a bool given as JSON true/false or 是/否."""
-    if isinstance(value, str) and value.strip() in (YES, NO):
-        return value.strip() == YES
+    if isinstance(value, str) and value.strip() in (YES_TEXT, NO_TEXT):  # as the archive form writes it
+        return value.strip() == YES_TEXT
     return _check_bool(field, value)
 
 
@@ -504,7 +402,7 @@ def result_to_json(result: Result) -> dict[str, Any]:
         "eligible": result.eligible,
         "category": result.category,
         "criterion": result.criterion,
-        "per_capita_monthly_income": float(_money(result.per_capita_monthly_income)),
+        "per_capita_monthly_income": float(money(result.per_capita_monthly_income)),
         "standard": _json_number(result.standard),
         "cap": _json_number(result.cap),
         "tags": list(result.tags),

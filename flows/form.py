@@ -6,12 +6,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
+from flows.catalog import t
 from flows.conditions import Condition, ConditionError, parse_condition
+from flows.field_types import TYPES, takes_choices
 
-FIELD_TYPES = frozenset({
-    "text", "long_text", "choice", "multi_choice", "yes_no", "date", "money", "count",
-    "months", "number", "id_number", "phone", "postcode", "ethnicity", "bank_card", "file",
-})
+FIELD_TYPES = frozenset(TYPES)  # the question-type table is flows.field_types
 AUDIENCES = frozenset({"worker", "staff"})
 SYSTEM_KINDS = frozenset({"assigned_on_submit", "eligibility", "on_approval", "signature"})
 OFFER_KINDS = frozenset({"from_id", "sum", "count", "today", "actor_name", "file_name"})
@@ -27,7 +26,8 @@ class FormError(Exception):
     """Every problem found in a form file, each with where, what rule, and how to fix."""
 
     def __init__(self, problems: list[str]) -> None:
-        super().__init__("表单文件有 %d 处问题：\n" % len(problems) + "\n".join(f"- {p}" for p in problems))
+        super().__init__("\n".join([t("form.error_title", count=len(problems)),
+                                    *(t("form.error_item", problem=p) for p in problems)]))
         self.problems = problems
 
 
@@ -131,57 +131,57 @@ def parse_form(data: Mapping[str, Any], *, known_choice_sources: frozenset[str] 
     """Build a Form from parsed YAML/JSON, reporting every problem at once."""
     problems: list[str] = []
     if not isinstance(data, Mapping):
-        raise FormError(["文件顶层应是一个映射（form、version、title、sections）。"])
+        raise FormError([t("form.top_not_mapping")])
     for k in ("form", "version", "title", "sections"):
         if k not in data:
-            problems.append(f"顶层：缺少 “{k}”。请加上，例如 {k}: …")
+            problems.append(t("form.top_missing", key=k))
     for k in sorted(set(data) - {"form", "version", "title", "sections", "eligibility", "signed_by"}):
-        problems.append(f"顶层：不认识的属性 “{k}”。可用：form, version, title, sections, eligibility, signed_by。")
+        problems.append(t("form.top_unknown", key=k))
     sections: list[Section] = []
     seen_sections: set[str] = set()
     top_keys: set[str] = set()
     raw_sections = data.get("sections") or []
     if not isinstance(raw_sections, list):
-        problems.append("sections：应是一个列表，每项是一个栏目。")
+        problems.append(t("form.sections_not_list"))
         raw_sections = []
     for si, raw in enumerate(raw_sections):
         where = f"sections[{si}]"
         if not isinstance(raw, Mapping):
-            problems.append(f"{where}：应是映射，含 key、label 和 fields 或 group。")
+            problems.append(t("form.section_not_mapping", where=where))
             continue
         skey = str(raw.get("key", ""))
         if not _KEY_RE.match(skey):
-            problems.append(f"{where}：key “{skey}” 须为小写英文加下划线，如 basic_info。")
+            problems.append(t("form.section_key", where=where, key=skey))
         if skey in seen_sections:
-            problems.append(f"{where}：栏目 key “{skey}” 重复，每个栏目的 key 必须唯一。")
+            problems.append(t("form.section_duplicate", where=where, key=skey))
         seen_sections.add(skey)
         if not raw.get("label"):
-            problems.append(f"{where}（{skey}）：缺少 label（栏目的中文名称）。")
+            problems.append(t("form.section_label", where=where, key=skey))
         has_fields, has_group = "fields" in raw, "group" in raw
         if has_fields == has_group:
-            problems.append(f"{where}（{skey}）：须有 fields 或 group 之一，且只能有一个。")
+            problems.append(t("form.section_fields_or_group", where=where, key=skey))
             continue
         if has_fields:
             fields = _parse_fields(raw["fields"], f"{where}（{skey}）", problems, known_choice_sources)
             for f in fields:
                 if f.key in top_keys:
-                    problems.append(f"{where}（{skey}）：字段 key “{f.key}” 与前面的字段重复。")
+                    problems.append(t("form.field_duplicate", where=where, key=skey, field=f.key))
                 top_keys.add(f.key)
             sections.append(Section(key=skey, label=str(raw.get("label", "")), fields=tuple(fields)))
         else:
             g = raw["group"]
             if not isinstance(g, Mapping) or "fields" not in g or "item" not in g:
-                problems.append(f"{where}（{skey}）：group 须含 item（每项的名称）和 fields。")
+                problems.append(t("form.group_shape", where=where, key=skey))
                 continue
             gfields = _parse_fields(g["fields"], f"{where}（{skey}）.group", problems, known_choice_sources)
             if len({f.key for f in gfields}) != len(gfields):
-                problems.append(f"{where}（{skey}）：组内字段 key 重复。")
+                problems.append(t("form.group_duplicate", where=where, key=skey))
             if not any(f.required for f in gfields):
-                problems.append(f"{where}（{skey}）：组内至少要有一个必填字段，否则无法判断一项是否填完。")
+                problems.append(t("form.group_required", where=where, key=skey))
             try:
                 gmax = int(g.get("max", 20))
             except (TypeError, ValueError):
-                problems.append(f"{where}（{skey}）：group.max 应是整数，如 15。")
+                problems.append(t("form.group_max", where=where, key=skey))
                 gmax = 20
             sections.append(Section(key=skey, label=str(raw.get("label", "")), group=Group(
                 item=str(g["item"]), fields=tuple(gfields), max=gmax, help=str(g.get("help", "")),
@@ -192,7 +192,7 @@ def parse_form(data: Mapping[str, Any], *, known_choice_sources: frozenset[str] 
         raise FormError(problems)
     signed_by = str(data.get("signed_by", "worker"))
     if signed_by not in ("worker", "surveyor"):
-        raise FormError([f"signed_by：只能是 worker（职工签字）或 surveyor（调查员确认），而不是 “{signed_by}”。"])
+        raise FormError([t("form.signed_by", value=signed_by)])
     return Form(key=str(data["form"]), version=str(data["version"]), title=str(data["title"]),
                 sections=tuple(sections), eligibility=bool(data.get("eligibility", False)), signed_by=signed_by)
 
@@ -201,48 +201,48 @@ def _parse_fields(raw_fields: Any, where: str, problems: list[str],
                   known_sources: frozenset[str]) -> list[Field]:
     out: list[Field] = []
     if not isinstance(raw_fields, list):
-        problems.append(f"{where}：fields 应是列表。")
+        problems.append(t("form.fields_not_list", where=where))
         return out
     for fi, rf in enumerate(raw_fields):
         at = f"{where}.fields[{fi}]"
         if not isinstance(rf, Mapping):
-            problems.append(f"{at}：每个字段应是映射，如 {{key: name, label: 姓名, type: text}}。")
+            problems.append(t("form.field_not_mapping", at=at))
             continue
         key = str(rf.get("key", ""))
-        at = f"{at}（{key or '无key'}）"
+        at = f"{at}（{key or t('form.no_key')}）"
         if not _KEY_RE.match(key):
-            problems.append(f"{at}：key 须为小写英文加下划线，如 home_address。")
+            problems.append(t("form.field_key", at=at))
         for extra in sorted(set(rf) - _FIELD_ATTRS):
-            problems.append(f"{at}：不认识的属性 “{extra}”。可用的属性：{', '.join(sorted(_FIELD_ATTRS))}。")
+            problems.append(t("form.field_unknown", at=at, attr=extra, allowed=", ".join(sorted(_FIELD_ATTRS))))
         ftype = rf.get("type")
         if ftype not in FIELD_TYPES:
-            problems.append(f"{at}：type “{ftype}” 不存在。可用类型：{', '.join(sorted(FIELD_TYPES))}。")
+            problems.append(t("form.field_type", at=at, type=ftype, allowed=", ".join(sorted(FIELD_TYPES))))
         if not rf.get("label"):
-            problems.append(f"{at}：缺少 label（附件1 上的中文名称）。")
+            problems.append(t("form.field_label", at=at))
         choices = rf.get("choices") or []
-        if ftype in ("choice", "multi_choice"):
+        if takes_choices(str(ftype)):
             if not choices and rf.get("choices_from") not in known_sources:
-                problems.append(f"{at}：选择题须列出 choices，或写 choices_from: standards。")
+                problems.append(t("form.choices_missing", at=at))
             if len(set(map(str, choices))) != len(choices):
-                problems.append(f"{at}：choices 有重复的选项。")
+                problems.append(t("form.choices_duplicate", at=at))
         elif choices:
-            problems.append(f"{at}：只有 choice / multi_choice 可以有 choices。")
+            problems.append(t("form.choices_not_allowed", at=at))
         audience = rf.get("audience", "worker")
         if audience not in AUDIENCES:
-            problems.append(f"{at}：audience 只能是 worker 或 staff。")
+            problems.append(t("form.audience", at=at))
         system = rf.get("system")
         if system is not None and system not in SYSTEM_KINDS:
-            problems.append(f"{at}：system “{system}” 不存在。可用：{', '.join(sorted(SYSTEM_KINDS))}。")
+            problems.append(t("form.system", at=at, system=system, allowed=", ".join(sorted(SYSTEM_KINDS))))
         offer = rf.get("offer") or {}
         if offer and not (isinstance(offer, Mapping) and set(offer) & OFFER_KINDS):
-            problems.append(f"{at}：offer 须含 {', '.join(sorted(OFFER_KINDS))} 之一。")
+            problems.append(t("form.offer", at=at, allowed=", ".join(sorted(OFFER_KINDS))))
         when_text = str(rf.get("when") or "")
         cond: Condition | None = None
         if when_text:
             try:
                 cond = parse_condition(when_text)
             except ConditionError as exc:
-                problems.append(f"{at}：when 条件写得不对：{exc}")
+                problems.append(t("form.when", at=at, error=exc))
         options = {k: rf[k] for k in ("max_len", "min_len", "max", "min", "unit", "allow_month", "max_plausible",
                                       "example")
                    if k in rf}
@@ -264,13 +264,13 @@ def _check_references(sections: list[Section], top_keys: set[str], problems: lis
         for f in (s.group.fields if s.group else s.fields):
             known = top_keys | scope | virtual
             if f.ask_after and f.ask_after not in (scope if s.group else top_keys):
-                problems.append(f"{s.key}.{f.key}：ask_after 指向不存在的字段 “{f.ask_after}”。")
+                problems.append(t("form.ref_ask_after", where=f"{s.key}.{f.key}", name=f.ask_after))
             if f.exclude_from and f.exclude_from not in top_keys:
-                problems.append(f"{s.key}.{f.key}：exclude_from 指向不存在的字段 “{f.exclude_from}”。")
+                problems.append(t("form.ref_exclude_from", where=f"{s.key}.{f.key}", name=f.exclude_from))
             if f.when:
                 for name in f.when.names():
                     if name not in known:
-                        problems.append(f"{s.key}.{f.key}：when 条件用到了不存在的字段 “{name}”。")
+                        problems.append(t("form.ref_when", where=f"{s.key}.{f.key}", name=name))
             src = f.offer.get("from_id") or f.offer.get("file_name")
             if src and src not in known:
-                problems.append(f"{s.key}.{f.key}：offer 指向不存在的字段 “{src}”。")
+                problems.append(t("form.ref_offer", where=f"{s.key}.{f.key}", name=src))

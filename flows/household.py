@@ -6,7 +6,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Mapping
 
 from flows.eligibility import Inputs, InputError, Member, Result, assess, household_facts, result_to_json
-from flows.standards import StandardsTable, TagRules, UnknownRegion
+from flows.standards import StandardsTable, UnknownRegion
+from flows.tag_rules import TagRules
 
 # 致困原因 numbering of the seed (1–10), by the option text stored in the answers.
 CAUSES = ("无劳动能力", "有劳动能力而未就业", "下岗失业", "未参加社会保险", "社会保险待遇落实不到位",

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import Any, Mapping
 
+from flows.catalog import t
 from flows.display import money_text
 from flows.form import Form
+from flows.run import Run
 from flows.slots import Slot, scope_of
-from flows.validators import Valid, validate
-
-if TYPE_CHECKING:
-    from flows.engine import _Run
+from flows.answers import Valid
+from flows.field_types import validate
 
 INCOME_SOURCES = ("monthly_income", "other_income_annual")
 
@@ -30,7 +30,7 @@ def income_total(answers: Mapping[str, Any]) -> Decimal:
     return (monthly * 12 + _dec(answers.get("other_income_annual"))).quantize(Decimal("0.01"))
 
 
-def offer_for(run: "_Run", slot: Slot) -> tuple[Any, str] | None:
+def offer_for(run: Run, slot: Slot) -> tuple[Any, str] | None:
     """(value, display) offered for this question, or None."""
     f = slot.field
     if f is None or not f.offer:
@@ -52,7 +52,7 @@ def offer_for(run: "_Run", slot: Slot) -> tuple[Any, str] | None:
         return (f"{total:.2f}", money_text(total))
     if "count" in offer:
         n = 1 + len(answers.get("members") or [])
-        return (n, f"{n} 人")
+        return (n, t("engine.people", n=n))
     if "today" in offer:
         return (run.ctx.today.isoformat(), run.ctx.today.isoformat())
     if "actor_name" in offer:

@@ -18,7 +18,8 @@ import yaml
 from flows.form import Form, parse_form
 from flows.household import assess_answers, below_standard
 from flows.outputs import Context
-from flows.standards import StandardsTable, TagRules, parse_standards, parse_tag_rules
+from flows.standards import StandardsTable, parse_standards
+from flows.tag_rules import TagRules, parse_tag_rules
 
 DEFAULT_TIMEZONE = "Asia/Shanghai"  # the unions' wall calendar; Settings.timezone defaults to it
 

@@ -1,8 +1,7 @@
 """Parse what a person types into a normalised answer, or say what is wrong with an example.
 
 Every parser is total: any ``str`` gives ``Valid`` or ``Invalid``, never an exception.
-Only ``validate`` raises, and only for an unknown type name or missing ``choices``
-(programming errors in the form). Numbers use ``Decimal``; no float anywhere.
+Which parser reads which question type is the table in ``flows.field_types`` (with ``validate``). Numbers use ``Decimal``; no float anywhere.
 """
 
 from __future__ import annotations
@@ -10,19 +9,20 @@ from __future__ import annotations
 import re
 from datetime import date
 from decimal import Decimal
-from typing import Any, Callable, Mapping, Sequence
+from typing import Sequence
 
+from flows import lexicon
 from flows.answers import Invalid, Result, Valid, clean_text, clip, compact, empty, normalize
 from flows.catalog import t
 from flows.choices import parse_choice, parse_multi_choice
 from flows.idcard import IdProblem, id_check_digit, read_id_number
 
 __all__ = [
-    "ETHNICITIES", "EXAMPLE_BANK_CARD", "EXAMPLE_ID_NUMBER", "EXAMPLE_PHONE", "TYPE_NAMES",
+    "ETHNICITIES", "EXAMPLE_BANK_CARD", "EXAMPLE_ID_NUMBER", "EXAMPLE_PHONE",
     "Invalid", "Result", "Valid", "id_check_digit", "normalize", "parse_bank_card", "parse_choice",
     "parse_count", "parse_date", "parse_ethnicity", "parse_id_number", "parse_money",
     "parse_multi_choice", "parse_number", "parse_phone", "parse_postcode", "parse_text",
-    "parse_yes_no", "validate",
+    "parse_yes_no",
 ]
 
 ETHNICITIES: tuple[str, ...] = tuple(
@@ -37,8 +37,7 @@ _ETHNICITY_ALIASES = {"维族": "维吾尔族", "蒙族": "蒙古族"}
 EXAMPLE_ID_NUMBER = "420802197503141232"  # 东宝区, born 1975-03-14, male; check digit computed
 EXAMPLE_PHONE = "13912345678"
 EXAMPLE_BANK_CARD = "6222 0212 3456 7890 128"  # passes Luhn
-_EXAMPLES = {"text": "张三", "long_text": "患高血压多年，需要长期服药", "other_contact": "微信号 zhangsan1980",
-             "date": "1980-05-03", "count": "3", "months": "36", "number": "65.5", "postcode": "448000"}
+_EXAMPLES = {"date": "1980-05-03", "postcode": "448000"}  # the other types' examples: flows.field_types
 _MONEY_CENT = Decimal("0.01")
 _MAX_INT_DIGITS = 12  # beyond this an amount or area is a typo; also keeps Decimal arithmetic exact
 
@@ -297,80 +296,9 @@ def parse_bank_card(text: str) -> Result:
     return Valid(digits, " ".join(digits[i:i + 4] for i in range(0, len(digits), 4)), warning=warning)
 
 
-_YES = frozenset({"是", "是的", "对", "对的", "有", "有的", "y", "yes", "1", "true"})
-_NO = frozenset({"否", "不是", "没有", "无", "不", "没", "不对", "n", "no", "2", "0", "false"})
-
-
 def parse_yes_no(text: str) -> Result:
-    """是/否 in its everyday forms; value bool."""
-    s = compact(text).lower().rstrip("。.!！~,")
-    if s in _YES:
-        return Valid(True, t("v.yes_no.display_yes"))
-    if s in _NO:
-        return Valid(False, t("v.yes_no.display_no"))
-    return Invalid(t("v.yes_no"))
-
-
-_Handler = Callable[[str, Mapping[str, Any], date], Result]
-
-
-def _opt(options: Mapping[str, Any], key: str, default: Any) -> Any:
-    value = options.get(key)
-    return default if value is None else value
-
-
-def _text_handler(type_name: str, max_len: int, multiline: bool) -> _Handler:
-    return lambda text, o, today: parse_text(
-        text, max_len=_opt(o, "max_len", max_len), min_len=_opt(o, "min_len", 1), multiline=multiline,
-        example=_opt(o, "example", _EXAMPLES[type_name]))
-
-
-def _count_handler(type_name: str, max_value: int) -> _Handler:
-    return lambda text, o, today: parse_count(
-        text, min_value=_opt(o, "min", 0), max_value=_opt(o, "max", max_value),
-        example=_opt(o, "example", _EXAMPLES[type_name]))
-
-
-def _choices(options: Mapping[str, Any]) -> list[str]:
-    choices = options.get("choices")
-    if not choices or not all(isinstance(c, str) for c in choices):
-        raise ValueError("choice types need options['choices'], a non-empty list of str")
-    return list(choices)
-
-
-_HANDLERS: dict[str, _Handler] = {
-    "text": _text_handler("text", 100, False),
-    "long_text": _text_handler("long_text", 500, True),
-    "other_contact": _text_handler("other_contact", 100, False),
-    "id_number": lambda text, o, today: parse_id_number(text, today=today),
-    "phone": lambda text, o, today: parse_phone(text),
-    "postcode": lambda text, o, today: parse_postcode(text),
-    "date": lambda text, o, today: parse_date(
-        text, today=today, not_future=_opt(o, "not_future", True), min_year=_opt(o, "min_year", 1900),
-        allow_month=_opt(o, "allow_month", False)),
-    "money": lambda text, o, today: parse_money(
-        text, max_plausible=_opt(o, "max_plausible", 100000), allow_zero=_opt(o, "allow_zero", True)),
-    "count": _count_handler("count", 30),
-    "months": _count_handler("months", 600),
-    "number": lambda text, o, today: parse_number(
-        text, min_value=_opt(o, "min", 0), max_value=_opt(o, "max", 100000),
-        max_decimals=_opt(o, "max_decimals", 2), unit=_opt(o, "unit", ""),
-        example=_opt(o, "example", _EXAMPLES["number"])),
-    "ethnicity": lambda text, o, today: parse_ethnicity(text),
-    "bank_card": lambda text, o, today: parse_bank_card(text),
-    "yes_no": lambda text, o, today: parse_yes_no(text),
-    "choice": lambda text, o, today: parse_choice(
-        text, _choices(o), allow_other=bool(_opt(o, "allow_other", False))),
-    "multi_choice": lambda text, o, today: parse_multi_choice(
-        text, _choices(o), min_count=_opt(o, "min", 1), max_count=o.get("max"),
-        exclude=tuple(_opt(o, "exclude", ()))),
-}
-TYPE_NAMES: tuple[str, ...] = tuple(_HANDLERS)
-
-
-def validate(type_name: str, text: str, *, options: Mapping[str, Any] | None = None, today: date) -> Result:
-    """Dispatch on type_name; unknown type_name raises ValueError (programming error), everything else returns."""
-    handler = _HANDLERS.get(type_name)
-    if handler is None:
-        raise ValueError(f"unknown answer type {type_name!r}; known: {', '.join(TYPE_NAMES)}")
-    return handler(text, options or {}, today)
+    """是/否 in its everyday forms (the words of ``flows.lexicon``); value bool."""
+    found = lexicon.yes_no_answer(text)
+    if found is None:
+        return Invalid(t("v.yes_no"))
+    return Valid(found, t("v.yes_no.display_yes" if found else "v.yes_no.display_no"))

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from sqlalchemy import and_, or_, update
 from sqlmodel import Session, col, select
 
+from flows.engine import hand_over, reopen_at, set_system_answer
 from storage.models import AnswerEvent, AuditLog, Interview, User, utcnow
 
 
@@ -42,8 +42,7 @@ def take_over(session: Session, *, interview_id: int, taker: User) -> Interview:
         raise ReviewError("missing")
     if interview.kind != "self" or interview.status != "submitted":
         raise ReviewError(interview.status)
-    state = dict(interview.state)
-    state.update(status="draft", mode="ask", cursor=None, pending=None, role="staff")
+    state = hand_over(interview.state, role="staff")
     _transition(session, interview, {"state": state, "status": "draft", "kind": "survey", "created_by": taker.id,
                                      "unit": interview.unit or taker.unit})
     session.add(AuditLog(actor_id=taker.id, action="take_over",
@@ -80,11 +79,8 @@ def approve(session: Session, *, interview_id: int, reviewer: User, name: str | 
     interview = session.get(Interview, interview_id)
     if interview is None or interview.status != "submitted":
         raise ReviewError(interview.status if interview else "missing")
-    state = copy.deepcopy(interview.state)
-    answers = state.setdefault("answers", {})
-    old = answers.get("reviewed_by")
     reviewed_by = name or reviewer.name
-    answers["reviewed_by"] = reviewed_by
+    state, old = set_system_answer(interview.state, "reviewed_by", reviewed_by)
     now = utcnow()
     _transition(session, interview, {"status": "approved", "state": state, "approved_at": now,
                                      "approved_by": reviewer.id, "changed_at": now})
@@ -107,10 +103,7 @@ def return_to_author(session: Session, *, interview_id: int, reviewer: User, com
         raise ReviewError(interview.status if interview else "missing")
     if not comment.strip() or not paths:
         raise ValueError("a return needs a comment that names at least one field")
-    state = copy.deepcopy(interview.state)
-    # cursor_from "review": after the named field is answered the worker goes on to the final review.
-    state.update(status="draft", mode="ask", pending=None, multi=None, page=0, review_section=None,
-                 cursor=paths[0], cursor_from="review")
+    state = reopen_at(interview.state, paths)
     _transition(session, interview, {"status": "returned", "state": state, "review_comment": comment.strip(),
                                      "changed_at": utcnow()})
     session.execute(update(User).where(col(User.id) == interview.created_by)

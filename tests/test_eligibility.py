@@ -23,15 +23,8 @@ from flows.eligibility import (
     inputs_from_mapping,
     result_to_json,
 )
-from flows.standards import (
-    TAG_INPUT_TYPES,
-    StandardsError,
-    TagRulesError,
-    UnknownRegion,
-    default_cap,
-    parse_standards,
-    parse_tag_rules,
-)
+from flows.standards import StandardsError, UnknownRegion, default_cap, parse_standards
+from flows.tag_rules import TAG_INPUT_TYPES, TagRulesError, parse_tag_rules
 
 D = Decimal
 CENT = D("0.01")
@@ -846,3 +839,10 @@ def test_inputs_round_trip_through_mapping(inputs: Inputs) -> None:
         for m in inputs.family_members
     ]
     assert inputs_from_mapping(data) == inputs
+
+
+def test_the_category_names_are_defined_once() -> None:
+    from flows.categories import CATEGORIES, CATEGORY_BY_CRITERION, CATEGORY_CHOICES, NOT_ELIGIBLE
+    assert CATEGORIES == ("低保户", "低保边缘户", "意外致困户") and NOT_ELIGIBLE == "不符合认定标准"
+    assert set(CATEGORY_BY_CRITERION.values()) == set(CATEGORIES)
+    assert CATEGORY_CHOICES == (*CATEGORIES, NOT_ELIGIBLE)

@@ -356,7 +356,7 @@ FORBIDDEN = {"aiogram", "telegram", "sqlmodel", "sqlalchemy", "jinja2", "aiohttp
              "subprocess", "socket", "pathlib", "io", "shutil"}
 
 
-@pytest.mark.parametrize("module", sorted(p.name for p in FLOWS.glob("*.py")))
+@pytest.mark.parametrize("module", sorted(str(p.relative_to(FLOWS)) for p in FLOWS.rglob("*.py")))
 def test_flows_is_pure(module: str) -> None:
     tree = ast.parse((FLOWS / module).read_text(encoding="utf-8"))
     for node in ast.walk(tree):
@@ -407,3 +407,156 @@ def test_form_level_settings_are_checked() -> None:
     with pytest.raises(Exception) as err:
         parse_form({**SMALL, "colour": "red"})
     assert "colour" in str(err.value)
+
+
+# --- one word list: answers the old copies disagreed on ------------------------------------------
+
+def _at_members(form: Form) -> Chat:
+    c = Chat(form)
+    for text in ("王建国", ID, "对", "跳过", "是", "1200", "1"):
+        c.say(text)
+    assert c.path == "members"
+    return c
+
+
+@pytest.mark.parametrize("typed", ["是", "有", "要", "好", "有的", "添加"])
+def test_a_yes_word_at_the_group_question_adds_an_item(small: Form, typed: str) -> None:
+    c = _at_members(small)
+    assert "是否有需要登记的成员" in c.prompt().text
+    c.say(typed)
+    assert not c.errors() and c.path == "members.0.name"
+
+
+@pytest.mark.parametrize("typed", ["否", "没有", "不用了", "没有了", "完成", "无"])
+def test_a_no_word_at_the_group_question_closes_the_list(small: Form, typed: str) -> None:
+    c = _at_members(small)
+    c.say(typed)
+    assert not c.errors() and c.path is None and "members" in c.state["groups_done"]
+
+
+@pytest.mark.parametrize(("typed", "closed"), [("是", False), ("要", False), ("好", False),
+                                               ("否", True), ("不", True), ("不用了", True)])
+def test_add_another_answered_with_yes_or_no(small: Form, typed: str, closed: bool) -> None:
+    c = _at_members(small)
+    c.say("添加")
+    c.say("李秀英")
+    c.say("配偶")
+    assert "要继续添加吗" in c.prompt().text
+    c.say(typed)
+    assert not c.errors()
+    assert c.path == (None if closed else "members.1.name")
+
+
+def test_typed_numbers_at_the_group_menu_mean_the_options_as_shown(small: Form) -> None:
+    c = _at_members(small)
+    c.say("2")  # no item yet: 1. 添加第1位 2. 没有，跳过
+    assert c.path is None and "members" in c.state["groups_done"]
+    c = _at_members(small)
+    c.say("1")
+    c.say("李秀英")
+    c.say("配偶")
+    c.say("2")  # shown: 再添加一位, 删除一位, 登记完毕 — 2 is 删除一位, not 完成
+    assert isinstance(c.prompt(), Menu) and c.prompt().key == "confirm:remove"
+    c.say("否")
+    c.say("3")
+    assert c.path is None and [m["name"] for m in c.state["answers"]["members"]] == ["李秀英"]
+
+
+@pytest.mark.parametrize("typed", ["对", "是", "好的", "对的", "ＯＫ", "对。"])
+def test_an_offer_is_accepted_with_any_yes_word(small: Form, typed: str) -> None:
+    c = Chat(small)
+    c.say("王建国")
+    c.say(ID)
+    c.say(typed)
+    assert c.state["answers"]["sex"] == "男"
+
+
+def test_commands_are_understood_full_width_and_with_trailing_punctuation(small: Form) -> None:
+    c = Chat(small)
+    c.say("王建国")
+    c.say("返回。")
+    assert c.path == "name"
+    c.say("？")
+    assert any(isinstance(o, Notice) and "填表说明" in o.text for o in c.outputs)
+
+
+# --- state changes made from outside a conversation -----------------------------------------------
+
+def _submitted(form: Form) -> dict[str, Any]:
+    c = _at_members(form)
+    c.say("完成")
+    c.say("确认签字提交")
+    assert c.state["status"] == "submitted"
+    return c.state
+
+
+def test_hand_over_reopens_a_copy_as_a_staff_draft(small: Form) -> None:
+    from flows.engine import hand_over
+    state = _submitted(small)
+    before = json.dumps(state, sort_keys=True)
+    new = hand_over(state)
+    assert json.dumps(state, sort_keys=True) == before, "the input state is not changed"
+    assert (new["status"], new["mode"], new["cursor"], new["pending"], new["role"]) == \
+        ("draft", "ask", None, None, "staff")
+    assert new["signature"] == state["signature"]
+
+
+def test_reopen_at_puts_the_cursor_on_the_first_named_question(small: Form) -> None:
+    from flows.engine import reopen_at
+    state = _submitted(small)
+    new = reopen_at(state, ["phone", "income"])
+    assert state["status"] == "submitted"
+    assert (new["status"], new["cursor"], new["cursor_from"], new["mode"]) == ("draft", "phone", "review", "ask")
+    c = Chat(small)
+    c.state = new
+    c.send(Input("start"))
+    assert c.path == "phone"
+    c.say("13912345678")
+    assert isinstance(c.prompt(), Review) and c.prompt().final
+    with pytest.raises(ValueError):
+        reopen_at(state, [])
+
+
+def test_set_system_answer_returns_the_new_state_and_the_old_value() -> None:
+    from flows.engine import set_system_answer
+    state = {"answers": {"name": "王建国"}}
+    new, old = set_system_answer(state, "reviewed_by", "李审核")
+    assert old is None and new["answers"]["reviewed_by"] == "李审核" and "reviewed_by" not in state["answers"]
+    again, old = set_system_answer(new, "reviewed_by", "赵审核")
+    assert old == "李审核" and again["answers"]["reviewed_by"] == "赵审核"
+
+
+def _flows_imports() -> dict[str, set[str]]:
+    """Each flows module and the flows modules it imports (TYPE_CHECKING imports included)."""
+    graph: dict[str, set[str]] = {}
+    for path in FLOWS.rglob("*.py"):
+        parts = path.relative_to(FLOWS.parent).with_suffix("").parts
+        name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        found: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                found |= {a.name for a in node.names if a.name.startswith("flows.")}
+            elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("flows"):
+                found.add(node.module or "")
+                found |= {f"{node.module}.{a.name}" for a in node.names}
+        graph[name] = found
+    return {m: {d for d in deps if d in graph and d != m} for m, deps in graph.items()}
+
+
+def test_no_import_circle_between_flows_modules() -> None:
+    graph = _flows_imports()
+    assert "flows.run" in graph and "flows.engine" not in graph["flows.offers"]
+    state: dict[str, int] = {}
+
+    def visit(module: str, trail: list[str]) -> None:
+        state[module] = 1
+        for dep in sorted(graph[module]):
+            if state.get(dep) == 1:
+                raise AssertionError("import circle: " + " -> ".join(trail[trail.index(dep):] + [dep]))
+            if dep not in state:
+                visit(dep, trail + [dep])
+        state[module] = 2
+
+    for module in sorted(graph):
+        if module not in state:
+            visit(module, [module])

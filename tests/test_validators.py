@@ -11,18 +11,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from flows.catalog import MESSAGES
+from flows.field_types import TYPE_NAMES, TYPES, validate
 from flows.validators import (
     ETHNICITIES,
     EXAMPLE_BANK_CARD,
     EXAMPLE_ID_NUMBER,
-    TYPE_NAMES,
     Invalid,
     Valid,
     id_check_digit,
     parse_choice,
     parse_id_number,
     parse_money,
-    validate,
 )
 
 TODAY = date(2026, 11, 29)
@@ -561,3 +560,50 @@ def test_future_birth_dates_are_always_rejected(birth: date) -> None:
 def test_choice_value_is_always_one_of_the_choices(typed: str) -> None:
     result = parse_choice(typed, WORK)
     assert isinstance(result, Invalid) or result.value in WORK
+
+
+# --- the lexicon: one word list ------------------------------------------------------------------
+
+@pytest.mark.parametrize(("typed", "word"), [
+    ("返回", "back"), ("返回。", "back"), ("ＢＡＣＫ", "back"), (" 跳 过 ", "skip"), ("？", "help"), ("?", "help"),
+    ("取消！", "cancel"), ("/start", "resume"), ("查看已填", "review"), ("不填", "skip"), ("不填了", "cancel"),
+    ("王建国", None), ("是", None), ("", None), ("返回" * 7, None),
+])
+def test_lexicon_commands(typed: str, word: str | None) -> None:
+    from flows import lexicon
+    assert lexicon.command(typed) == word
+
+
+@pytest.mark.parametrize(("typed", "value"), [
+    ("是", True), ("要", True), ("好的", True), ("嗯", True), ("ＯＫ", True), ("对。", True),
+    ("否", False), ("不用了", False), ("没有", False), ("不对", False), ("也许", None), ("1", None),
+])
+def test_lexicon_yes_no(typed: str, value: bool | None) -> None:
+    from flows import lexicon
+    assert lexicon.yes_no(typed) is value
+
+
+def test_every_synonym_is_one_word_only_where_words_are_read_together() -> None:
+    from flows import lexicon
+    groups = [lexicon.COMMAND_WORDS, ("yes", "no", "decline"), ("add", "remove", "done", "yes", "no"),
+              ("sign", "yes"), ("continue",)]
+    for among in groups:
+        seen: dict[str, str] = {}
+        for word in among:
+            for synonym in lexicon.words(word):
+                key = lexicon.normalize(synonym)
+                assert seen.setdefault(key, word) == word, f"{synonym!r} is both {seen[key]} and {word}"
+    commands = {lexicon.normalize(s) for w in lexicon.COMMAND_WORDS for s in lexicon.words(w)}
+    answers = {lexicon.normalize(s) for w in ("yes", "no", "decline", "add", "remove", "done", "sign")
+               for s in lexicon.words(w)}
+    assert not commands & answers, "a command word would shadow an answer everywhere"
+
+
+def test_the_form_and_validate_read_one_type_table() -> None:
+    from flows.form import FIELD_TYPES
+    assert FIELD_TYPES == frozenset(TYPES)
+    assert set(TYPE_NAMES) == {name for name, ft in TYPES.items() if ft.parse is not None}
+    assert "other_contact" in FIELD_TYPES, "a type validate knows is a type the form file may use"
+    assert "file" in FIELD_TYPES and "file" not in TYPE_NAMES  # a file is sent, never typed
+    with pytest.raises(ValueError):
+        validate("file", "x", today=TODAY)

@@ -1,0 +1,308 @@
+"""How the engine answers an input: a typed text, a button, a file, a command, a confirmation.
+
+Which words mean what comes from ``flows.lexicon``; what each answer does to the interview is a
+transition of ``flows.moves``; what is shown next comes from ``flows.show``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flows import lexicon
+from flows.catalog import t
+from flows.moves import (
+    add_item, ask_remove, cancel, close_group, commit, edit_item, go_back, keep, move_on, open_other,
+    remove_item, skip, submit,
+)
+from flows.offers import offer_for
+from flows.outputs import Input, Notice
+from flows.run import Run
+from flows.show import group_options, review_items, show
+from flows.slots import Slot
+from flows.answers import Invalid
+from flows.field_types import validate
+
+
+def handle(run: Run, inp: Input) -> None:
+    """Apply one input to the run: dispatch on its kind and on where the interview is."""
+    if run.st.get("status") != "draft":
+        status = t(f"engine.status.{run.st.get('status', 'submitted')}")
+        run.outputs.append(Notice(t("engine.already_done", status=status)))
+        return
+    if inp.kind == "start":
+        show(run)
+    elif inp.kind == "button":
+        _on_button(run, inp.data)
+    elif inp.kind == "file":
+        _on_file(run, inp.file or {})
+    else:
+        text = (inp.text or "").strip()
+        command = lexicon.command(text)
+        if command:
+            _on_command(run, command)
+        else:
+            _on_text(run, text)
+
+
+def _stale(run: Run) -> None:
+    run.outputs.append(Notice(t("engine.stale_button"), "warning"))
+    show(run)
+
+
+def _on_button(run: Run, data: str) -> None:
+    seq, _, rest = (data or "").partition(":")
+    if seq != str(run.st["seq"]):
+        _stale(run)
+        return
+    action, _, arg = rest.partition(":")
+    if action in lexicon.COMMAND_WORDS:
+        _on_command(run, action)
+        return
+    pending = run.st.get("pending")
+    slot = run.current()
+    if pending:
+        _on_pending_button(run, pending, action, arg)
+    elif run.st.get("mode") == "review" or slot is None:
+        _on_review_button(run, action, arg)
+    elif slot.is_menu:
+        _on_group_button(run, slot, action, arg)
+    else:
+        _on_field_button(run, slot, action, arg)
+
+
+def _on_command(run: Run, command: str) -> None:
+    if command == "help":
+        run.outputs.append(Notice(t("engine.help")))
+        show(run)
+    elif command == "resume":
+        show(run)
+    elif command == "cancel":
+        run.st["pending"] = {"kind": "cancel"}
+        show(run)
+    elif command == "review":
+        run.st.update(pending=None, mode="review", review_section=None)
+        show(run)
+    elif command == "back":
+        go_back(run)
+    elif command == "skip":
+        skip(run)
+
+
+def _on_text(run: Run, text: str) -> None:
+    pending = run.st.get("pending")
+    if pending:
+        _on_pending_text(run, pending, text)
+        return
+    slot = run.current()
+    if run.st.get("mode") == "review" or slot is None:
+        _on_review_text(run, text)
+    elif slot.is_menu:
+        _on_group_text(run, slot, text)
+    else:
+        answer_text(run, slot, text)
+
+
+def _on_file(run: Run, meta: dict[str, Any]) -> None:
+    slot = run.current()
+    if run.st.get("pending") or run.st.get("mode") == "review" or slot is None or slot.is_menu \
+            or run.field_of(slot).type != "file":
+        run.outputs.append(Notice(t("engine.unknown_input"), "warning"))
+        show(run)
+        return
+    value = {k: meta.get(k) for k in ("file_id", "name", "mime", "size", "sha256", "path", "kind")}
+    run.outputs.append(Notice(t("engine.file_received", name=value.get("name") or "")))
+    commit(run, slot, value)
+
+
+# --- a question ----------------------------------------------------------------
+
+def answer_text(run: Run, slot: Slot, text: str) -> None:
+    """A typed answer to a question: accept an offer, validate, confirm if unusual, store."""
+    f = run.field_of(slot)
+    offered = offer_for(run, slot)
+    if offered is not None and f.type != "yes_no" and lexicon.match(text, ("yes",)):
+        commit(run, slot, offered[0])
+        return
+    if f.type == "file":
+        run.outputs.append(Notice(t("engine.file_expected"), "error"))
+        show(run)
+        return
+    result = validate(f.type, text, options=run.field_options(slot), today=run.ctx.today)
+    if isinstance(result, Invalid):
+        run.outputs.append(Notice(result.message, "error"))
+        show(run)
+        return
+    if result.confirm:
+        run.st["pending"] = {"kind": "value", "path": slot.path, "value": result.value,
+                             "display": result.display, "message": result.confirm}
+        show(run)
+        return
+    if result.warning:
+        run.outputs.append(Notice(t("engine.warning", message=result.warning), "warning"))
+    commit(run, slot, result.value)
+
+
+def _index(arg: str, size: int) -> int | None:
+    # isdecimal, not isdigit: int() refuses digits such as ① and ², which button data may carry
+    return int(arg) if arg.isdecimal() and int(arg) < size else None
+
+
+def _on_field_button(run: Run, slot: Slot, action: str, arg: str) -> None:
+    f = run.field_of(slot)
+    choices = run.choices(slot)
+    picked = _index(arg, len(choices))
+    if action == "c" and picked is not None:
+        commit(run, slot, choices[picked])
+    elif action == "yn" and arg in ("1", "0"):
+        commit(run, slot, arg == "1")
+    elif action == "t" and picked is not None:
+        selected = list(run.st.get("multi") or [])
+        item = choices[picked]
+        selected.remove(item) if item in selected else selected.append(item)
+        limit = f.options.get("max")
+        if limit and len(selected) > int(limit):
+            selected.remove(item)
+            run.outputs.append(Notice(t("engine.multi_max", max=limit), "warning"))
+        run.st["multi"] = [c for c in choices if c in selected]
+        show(run)
+    elif action == "done":
+        selected = list(run.st.get("multi") or [])
+        if not selected and f.required:
+            run.outputs.append(Notice(t("engine.multi_none"), "error"))
+            show(run)
+        else:
+            commit(run, slot, selected if selected else None, action="set" if selected else "skip")
+    elif action == "offer":
+        offered = offer_for(run, slot)
+        commit(run, slot, offered[0]) if offered is not None else show(run)
+    elif action == "q" and _index(arg, len(f.quick)) is not None:
+        answer_text(run, slot, f.quick[int(arg)])
+    elif action == "keep":
+        keep(run, slot)
+    elif action == "pg" and arg.isdecimal():
+        run.st["page"] = int(arg)
+        show(run)
+    else:
+        _stale(run)
+
+
+# --- a group menu ----------------------------------------------------------------
+
+_GROUP_ACTIONS = {"add": add_item, "remove": ask_remove, "done": close_group}
+
+
+def _on_group_button(run: Run, slot: Slot, action: str, arg: str) -> None:
+    if action == "g" and arg in _GROUP_ACTIONS:
+        _GROUP_ACTIONS[arg](run, slot)
+    else:
+        _stale(run)
+
+
+def group_action(run: Run, slot: Slot, text: str) -> str | None:
+    """What a typed text asks of a group menu: add, remove or done (None when unclear).
+
+    A number means the option shown at that place; a yes word answers "是否有…？" / "要继续添加吗？"
+    with add, a no word with done; otherwise the words of the buttons, whole or in part.
+    """
+    options = group_options(run, slot)
+    key = lexicon.normalize(text)
+    if key.isdecimal():
+        n = int(key)
+        return options[n - 1] if 1 <= n <= len(options) else None
+    word = lexicon.match(text, ("add", "remove", "done", "yes", "no"))
+    if word is not None:
+        return {"yes": "add", "no": "done"}.get(word, word)
+    return lexicon.mentions(text, ("add", "remove", "done"))
+
+
+def _on_group_text(run: Run, slot: Slot, text: str) -> None:
+    action = group_action(run, slot, text)
+    if action is None:
+        run.outputs.append(Notice(t("engine.group_hint"), "error"))
+        show(run)
+    else:
+        _GROUP_ACTIONS[action](run, slot)
+
+
+# --- a pending confirmation ----------------------------------------------------------
+
+def _on_pending_button(run: Run, p: dict[str, Any], action: str, arg: str) -> None:
+    if action == "rm" and p["kind"] == "remove_pick" and arg.isdecimal():
+        run.st["pending"] = {"kind": "remove", "group": p["group"], "index": int(arg)}
+        show(run)
+    elif action == "dup":
+        if arg == "open":
+            open_other(run, str(p.get("interview_id") or ""), str(p.get("ref") or ""))
+        else:
+            run.st["pending"] = None
+            move_on(run, run.slot_at("id_number"))
+    elif action in ("yes", "no"):
+        _resolve(run, p, action == "yes")
+    else:
+        _stale(run)
+
+
+def _on_pending_text(run: Run, p: dict[str, Any], text: str) -> None:
+    """Typed answers to a pending confirmation; anything else re-asks (or re-answers)."""
+    word = lexicon.match(text, ("yes", "no", "decline")) if p["kind"] != "duplicate" else None
+    if p["kind"] == "remove_pick" and text.isdecimal():  # not isdigit: int() refuses ① and ²
+        _on_pending_button(run, p, "rm", str(int(text) - 1))
+    elif p["kind"] == "duplicate" and (choice := lexicon.mentions(text, ("open_existing", "create_new"))):
+        _on_pending_button(run, p, "dup", "open" if choice == "open_existing" else "new")
+    elif word is not None:
+        _resolve(run, p, word == "yes")
+    elif p["kind"] == "value":
+        run.st["pending"] = None
+        answer_text(run, run.slot_at(p["path"]), text)
+    else:
+        run.outputs.append(Notice(t("engine.pending_hint"), "error"))
+        show(run)
+
+
+def _resolve(run: Run, p: dict[str, Any], yes: bool) -> None:
+    kind = p["kind"]
+    run.st["pending"] = None
+    if kind == "cancel":
+        if yes:
+            cancel(run)
+        else:
+            run.outputs.append(Notice(t("engine.cancel_aborted")))
+            show(run)
+    elif kind == "value" and yes:
+        commit(run, run.slot_at(p["path"]), p["value"])
+    elif kind == "remove" and yes:
+        remove_item(run, p["group"], int(p["index"]))
+    else:
+        show(run)
+
+
+# --- the review ----------------------------------------------------------------------
+
+def _on_review_button(run: Run, action: str, arg: str) -> None:
+    sections = review_items(run)
+    if action == "rs" and _index(arg, len(sections)) is not None:
+        run.st["review_section"] = sections[int(arg)][0]
+        show(run)
+    elif action == "e" and arg.isdecimal():
+        edit_item(run, int(arg))
+    elif action == "cont":
+        run.st.update(mode="ask", review_section=None)
+        show(run)
+    elif action == "sign" and run.current() is None:
+        submit(run)
+    else:
+        _stale(run)
+
+
+def _on_review_text(run: Run, text: str) -> None:
+    """Typed at a review: an item number to edit, 继续, or (at the end) 确认 to sign."""
+    number = lexicon.without(text, "edit")
+    if number.isdecimal():  # not isdigit: a typed ① would reach int() and fail
+        edit_item(run, int(number))
+    elif run.st.get("mode") == "review" and lexicon.match(text, ("continue",)):
+        _on_review_button(run, "cont", "")
+    elif run.current() is None and lexicon.match(text, ("sign", "yes")):
+        submit(run)
+    else:
+        run.outputs.append(Notice(t("engine.review_hint"), "error"))
+        show(run)

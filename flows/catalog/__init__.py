@@ -1,0 +1,33 @@
+"""The one catalog of user-facing Chinese text, with {placeholders}: ``t(key, **values)``.
+
+One module per area, each owning its key prefix: ``engine`` (engine.*, the conversation),
+``validators`` (v.*), ``forms`` (form.*, form-file problems), ``eligibility`` (elig.*),
+``adapters`` (bot.*, tg.*: terminal and Telegram), ``records`` (rec.*, the staff records desk),
+``followup`` (fu.*), ``exports`` (export.*). Keep every string a user can see in one of them.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from flows.catalog import adapters, eligibility, engine, exports, followup, forms, records, validators
+
+
+def _merged(*areas: Mapping[str, str]) -> dict[str, str]:
+    merged: dict[str, str] = {}
+    for area in areas:
+        twice = set(merged) & set(area)
+        if twice:  # a key in two areas would silently shadow one of them
+            raise ValueError(f"catalog keys defined twice: {sorted(twice)}")
+        merged.update(area)
+    return merged
+
+
+MESSAGES: dict[str, str] = _merged(engine.MESSAGES, validators.MESSAGES, forms.MESSAGES, eligibility.MESSAGES,
+                                   adapters.MESSAGES, records.MESSAGES, followup.MESSAGES, exports.MESSAGES)
+
+
+def t(key: str, /, **kwargs: Any) -> str:
+    """Return the catalog text for ``key`` with placeholders filled (a placeholder may be named key too)."""
+    text = MESSAGES[key]
+    return text.format(**kwargs) if kwargs else text

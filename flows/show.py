@@ -1,0 +1,230 @@
+"""What the engine shows at each point: a question, a group menu, a confirmation, the review."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flows.catalog import t
+from flows.display import display_value, mask_id
+from flows.field_types import TYPES
+from flows.offers import offer_for
+from flows.outputs import Ask, Button, Menu, Review, ReviewItem
+from flows.run import Run
+from flows.slots import Slot, get_value
+
+PAGE_SIZE = 8
+
+
+def _b(run: Run, label: str, action: str) -> Button:
+    return run.button(label, action)
+
+
+def nav_row(run: Run, *, can_skip: bool) -> tuple[Button, ...]:
+    """返回 / 跳过 / 查看 / 取消, always at hand."""
+    row = [_b(run, t("engine.back"), "back")]
+    if can_skip:
+        row.append(_b(run, t("engine.skip"), "skip"))
+    row += [_b(run, t("engine.review"), "review"), _b(run, t("engine.cancel"), "cancel")]
+    return tuple(row)
+
+
+def show(run: Run) -> None:
+    """Emit the prompt for wherever the interview now is; buttons of earlier prompts become stale."""
+    run.st["seq"] = int(run.st.get("seq", 0)) + 1
+    pending = run.st.get("pending")
+    if pending:
+        _show_pending(run, pending)
+        return
+    slot = run.current()
+    if run.st.get("mode") == "review" or slot is None:
+        show_review(run, final=slot is None)
+        return
+    if slot.is_menu:
+        _show_group_menu(run, slot)
+        return
+    _ask(run, slot)
+
+
+def _progress(run: Run, slot: Slot) -> tuple[int, int]:
+    fields = [s.path for s in run.all_slots() if not s.is_menu]
+    return (fields.index(slot.path) + 1 if slot.path in fields else len(fields), len(fields))
+
+
+def _ask(run: Run, slot: Slot) -> None:
+    f = run.field_of(slot)
+    n, total = _progress(run, slot)
+    lines = [t("engine.progress", n=n, total=total) + f" · {slot.section.label}"]
+    if slot.group_index is not None and slot.section.group:
+        lines.append(t("engine.group_item_title", n=slot.group_index + 1, item=slot.section.group.item,
+                       counter=slot.section.group.counter))
+    lines.append(t("engine.ask_label", label=f.label) + (t("engine.required_mark") if f.required else t("engine.optional_mark")))
+    if f.help:
+        lines.append(f.help)
+    answered, current = get_value(run.st["answers"], slot.path)
+    if answered:
+        lines.append(t("engine.current_value", value=display_value(f, current)))
+    offered = offer_for(run, slot)
+    rows: list[tuple[Button, ...]] = []
+    if offered is not None:
+        lines.append(t("engine.offer", value=offered[1]))
+        rows.append((_b(run, f"✔ {offered[1]}", "offer"),))
+    if f.example and not TYPES[f.type].buttons:
+        lines.append(t("engine.example", example=f.example))
+    choices = run.choices(slot)
+    if f.type == "choice":
+        lines.append(t("engine.choose_hint"))
+        rows += _choice_rows(run, choices, "c", set())
+    elif f.type == "multi_choice":
+        lines.append(t("engine.multi_hint"))
+        selected = set(run.st.get("multi") or [])
+        rows += _choice_rows(run, choices, "t", selected)
+        rows.append((_b(run, t("engine.done_button") + (t("engine.multi_selected", n=len(selected)) if selected else ""), "done"),))
+    elif f.type == "yes_no":
+        rows.append((_b(run, t("engine.yes"), "yn:1"), _b(run, t("engine.no"), "yn:0")))
+    elif f.type == "file":
+        lines.append(t("engine.file_expected"))
+    if f.quick:
+        rows.append(tuple(_b(run, q, f"q:{i}") for i, q in enumerate(f.quick)))
+    if answered:
+        rows.append((_b(run, t("engine.keep"), "keep"),))
+    rows.append(nav_row(run, can_skip=not f.required))
+    run.outputs.append(Ask(path=slot.path, label=f.label, text="\n".join(lines), progress=(n, total),
+                           section=slot.section.label, buttons=tuple(rows), required=f.required,
+                           multi=f.type == "multi_choice"))
+
+
+def _choice_rows(run: Run, choices: tuple[str, ...], action: str, selected: set[str]) -> list[tuple[Button, ...]]:
+    page = int(run.st.get("page") or 0)
+    pages = max(1, (len(choices) + PAGE_SIZE - 1) // PAGE_SIZE)
+    page = min(max(page, 0), pages - 1)
+    start = page * PAGE_SIZE
+    shown = [(i, c) for i, c in enumerate(choices)][start:start + PAGE_SIZE]
+    rows: list[tuple[Button, ...]] = []
+    for k in range(0, len(shown), 2):
+        rows.append(tuple(_b(run, ("✅ " if c in selected else "") + f"{i + 1}. {c}", f"{action}:{i}")
+                          for i, c in shown[k:k + 2]))
+    if pages > 1:
+        nav = []
+        if page > 0:
+            nav.append(_b(run, t("engine.page_prev"), f"pg:{page - 1}"))
+        nav.append(_b(run, f"{page + 1}/{pages}", f"pg:{page}"))
+        if page < pages - 1:
+            nav.append(_b(run, t("engine.page_next"), f"pg:{page + 1}"))
+        rows.append(tuple(nav))
+    return rows
+
+
+def _item_names(run: Run, group: str) -> list[str]:
+    items = run.st["answers"].get(group) or []
+    return [f"{i + 1}. {item.get('name') or item.get('type') or t('engine.item_unnamed')}" for i, item in enumerate(items)]
+
+
+def group_options(run: Run, slot: Slot) -> tuple[str, ...]:
+    """The group menu's actions in the order shown: what a typed 1, 2, 3 means."""
+    return ("add", "remove", "done") if run.st["answers"].get(slot.section.key) else ("add", "done")
+
+
+def _show_group_menu(run: Run, slot: Slot) -> None:
+    g = slot.section.group
+    assert g is not None
+    names = _item_names(run, slot.section.key)
+    nav = nav_row(run, can_skip=False)
+    if not names:
+        text = t("engine.group_start", label=slot.section.label, item=g.item) + (f"\n{g.help}" if g.help else "")
+        rows = ((_b(run, t("engine.group_add_first", item=g.item, counter=g.counter), "g:add"),),
+                (_b(run, t("engine.group_none"), "g:done"),), nav)
+    else:
+        text = t("engine.group_menu", count=len(names), item=g.item, counter=g.counter, names="\n".join(names))
+        rows = ((_b(run, t("engine.group_add", counter=g.counter), "g:add"),
+                 _b(run, t("engine.group_remove", counter=g.counter), "g:remove")),
+                (_b(run, t("engine.group_done"), "g:done"),), nav)
+    run.outputs.append(Menu(text, rows, key=slot.section.key))
+
+
+def _show_pending(run: Run, p: dict[str, Any]) -> None:
+    kind = p["kind"]
+    before = len(run.outputs)
+    _pending_menu(run, p, kind)
+    if len(run.outputs) > before and isinstance(run.outputs[-1], Menu):
+        menu = run.outputs[-1]
+        run.outputs[-1] = Menu(menu.text, menu.buttons, key=f"confirm:{kind}")
+
+
+def _pending_menu(run: Run, p: dict[str, Any], kind: str) -> None:
+    if kind == "cancel":
+        run.outputs.append(Menu(t("engine.confirm_cancel"), (
+            (_b(run, t("engine.confirm_yes"), "yes"), _b(run, t("engine.confirm_no"), "no")),)))
+    elif kind == "value":
+        run.outputs.append(Menu(t("engine.confirm_value", message=p["message"], value=p["display"]), (
+            (_b(run, t("engine.confirm_value_yes"), "yes"), _b(run, t("engine.confirm_value_no"), "no")),)))
+    elif kind == "remove":
+        item = (run.st["answers"].get(p["group"]) or [{}])[p["index"]]
+        section = run.form.section_of(p["group"])
+        run.outputs.append(Menu(t("engine.group_remove_confirm", n=p["index"] + 1, name=item.get("name") or "",
+                                  item=section.group.item if section.group else "",
+                                  counter=section.group.counter if section.group else "位"), (
+            (_b(run, t("engine.confirm_yes"), "yes"), _b(run, t("engine.confirm_no"), "no")),)))
+    elif kind == "remove_pick":
+        names = _item_names(run, p["group"])
+        section = run.form.section_of(p["group"])
+        rows = tuple((_b(run, n, f"rm:{i}"),) for i, n in enumerate(names))
+        run.outputs.append(Menu(t("engine.group_remove_which", item=section.group.item if section.group else "",
+                                  names="\n".join(names)), rows + ((_b(run, t("engine.confirm_no"), "no"),),)))
+    elif kind == "duplicate":
+        run.outputs.append(Menu(t("engine.duplicate_found", masked=mask_id(p["id_number"]), who=p.get("who", ""),
+                                  status=p.get("status", ""), ref=p.get("ref", "")), (
+            (_b(run, t("engine.duplicate_open"), "dup:open"),),
+            (_b(run, t("engine.duplicate_continue"), "dup:new"),))))
+
+
+def review_items(run: Run) -> list[tuple[str, list[ReviewItem]]]:
+    """Answered fields by section, numbered in interview order."""
+    out: list[tuple[str, list[ReviewItem]]] = []
+    index = 0
+    for slot in run.all_slots():
+        if slot.is_menu or slot.field is None:
+            continue
+        answered, value = get_value(run.st["answers"], slot.path)
+        if not answered:
+            continue
+        index += 1
+        label = slot.field.label
+        if slot.group_index is not None and slot.section.group:
+            label = f"{slot.section.group.item}{slot.group_index + 1}·{label}"
+        display = display_value(slot.field, value)
+        if slot.path in (run.st.get("flags") or {}):
+            display += " ⚠"
+        if not out or out[-1][0] != slot.section.label:
+            out.append((slot.section.label, []))
+        out[-1][1].append(ReviewItem(index, slot.path, label, display))
+    return out
+
+
+def show_review(run: Run, *, final: bool) -> None:
+    """The review list: by section; at the end, with the eligibility result and the signature."""
+    sections = review_items(run)
+    selected = run.st.get("review_section")
+    rows: list[tuple[Button, ...]] = []
+    if selected:
+        for label, items in sections:
+            if label == selected:
+                rows += [(_b(run, f"✏ {it.index}. {it.label}", f"e:{it.index}"),) for it in items]
+    else:
+        keys = [label for label, _ in sections]
+        rows += [tuple(_b(run, t("engine.review_section_button", section=k), f"rs:{i}") for i, k in enumerate(keys[j:j + 2], start=j))
+                 for j in range(0, len(keys), 2)]
+    assessment = None
+    by_surveyor = run.by_surveyor()
+    if final:
+        assessment = run.ctx.assess(run.st["answers"]) if run.ctx.assess and run.form.eligibility else None
+        rows.insert(0, (_b(run, t("engine.sign_button_surveyor" if by_surveyor else "engine.sign_button"), "sign"),))
+        footer = t("engine.sign_prompt_surveyor" if by_surveyor else "engine.sign_prompt")
+        title = t("engine.final_review_title_surveyor" if by_surveyor else "engine.final_review_title")
+    else:
+        rows.insert(0, (_b(run, t("engine.review_continue"), "cont"),))
+        footer = t("engine.review_edit_prompt")
+        title = t("engine.review_title")
+    rows.append((_b(run, t("engine.back"), "back"), _b(run, t("engine.cancel"), "cancel")))
+    run.outputs.append(Review(title=title, sections=tuple((s, tuple(items)) for s, items in sections),
+                              footer=footer, buttons=tuple(rows), final=final, assessment=assessment,
+                              eligibility=run.form.eligibility))
