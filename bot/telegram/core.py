@@ -25,7 +25,8 @@ from flows.catalog import t
 from flows.outputs import Input
 from storage import repo, review
 from storage.models import Interview, ProcessedUpdate, User
-from storage.steps import GroupCommit, StepRow, unreachable
+from storage.commit import GroupCommit
+from storage.steps import StepRow, unreachable
 
 log = logging.getLogger(__name__)
 
