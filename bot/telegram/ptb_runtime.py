@@ -74,13 +74,14 @@ class PtbIO:
         async with transient_errors():
             return await make()
 
-    async def perform(self, action: Action) -> None:
-        """Carry out one action."""
+    async def perform(self, action: Action) -> int | None:
+        """Carry out one action; a sent message's id."""
         bot = self.bot
         async with transient_errors():
             if isinstance(action, SendMessage):
                 markup = ForceReply() if action.force_reply else keyboard(action.buttons)
-                await bot.send_message(action.chat_id, action.text, reply_markup=markup)
+                sent = await bot.send_message(action.chat_id, action.text, reply_markup=markup)
+                return sent.message_id
             elif isinstance(action, EditMessage) and action.text is None:
                 await bot.edit_message_reply_markup(chat_id=action.chat_id, message_id=action.message_id,
                                                     reply_markup=keyboard(action.buttons))
@@ -92,6 +93,7 @@ class PtbIO:
             elif isinstance(action, SendDocument):
                 await bot.send_document(action.chat_id, InputFile(action.data, filename=action.filename),
                                         caption=action.caption or None)
+        return None
 
     async def download(self, file_id: str) -> bytes:
         """getFile, then the file itself from the configured server."""
