@@ -33,14 +33,7 @@ class TokenFilter(logging.Filter):
 def cmd_run(args: argparse.Namespace) -> int:
     """Check the settings, bring the schema up to date, then run the chosen runtime until stopped."""
     from bot import heap
-    from bot.registry import load_registry
-    from bot.service import IntakeService
-    from bot.telegram.core import BotCore
-    from storage.db import make_engine
-    from sqlmodel import Session
-
-    from storage import repo
-    from storage.migrate import ensure_schema
+    from bot.telegram.startup import open_core
 
     settings = load_settings()
     token = settings.require_token()
@@ -51,14 +44,8 @@ def cmd_run(args: argparse.Namespace) -> int:
                                 "（1–256 个字母、数字、_ 或 -），如 INTAKE_WEBHOOK_SECRET=k3J9x_7QmZ")
     for handler in logging.getLogger().handlers:
         handler.addFilter(TokenFilter(token))
-    engine = make_engine(settings.database_url)
-    ensure_schema(engine)
-    with Session(engine) as s:  # Telegram redelivers for a day at most; older ids need not be kept
-        pruned = repo.prune_processed_updates(s, older_than_days=14)
-    if pruned:
-        log.info("forgot %d delivered update ids older than 14 days", pruned)
-    service = IntakeService(engine, load_registry(standards_file=settings.standards_file))
-    core = BotCore(service, settings)
+    core = open_core(settings)  # the start-up both runtimes share (bot.telegram.startup)
+    engine = core.service.db
     runtime = importlib.import_module(RUNTIMES[args.runtime])
     heap.settle()
     log.info("starting the %s runtime (%s) against %s", args.runtime, "webhook" if args.webhook else "long polling",

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
 from bot.render import Message
-from bot.telegram.buttons import engine_data, is_id  # noqa: F401  (is_id: read here by older callers)
+from bot.telegram.buttons import engine_data
 
 Rows = tuple[tuple[tuple[str, str], ...], ...]  # button rows of (label, callback data)
 

@@ -24,7 +24,7 @@ from bot.telegram.records import COMMANDS as RECORD_COMMANDS, RecordsDesk
 from bot.telegram.staff import StaffDesk, status_text
 from flows.catalog import t
 from flows.outputs import Input
-from storage import pending, repo, review
+from storage import pending, repo
 from storage.models import Interview, PendingReply, ProcessedUpdate, User
 from storage.commit import GroupCommit
 from storage.steps import StepRow, unreachable
