@@ -12,21 +12,20 @@ from zoneinfo import ZoneInfo
 from bot.render import render
 from bot.service import AccessDenied, IntakeService, InterviewClosed, Reply, can_open
 from bot.settings import Settings
-from bot.telegram import buttons
+from bot.telegram import buttons, records as records_desk, staff as staff_desk
 from bot.telegram.actions import Action, AnswerCallback, BotIO, EditMessage, Incoming, SendMessage, bind
 from bot.telegram.delivery import with_retries
 from bot.telegram.drafts import DraftsDesk, no_active_text
 from bot.telegram.files import AttachmentStore
 from bot.telegram.locks import UserLocks
 from bot.telegram.uploads import UploadDesk
-from bot.telegram import records as records_desk, staff as staff_desk
 from bot.telegram.records import COMMANDS as RECORD_COMMANDS, RecordsDesk
 from bot.telegram.staff import StaffDesk, status_text
 from flows.catalog import t
 from flows.outputs import Input
 from storage import pending, repo
-from storage.models import Interview, PendingReply, ProcessedUpdate, User
 from storage.commit import GroupCommit
+from storage.models import Interview, PendingReply, ProcessedUpdate, User
 from storage.steps import StepRow, unreachable
 
 log = logging.getLogger(__name__)
@@ -120,7 +119,10 @@ class BotCore:
                             type(exc).__name__)
                 continue
             if isinstance(action, SendMessage) and action.expects is not None:
-                await self._db(self.remember, action, sent)
+                try:
+                    await self._db(self.remember, action, sent)
+                except Exception as exc:  # the prompt is out; its reply will read as an ordinary message
+                    log.warning("update %s: reply prompt not stored: %s", update_id, type(exc).__name__)
 
     async def _db(self, work: Callable[..., Any], *args: Any) -> Any:
         """Database work from the event loop: inline on SQLite, in a thread elsewhere."""
