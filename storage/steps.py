@@ -340,6 +340,13 @@ class StepTx:
         """The duplicate check in this transaction (no second connection while the interview's lock is held)."""
         return self.store.duplicate(self.cursor, id_number, exclude_id)
 
+    def save(self, interview: StepRow, step: Step, *, actor_id: int | None, update_id: int | None,
+             attachment: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Write this step and commit (see commit); the column values written."""
+        w = step_write(interview, step, actor_id=actor_id, update_id=update_id, attachment=attachment)
+        self.commit(w)
+        return w.values
+
     def commit(self, w: StepWrite) -> None:
         """Write the step and commit, before anything is shown; nothing is written when it raises."""
         try:
