@@ -8,7 +8,7 @@ import importlib
 import logging
 import re
 
-from bot.settings import SettingsError, build_registry, load_settings
+from bot.settings import SettingsError, load_settings
 
 log = logging.getLogger("intake.run")
 _SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")  # what Telegram accepts as secret_token
@@ -33,13 +33,7 @@ class TokenFilter(logging.Filter):
 def cmd_run(args: argparse.Namespace) -> int:
     """Check the settings, bring the schema up to date, then run the chosen runtime until stopped."""
     from bot import heap
-    from bot.service import IntakeService
-    from bot.telegram.core import BotCore
-    from storage.db import make_engine
-    from sqlmodel import Session
-
-    from storage import repo
-    from storage.migrate import ensure_schema
+    from bot.telegram.startup import open_core
 
     settings = load_settings()
     token = settings.require_token()
@@ -50,14 +44,8 @@ def cmd_run(args: argparse.Namespace) -> int:
                                 "（1–256 个字母、数字、_ 或 -），如 INTAKE_WEBHOOK_SECRET=k3J9x_7QmZ")
     for handler in logging.getLogger().handlers:
         handler.addFilter(TokenFilter(token))
-    engine = make_engine(settings.database_url)
-    ensure_schema(engine)
-    with Session(engine) as s:  # Telegram redelivers for a day at most; older ids need not be kept
-        pruned = repo.prune_processed_updates(s, older_than_days=14)
-    if pruned:
-        log.info("forgot %d delivered update ids older than 14 days", pruned)
-    service = IntakeService(engine, build_registry(settings))
-    core = BotCore(service, settings)
+    core = open_core(settings)  # the start-up both runtimes share (bot.telegram.startup)
+    engine = core.service.db
     runtime = importlib.import_module(RUNTIMES[args.runtime])
     heap.settle()
     log.info("starting the %s runtime (%s) against %s", args.runtime, "webhook" if args.webhook else "long polling",

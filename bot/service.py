@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Awaitable, Callable, Coroutine, TypeVar
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -16,9 +16,11 @@ from flows.policy import STAFF_ROLES, AccessDenied, can_open, engine_role
 from flows.registry import Registry
 from storage import repo
 from storage.models import Interview, User
-from storage.steps import GroupCommit, StepRow, StepStore, step_write
+from storage.commit import CommitStrategy, GroupCommit, SingleCommit
+from storage.steps import StepRow, StepStore, step_write
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class InterviewClosed(Exception):
@@ -45,6 +47,20 @@ class Reply:
     outputs: list[Output]
 
 
+def run_now(coro: Coroutine[Any, Any, T]) -> T:
+    """Run to its end a coroutine that never waits (the single strategy commits synchronously), without a loop.
+
+    The one advance loop is a coroutine because the grouped strategy waits for its group; with the
+    single strategy it never suspends, so handle() stays a plain call for threads and the terminal.
+    """
+    try:
+        coro.send(None)
+    except StopIteration as done:
+        return done.value  # type: ignore[no-any-return]
+    coro.close()
+    raise RuntimeError("the single-commit strategy waited")
+
+
 class IntakeService:
     """Interviews on top of the engine and the repository; no front-end code here."""
 
@@ -52,6 +68,7 @@ class IntakeService:
         self.db = db
         self.registry = registry
         self.steps = StepStore(db)
+        self.single = SingleCommit(self.steps)
 
     def session(self) -> Session:
         """A new database session (expire_on_commit off: objects stay readable after commit)."""
@@ -111,46 +128,42 @@ class IntakeService:
 
     def handle(self, *, user: User, interview_id: int, inp: Input, update_id: int | None = None,
                require_open: bool = False, attachment: dict[str, Any] | None = None) -> Reply:
-        """One input to one interview: role checked, engine advanced, every change committed first.
+        """One input to one interview, in a transaction of its own: role checked, engine advanced, committed first.
 
         ``update_id`` (Telegram) is recorded in the same transaction; a redelivery raises
         storage.repo.UpdateAlreadyApplied and changes nothing. If another worker saved the
         interview meanwhile, the input is applied again to the fresh state. ``attachment``: the stored
         file an Input("file") carries, linked to the interview in the same transaction if accepted.
         """
-        for attempt in range(5):
-            try:
-                with self.steps.step(interview_id) as tx:
-                    prepared = self.prepare(user=user, interview_id=interview_id, inp=inp, update_id=update_id,
-                                            require_open=require_open, iv=tx.load(interview_id),
-                                            duplicates=tx.duplicate)
-                    tx.save(prepared.interview, prepared.step, actor_id=user.id, update_id=update_id,
-                            attachment=attachment)
-                return self.finish(user, prepared)
-            except repo.StaleInterview:
-                log.info("interview %s changed under us (attempt %d); applying the input again", interview_id,
-                         attempt + 1)
-        raise repo.StaleInterview(interview_id)
+        return run_now(self.advance(self.single, user=user, interview_id=interview_id, inp=inp,
+                                    update_id=update_id, require_open=require_open, attachment=attachment))
 
-    async def handle_grouped(self, commits: GroupCommit, *, user: User, interview_id: int, inp: Input,
-                             update_id: int | None = None, require_open: bool = False,
-                             loaded: StepRow | None = None) -> Reply:
+    def handle_grouped(self, commits: GroupCommit, *, user: User, interview_id: int, inp: Input,
+                       update_id: int | None = None, require_open: bool = False, loaded: StepRow | None = None,
+                       attachment: dict[str, Any] | None = None) -> Awaitable[Reply]:
         """As handle(), with the step committed together with the answers handled at the same moment.
 
         ``loaded``: the interview as just read with the user (its version is checked when written).
         """
+        return self.advance(commits, user=user, interview_id=interview_id, inp=inp, update_id=update_id,
+                            require_open=require_open, attachment=attachment, loaded=loaded)
+
+    async def advance(self, strategy: CommitStrategy, *, user: User, interview_id: int, inp: Input,
+                      update_id: int | None = None, require_open: bool = False,
+                      attachment: dict[str, Any] | None = None, loaded: StepRow | None = None) -> Reply:
+        """The one advance-and-save loop: prepare, write, finish; applied again to a fresh state when stale."""
         for attempt in range(5):
-            iv = loaded if attempt == 0 and loaded is not None and loaded.id == interview_id \
-                else self.steps.load(interview_id)
-            prepared = self.prepare(user=user, interview_id=interview_id, inp=inp, update_id=update_id,
-                                    require_open=require_open, iv=iv)
-            try:
-                await commits.save(step_write(prepared.interview, prepared.step, actor_id=user.id,
-                                              update_id=update_id))
-            except repo.StaleInterview:
-                log.info("interview %s changed under us (attempt %d); applying the input again", interview_id,
-                         attempt + 1)
-                continue
+            with strategy.attempt(interview_id, loaded if attempt == 0 else None) as tx:
+                prepared = self.prepare(user=user, interview_id=interview_id, inp=inp, update_id=update_id,
+                                        require_open=require_open, iv=tx.load(interview_id),
+                                        duplicates=tx.duplicate)
+                try:
+                    await tx.save(step_write(prepared.interview, prepared.step, actor_id=user.id,
+                                             update_id=update_id, attachment=attachment))
+                except repo.StaleInterview:
+                    log.info("interview %s changed under us (attempt %d); applying the input again", interview_id,
+                             attempt + 1)
+                    continue
             return self.finish(user, prepared)
         raise repo.StaleInterview(interview_id)
 
@@ -159,8 +172,8 @@ class IntakeService:
                 duplicates: Callable[[str, int | None], dict[str, Any] | None] | None = None) -> Prepared:
         """Check the role and the status, and advance the engine (nothing written yet).
 
-        ``duplicates``: how to look for another interview with the same ID number (by default on a
-        connection of its own).
+        ``duplicates``: how to look for another interview with the same ID number (the attempt's own
+        lookup; by default on a connection of its own).
         """
         if iv is None or not can_open(user, iv):
             raise AccessDenied(interview_id)

@@ -149,3 +149,18 @@ class StatusChange(SQLModel, table=True):
     reason: str = ""
     actor_id: int | None = None
     at: datetime = Field(default_factory=utcnow)
+
+
+class PendingReply(SQLModel, table=True):
+    """A prompt waiting for a typed reply and what that reply answers, so the prompt's text can change freely."""
+
+    __table_args__ = (Index("ix_pendingreply_chat_message", "chat_id", "message_id"),
+                      Index("ix_pendingreply_user", "user_id", "id"))
+    id: int | None = Field(default=None, primary_key=True)
+    chat_id: int = Field(sa_column=Column(BigInteger, nullable=False))
+    user_id: int
+    kind: str  # return_comment, override_reason, close_date, reopen_reason …
+    interview_id: int
+    payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    message_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))  # once sent
+    created_at: datetime = Field(default_factory=utcnow, index=True)

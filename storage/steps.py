@@ -10,9 +10,7 @@ program keeps using sessions and the ORM.
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import traceback
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, Sequence
@@ -246,11 +244,15 @@ class StepStore:
         """Execute one step's statements in the open transaction (the caller commits or rolls back).
 
         UpdateAlreadyApplied when the update id was recorded before (by this or another worker),
-        StaleInterview when the interview's version moved since it was loaded. Either way the
+        StaleInterview when the interview's version moved since it was loaded (or a duplicate-ID lookup made
+        outside the transaction no longer finds the same). Either way the
         transaction holds nothing of this step afterwards (a claim made before a stale version is
         taken back), so the other steps of a group commit go on.
         """
         at = w.values["updated_at"]
+        for id_number, exclude_id, seen in w.checks:  # what the engine was told must still hold now
+            if self.duplicate(cur, id_number, exclude_id) != seen:
+                raise StaleInterview(w.interview_id)
         if w.update_id is not None:
             cur.execute(self._claim.sql, self._claim.params({"update_id": w.update_id, "at": at}))
             if cur.rowcount != 1:
@@ -300,6 +302,8 @@ class StepWrite:
     audit: list[dict[str, Any]]
     update_id: int | None
     attachments: list[dict[str, Any]] = field(default_factory=list)  # files the step accepted as answers
+    # duplicate-ID lookups made outside this transaction, with what they found: checked again in it
+    checks: list[tuple[str, int | None, dict[str, Any] | None]] = field(default_factory=list)
 
 
 ATTACHMENT_KEYS = ("file_id", "path", "sha256", "name", "mime", "size")
@@ -338,8 +342,13 @@ class StepTx:
 
     def save(self, interview: StepRow, step: Step, *, actor_id: int | None, update_id: int | None,
              attachment: dict[str, Any] | None = None) -> dict[str, Any]:
-        """Write the step and commit, before anything is shown; nothing is written when it raises."""
+        """Write this step and commit (see commit); the column values written."""
         w = step_write(interview, step, actor_id=actor_id, update_id=update_id, attachment=attachment)
+        self.commit(w)
+        return w.values
+
+    def commit(self, w: StepWrite) -> None:
+        """Write the step and commit, before anything is shown; nothing is written when it raises."""
         try:
             self.store.write(self.cursor, w)
         except (UpdateAlreadyApplied, StaleInterview):
@@ -347,85 +356,6 @@ class StepTx:
             raise
         self.conn.commit()
         self.done = True
-        return w.values
-
-
-class GroupCommit:
-    """Steps from answers handled at the same moment, committed together in one transaction.
-
-    A handler queues its step and waits; the queue is written at the loop's next turn (a
-    redelivered update or a stale version refuses that step alone) and committed once. Every waiter is told only after the commit returned: nothing is acknowledged
-    before it is durable, and a failed commit fails every step in it (nothing was written).
-    For SQLite on the event loop's thread: the one writer a SQLite database has anyway.
-    """
-
-    def __init__(self, store: StepStore) -> None:
-        self.store = store
-        self._queue: list[tuple[StepWrite, asyncio.Future[None]]] = []
-        self.batches = 0
-        self.steps = 0
-
-    async def save(self, w: StepWrite) -> None:
-        """Queue a step and return once it is committed (or raise why it was not)."""
-        loop = asyncio.get_running_loop()
-        fut: asyncio.Future[None] = loop.create_future()
-        if not self._queue:
-            loop.call_soon(self._flush)
-        self._queue.append((w, fut))
-        await fut
-
-    def _flush(self) -> None:
-        batch, self._queue = self._queue, []
-        try:
-            outcomes = self._write(batch)
-        except Exception as exc:
-            if len(batch) > 1 and not unreachable(exc):  # one step's fault: write each alone to find it
-                outcomes = [self._write_alone(item) for item in batch]
-            else:
-                self._log(exc, len(batch))
-                outcomes = [CommitFailed(exc) for _ in batch]
-        self.batches += 1
-        self.steps += len(batch)
-        for (_w, fut), outcome in zip(batch, outcomes):
-            if fut.done():  # its handler was cancelled meanwhile
-                continue
-            if outcome is None:
-                fut.set_result(None)
-            else:
-                fut.set_exception(outcome)
-
-    def _write(self, batch: list[tuple[StepWrite, asyncio.Future[None]]]) -> list[BaseException | None]:
-        """All the steps in one transaction; raises (having written nothing) if it cannot be committed."""
-        outcomes: list[BaseException | None] = []
-        with self.store.connection() as conn:
-            cur = conn.cursor()
-            cur.execute("BEGIN IMMEDIATE")
-            try:
-                for w, _fut in batch:
-                    try:
-                        self.store.write(cur, w)
-                    except (UpdateAlreadyApplied, StaleInterview) as refused:  # that step alone
-                        outcomes.append(refused)
-                    else:
-                        outcomes.append(None)
-                conn.commit()
-            except BaseException:
-                conn.rollback()
-                raise
-        return outcomes
-
-    def _write_alone(self, item: tuple[StepWrite, asyncio.Future[None]]) -> BaseException | None:
-        try:
-            return self._write([item])[0]
-        except Exception as exc:
-            self._log(exc, 1)
-            return CommitFailed(exc)
-
-    @staticmethod
-    def _log(exc: BaseException, steps: int) -> None:
-        # Frames only: a database error's message can carry answers.
-        log.error("group commit of %d step(s) failed: %s\n%s", steps, type(exc).__name__,
-                  "".join(traceback.format_tb(exc.__traceback__)))
 
 
 def step_values(interview: Any, step: Step) -> dict[str, Any]:

@@ -15,7 +15,8 @@ from storage import repo
 from storage.db import make_engine
 from storage.migrate import ensure_schema
 from storage.models import AnswerEvent, Interview, ProcessedUpdate
-from storage.steps import CommitFailed, GroupCommit
+from storage.commit import GroupCommit
+from storage.steps import CommitFailed
 from tests.test_storage import surveyor
 
 
@@ -213,3 +214,35 @@ def test_a_server_that_cannot_be_reached_is_an_sqlalchemy_operational_error() ->
             StepStore(engine).person(1)
     finally:
         engine.dispose()
+
+
+def test_the_duplicate_check_holds_in_the_group_transaction(service: IntakeService) -> None:
+    """Two answers with the same ID number in one group: the second is told of the first (checked again inside)."""
+    from flows.autofill import next_input
+    from flows.engine import current_path
+    from flows.outputs import Menu
+    from tests.plans import household
+
+    plan = household()
+    users = [surveyor(service, f"d{i}") for i in range(2)]
+    interviews = []
+    for u in users:  # each up to its ID number question, one answer at a time
+        reply = service.start_interview(user=u, kind="survey")
+        iid = reply.interview_id or 0
+        while current_path(service.registry.form("archive"), dict(service.steps.load(iid).state),  # type: ignore
+                           service.registry.context()) != "id_number":
+            inp = next_input(reply.outputs, plan)
+            assert inp is not None
+            reply = service.handle(user=u, interview_id=iid, inp=inp)
+        interviews.append(iid)
+    commits = GroupCommit(service.steps)
+
+    async def both() -> list[Any]:
+        return await asyncio.gather(*(
+            service.handle_grouped(commits, user=u, interview_id=iid, inp=Input("text", text=plan["id_number"]),
+                                   update_id=90 + n) for n, (u, iid) in enumerate(zip(users, interviews))))
+
+    first, second = asyncio.run(both())
+    assert not any(isinstance(o, Menu) and o.key.startswith("confirm:duplicate") for o in first.outputs)
+    assert any(isinstance(o, Menu) and o.key.startswith("confirm:duplicate") for o in second.outputs)
+    assert commits.batches == 2  # the second step was refused in the group (its lookup no longer held), then redone

@@ -23,13 +23,14 @@ from bot.settings import Settings
 from bot.telegram.actions import Action, Incoming, SendDocument, SendMessage
 from bot.telegram.core import BotCore
 from bot.telegram.daily_task import DeliveryStopped, check_once, thread_sender
-from bot.telegram.records import KINDS, scopes, split_date
+from bot.telegram.exports_desk import KINDS, scopes
+from bot.telegram.records import split_date
 from exports.form_pdf import PdfUnavailable, check_pdf_support
 from exports.daily import last_run
 from exports.query import FilterError
 from flows.autofill import next_input
 from flows.catalog import t
-from storage import repo, review
+from storage import pending, repo, review
 from storage.models import Interview, User
 from tests.plans import household
 
@@ -74,6 +75,13 @@ class Office:
         before = len(self.io.actions)
         await self.core.handle(inc, self.io)
         return self.io.actions[before:]
+
+    def prompted(self, who: str, kind: str, interview_id: int, **payload: Any) -> None:
+        """A prompt this person got (say, while they still had the role), as the bot stores it when sent."""
+        user = self.people[who]
+        with self.core.service.session() as s:
+            pending.remember(s, chat_id=user.tg_id or 0, user_id=user.id or 0, kind=kind, interview_id=interview_id,
+                             payload=payload)
 
     def household(self) -> Interview:
         found = self.core.load(self.household_id)
@@ -213,6 +221,7 @@ async def test_only_staff_of_the_unit_mark_tuokun_reopen_or_publish(office: Offi
         out = await office.send(who, data=data)
         assert "只有本单位的工作人员" in texts(out) and "王建国" not in texts(out)
     forged = t("rec.close.prompt", id=hid, name="?", ref="?", reason="就业增收", today="?")
+    office.prompted(who, "close_date", hid, reason="就业增收")  # a prompt they could have got as staff of the unit
     out = await office.send(who, text=str(close_day(office)), reply_to=forged)
     assert "只有本单位的工作人员" in texts(out) and "王建国" not in texts(out)
     assert office.household().status == "approved"
@@ -308,7 +317,52 @@ async def test_staff_override_the_category_only_with_a_reason_and_both_values_ar
     iv = office.household()
     assert (iv.category, iv.override_category) == ("低保边缘户", "意外致困户")
     assert iv.override_reason == "补交住院费用票据后复核，自付医疗费3.2万元"
+    office.prompted("surveyor", "override_reason", hid, category="意外致困户")  # received before a role change
     refused = await office.send("surveyor", text="我也想改一下理由写得很长", reply_to=question)
     assert t("tg.denied_staff") in texts(refused)
+    office.prompted("other", "override_reason", hid, category="意外致困户")
     other = await office.send("other", text="另一个单位的工作人员来改类别", reply_to=question)
     assert t("bot.not_yours") in texts(other) and office.household().override_category == "意外致困户"
+
+
+# --- what a reply answers is stored with its prompt ---------------------------------------
+
+async def test_replies_still_work_when_the_prompts_are_reworded(office: Office, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The catalog's wording of every reply prompt can change (no marker, no record number) without breaking a flow."""
+    from flows.catalog import MESSAGES
+
+    for key in ("rec.close.prompt_other", "rec.reopen.prompt", "tg.override.prompt", "tg.override.need_reason",
+                "tg.review.return_prompt", "tg.review.need_field"):
+        monkeypatch.setitem(MESSAGES, key, "请直接回复这条消息。")
+    hid, day = office.household_id, close_day(office)
+    override = texts(await office.send("staff", data=f"x:c2:{hid}"))
+    assert override == "请直接回复这条消息。"
+    await office.send("staff", text="补交住院费用票据后复核，自付医疗费3.2万元", reply_to=override)
+    assert office.household().override_category == "意外致困户"
+
+    ask = texts(await office.send("staff", data=f"x:fr:{hid}:3"))
+    done = texts(await office.send("staff", text=f"{day} 家庭成员病愈后恢复就业", reply_to=ask))
+    assert "已办理脱困" in done and office.household().status == "closed"
+    ask = texts(await office.send("staff", data=f"x:fo:{hid}"))
+    assert "已办理返贫" in texts(await office.send("staff", text="再次失业，收入低于低保标准", reply_to=ask))
+    assert office.household().status == "approved"
+
+    other = submitted(office.core.service, office.people["surveyor"])
+    ask = texts(await office.send("staff", data=f"x:rr:{other}"))
+    vague = texts(await office.send("staff", text="请再核实一下", reply_to=ask))
+    assert vague == "请直接回复这条消息。"
+    returned = texts(await office.send("staff", text="身份证号有误，请核对", reply_to=vague))
+    assert "身份证号" in returned
+    iv = office.core.load(other)
+    assert iv is not None and iv.status == "returned"
+
+
+async def test_a_reply_to_a_prompt_never_sent_to_that_person_is_an_ordinary_message(office: Office) -> None:
+    """Quoting a prompt's text does not make a reply: only prompts the bot sent to that person are answered."""
+    hid, day = office.household_id, close_day(office)
+    await office.send("staff", data=f"x:fd:{hid}:0")  # 脱困 today (就业增收), no prompt to reply to
+    assert office.household().status == "closed"
+    forged = t("rec.reopen.prompt", id=hid, name="?", ref="?")
+    out = await office.send("staff", text=f"{day} 再次失业，收入低于低保标准", reply_to=forged)
+    assert "已办理返贫" not in texts(out) and office.household().status == "closed"
+    assert texts(out) == t("tg.no_active_survey")  # read as an answer, and there is no interview to answer

@@ -345,3 +345,49 @@ def test_a_reply_lost_after_the_answer_was_saved_is_made_good(service: IntakeSer
     assert failed and texts[0] == t("tg.kept_after_outage") and len(texts) >= 2  # then the next question
     with service.session() as s:
         assert [e.new for e in s.exec(select(AnswerEvent).where(AnswerEvent.path == "name"))] == ["王建国"]
+
+
+# --- the button table ---------------------------------------------------------------------
+
+def test_every_desk_button_parses_back_what_it_was_built_from() -> None:
+    from bot.telegram import buttons
+
+    for kind in buttons.KINDS:
+        values = tuple(7 if typ is int else "ua" for _, typ in kind.fields)
+        data = kind.data(*values)
+        assert len(data.encode()) <= 64  # Telegram's limit for callback data
+        pressed = buttons.parse(data)
+        assert pressed is not None and pressed.button is kind
+        assert tuple(pressed.values.values()) == values
+    assert buttons.CLOSE_REASON.data(12, 3) == "x:fr:12:3"  # the format earlier versions sent: old buttons work
+
+
+@pytest.mark.parametrize("data", ["x:fr:12", "x:fr:12:3:4", "x:o:²", "x:o:" + "9" * 20, "x:zz:1", "x:o:", "o:1"])
+def test_malformed_or_unknown_button_data_parses_to_nothing(data: str) -> None:
+    from bot.telegram import buttons
+
+    assert buttons.parse(data) is None
+
+
+def test_a_question_button_carries_its_interview_and_the_engine_data() -> None:
+    from bot.telegram import buttons
+
+    pressed = buttons.parse_engine(buttons.engine_data(12, "4:t:2"))
+    assert pressed == buttons.EngineButton(12, "4:t:2") and pressed.action == "t"
+    assert buttons.parse_engine("x:o:12") is None and buttons.parse_engine("i²:4:t") is None
+    with pytest.raises(ValueError):
+        buttons.CLOSE_REASON.data(12, "a:b")
+
+
+def test_the_desks_reach_the_bot_only_through_the_desk_context() -> None:
+    """records, staff, uploads, exports, drafts and the daily task never import the core (no import circle)."""
+    import ast
+    from pathlib import Path
+
+    import bot.telegram
+
+    folder = Path(bot.telegram.__file__).parent
+    for name in ("records", "staff", "uploads", "exports_desk", "drafts", "daily_task", "buttons", "desk"):
+        tree = ast.parse((folder / f"{name}.py").read_text(encoding="utf-8"))
+        imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+        assert "bot.telegram.core" not in imported, name

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
 from bot.render import Message
+from bot.telegram.buttons import engine_data
 
 Rows = tuple[tuple[tuple[str, str], ...], ...]  # button rows of (label, callback data)
 
@@ -37,6 +38,7 @@ class Incoming:
     callback_data: str | None = None
     message_id: int | None = None  # the bot message a pressed button belongs to
     reply_to_text: str | None = None  # text of the bot message this one replies to
+    reply_to_id: int | None = None  # id of the message this one replies to
     file: FileInfo | None = None
     other: str | None = None  # sticker, voice, location …: content the bot cannot read
 
@@ -47,13 +49,24 @@ class Incoming:
 
 
 @dataclass(frozen=True)
+class Expect:
+    """What a typed reply to a prompt answers; stored with the prompt when it is sent (storage.pending)."""
+
+    kind: str  # return_comment, override_reason, close_date, reopen_reason
+    interview_id: int
+    user_id: int  # the person the prompt is for
+    payload: dict[str, Any] = field(default_factory=dict, hash=False)
+
+
+@dataclass(frozen=True)
 class SendMessage:
-    """Send text with inline button rows (or a force-reply prompt)."""
+    """Send text with inline button rows (or a force-reply prompt); ``expects``: it waits for a typed reply."""
 
     chat_id: int
     text: str
     buttons: Rows = ()
     force_reply: bool = False
+    expects: Expect | None = None
 
 
 @dataclass(frozen=True)
@@ -91,20 +104,11 @@ Action = SendMessage | EditMessage | AnswerCallback | SendDocument
 class BotIO(Protocol):
     """What a runtime offers the core: perform an action, download a file (both may raise Transient)."""
 
-    async def perform(self, action: Action) -> None:
-        """Carry out one action with the framework's Bot object."""
+    async def perform(self, action: Action) -> int | None:
+        """Carry out one action with the framework's Bot object; the id of the message it sent, if any."""
 
     async def download(self, file_id: str) -> bytes:
         """getFile, then fetch {root}/file/bot{token}/{path}."""
-
-
-def is_id(text: str) -> bool:
-    """True for a record or Telegram id as the bot writes one: ASCII digits that fit a 64-bit column.
-
-    Callback data and command arguments come from the client; forged data or a mistyped number
-    (``x:o:²``, twenty digits) must get an answer, not reach int() or the database.
-    """
-    return text.isascii() and text.isdigit() and len(text) <= 18
 
 
 def bind(messages: list[Message], chat_id: int, interview_id: int | None) -> list[Action]:
@@ -113,7 +117,7 @@ def bind(messages: list[Message], chat_id: int, interview_id: int | None) -> lis
     for msg in messages:
         rows = msg.buttons
         if interview_id is not None:
-            rows = tuple(tuple((label, f"i{interview_id}:{data}") for label, data in row) for row in rows)
+            rows = tuple(tuple((label, engine_data(interview_id, data)) for label, data in row) for row in rows)
         out.append(SendMessage(chat_id, msg.text, rows))
     return out
 
@@ -145,10 +149,11 @@ def incoming_from(update: Any) -> Incoming | None:
         text = m.text if m.text is not None else m.caption
         other = next((k for k in OTHER_KINDS if getattr(m, k, None) is not None), None)
         reply_to = m.reply_to_message.text if m.reply_to_message is not None else None
+        reply_to_id = m.reply_to_message.message_id if m.reply_to_message is not None else None
         return Incoming(update_id=update.update_id, user_id=user.id if user else None,
                         first_name=user.first_name if user else "", last_name=(user.last_name or "") if user else "",
                         chat_id=m.chat.id, chat_type=_str(m.chat.type), text=text, reply_to_text=reply_to,
-                        file=file, other=other)
+                        reply_to_id=reply_to_id, file=file, other=other)
     if update.callback_query is not None:
         cq = update.callback_query
         msg = cq.message

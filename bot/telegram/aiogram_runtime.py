@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import signal
 from contextlib import asynccontextmanager, suppress
 from typing import Any, AsyncIterator, Awaitable, Callable, TypeVar
 
@@ -20,17 +19,15 @@ from aiogram.types import (
 )
 
 from bot.settings import Settings
-from bot.telegram import daily_task
 from bot.telegram.actions import (
     Action, AnswerCallback, EditMessage, Incoming, Rows, SendDocument, SendMessage, incoming_from,
 )
 from bot.telegram.core import BotCore
-from bot.telegram.delivery import Transient, with_retries
-from bot.telegram.webhook import serve, webhook_app
+from bot.telegram.delivery import Transient
+from bot.telegram.startup import ALLOWED_UPDATES, run_bot
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-ALLOWED_UPDATES = ["message", "callback_query"]
 
 
 def incoming(update: Update) -> Incoming | None:
@@ -70,13 +67,14 @@ class AiogramIO:
         async with transient_errors():
             return await make()
 
-    async def perform(self, action: Action) -> None:
-        """Carry out one action."""
+    async def perform(self, action: Action) -> int | None:
+        """Carry out one action; a sent message's id."""
         bot = self.bot
         async with transient_errors():
             if isinstance(action, SendMessage):
                 markup = ForceReply(force_reply=True) if action.force_reply else keyboard(action.buttons)
-                await bot.send_message(action.chat_id, action.text, reply_markup=markup)
+                sent = await bot.send_message(action.chat_id, action.text, reply_markup=markup)
+                return sent.message_id
             elif isinstance(action, EditMessage) and action.text is None:
                 await bot.edit_message_reply_markup(chat_id=action.chat_id, message_id=action.message_id,
                                                     reply_markup=keyboard(action.buttons))
@@ -88,6 +86,7 @@ class AiogramIO:
             elif isinstance(action, SendDocument):
                 await bot.send_document(action.chat_id, BufferedInputFile(action.data, filename=action.filename),
                                         caption=action.caption or None)
+        return None
 
     async def download(self, file_id: str) -> bytes:
         """getFile, then the file itself from the configured server."""
@@ -122,42 +121,66 @@ def build_dispatcher(core: BotCore, settings: Settings) -> Dispatcher:
     return dp
 
 
+class AiogramRuntime:
+    """The aiogram part of start-up (bot.telegram.startup runs the sequence)."""
+
+    name = "aiogram"
+
+    def __init__(self, core: BotCore, settings: Settings, token: str) -> None:
+        self.bot = Bot(token, session=AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url)))
+        self.dp = build_dispatcher(core, settings)
+        self.io = AiogramIO(self.bot)
+
+    async def connect(self) -> str:
+        """getMe."""
+        me = await self.bot.get_me()
+        return me.username or ""
+
+    async def set_commands(self, commands: list[tuple[str, str]]) -> None:
+        """setMyCommands."""
+        await self.bot.set_my_commands([BotCommand(command=c, description=d) for c, d in commands])
+
+    async def start(self) -> None:
+        """Nothing to start: the dispatcher runs inside poll or feed."""
+
+    async def delete_webhook(self) -> None:
+        """deleteWebhook, keeping pending updates."""
+        await self.bot.delete_webhook(drop_pending_updates=False)
+
+    async def set_webhook(self, url: str, secret: str) -> None:
+        """setWebhook."""
+        await self.bot.set_webhook(url, secret_token=secret, allowed_updates=ALLOWED_UPDATES)
+
+    async def poll(self, stop: asyncio.Event, poll_timeout: int) -> None:
+        """The dispatcher's long polling, stopped by ``stop`` (startup owns the signal handlers)."""
+        polling = asyncio.create_task(self.dp.start_polling(
+            self.bot, polling_timeout=poll_timeout, allowed_updates=ALLOWED_UPDATES, handle_signals=False,
+            close_bot_session=False))
+        stopping = asyncio.create_task(stop.wait())
+        await asyncio.wait({polling, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        stopping.cancel()
+        if not polling.done():
+            try:
+                await self.dp.stop_polling()
+            except RuntimeError:  # stopped before polling had begun
+                polling.cancel()
+        with suppress(asyncio.CancelledError):
+            await polling
+
+    async def feed(self, data: dict[str, Any]) -> None:
+        """One webhook update through the dispatcher."""
+        await self.dp.feed_raw_update(self.bot, data)
+
+    async def stop(self) -> None:
+        """Nothing running beyond poll."""
+
+    async def close(self) -> None:
+        """Close the HTTP session."""
+        await self.bot.session.close()
+
+
 async def run(core: BotCore, settings: Settings, token: str, *, webhook: bool = False,
               webhook_url: str | None = None, poll_timeout: int = 25) -> None:
-    """Start the bot: getMe, command menu, then long polling (deleteWebhook first) or the webhook server."""
-    session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
-    bot = Bot(token, session=session)
-    dp = build_dispatcher(core, settings)
-    io = AiogramIO(bot)
-    daily: asyncio.Task[None] | None = None
-    try:
-        me = await with_retries(lambda: io.call(bot.get_me), what="getMe")
-        core.bot_username = me.username or ""
-        commands = [BotCommand(command=c, description=d) for c, d in core.menu()]
-        await with_retries(lambda: io.call(lambda: bot.set_my_commands(commands)), what="setMyCommands")
-        daily = daily_task.start(core, io)
-        log.info("aiogram runtime started as @%s", core.bot_username)
-        if not webhook:
-            await with_retries(lambda: io.call(lambda: bot.delete_webhook(drop_pending_updates=False)),
-                               what="deleteWebhook")
-            await dp.start_polling(bot, polling_timeout=poll_timeout, allowed_updates=ALLOWED_UPDATES,
-                                   handle_signals=True, close_bot_session=False)
-            return
-        secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
-        if webhook_url:
-            await with_retries(lambda: io.call(lambda: bot.set_webhook(
-                webhook_url, secret_token=secret, allowed_updates=ALLOWED_UPDATES)), what="setWebhook")
-
-        async def feed(data: dict[str, Any]) -> None:
-            await dp.feed_raw_update(bot, data)
-
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            with suppress(NotImplementedError):
-                loop.add_signal_handler(sig, stop.set)
-        await serve(webhook_app(path=settings.webhook_path, secret=secret, feed=feed),
-                    host=settings.webhook_host, port=settings.webhook_port, stop=stop)
-    finally:
-        await daily_task.stop(daily)
-        await bot.session.close()
+    """Start the bot with aiogram (the shared start-up sequence)."""
+    await run_bot(core, settings, AiogramRuntime(core, settings, token), webhook=webhook, webhook_url=webhook_url,
+                  poll_timeout=poll_timeout)

@@ -7,25 +7,25 @@ import inspect
 import logging
 import traceback
 from typing import Any, Awaitable, Callable, Union
-from zoneinfo import ZoneInfo
 
 from bot.render import render
 from bot.service import AccessDenied, IntakeService, InterviewClosed, Reply, can_open
 from bot.settings import Settings
-from bot.telegram.actions import (
-    Action, AnswerCallback, BotIO, EditMessage, Incoming, SendMessage, bind, is_id,
-)
+from bot.telegram import buttons, records as records_desk, staff as staff_desk
+from bot.telegram.actions import Action, AnswerCallback, BotIO, EditMessage, Incoming, SendMessage, bind
 from bot.telegram.delivery import with_retries
+from bot.telegram.drafts import DraftsDesk, no_active_text
 from bot.telegram.files import AttachmentStore
 from bot.telegram.locks import UserLocks
 from bot.telegram.uploads import UploadDesk
-from bot.telegram.records import ACTIONS as RECORD_ACTIONS, COMMANDS as RECORD_COMMANDS, RecordsDesk
+from bot.telegram.records import COMMANDS as RECORD_COMMANDS, RecordsDesk
 from bot.telegram.staff import StaffDesk, status_text
 from flows.catalog import t
 from flows.outputs import Input
-from storage import repo, review
-from storage.models import Interview, ProcessedUpdate, User
-from storage.steps import GroupCommit, StepRow, unreachable
+from storage import pending, repo
+from storage.commit import GroupCommit
+from storage.models import Interview, PendingReply, ProcessedUpdate, User
+from storage.steps import StepRow, unreachable
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +33,6 @@ MAX_TEXT = 2000  # no answer needs more; longer texts get a friendly reply
 ENGINE_COMMANDS = ("cancel", "back", "skip")
 IN_PLACE = ("t", "pg")  # toggles and pages redraw the same question in place
 MENU = ("start", "new", "drafts", "review", "cancel", "help", "invite")
-SURVEY_ROLES = ("surveyor", "staff", "admin")
 _REFUSALS = (repo.UpdateAlreadyApplied, AccessDenied, InterviewClosed)
 DB_RETRY_WAITS = (0.5, 1.0, 2.0, 4.0, 8.0)  # seconds; an update waits up to ~15 s for the database to return
 
@@ -54,7 +53,8 @@ class BotCore:
         self.uploads = UploadDesk(self, AttachmentStore(settings.attachments_dir))
         self.staff = StaffDesk(self)
         self.records = RecordsDesk(self)
-        self.tz = ZoneInfo(settings.timezone)
+        self.drafts = DraftsDesk(self, self.staff)
+        self.tz = service.registry.tz  # the one zone: INTAKE_TIMEZONE, set on the registry
 
     def menu(self) -> list[tuple[str, str]]:
         """The command menu (setMyCommands): command and its Chinese description."""
@@ -112,10 +112,35 @@ class BotCore:
         """Perform actions in order, each retried; one that still fails is logged and skipped."""
         for action in actions:
             try:
-                await with_retries(lambda a=action: io.perform(a), what=type(action).__name__)
+                sent = await with_retries(lambda a=action: io.perform(a), what=type(action).__name__)
             except Exception as exc:
                 log.warning("update %s: %s not delivered: %s", update_id, type(action).__name__,
                             type(exc).__name__)
+                continue
+            if isinstance(action, SendMessage) and action.expects is not None:
+                try:
+                    await self._db(self.remember, action, sent)
+                except Exception as exc:  # the prompt is out; its reply will read as an ordinary message
+                    log.warning("update %s: reply prompt not stored: %s", update_id, type(exc).__name__)
+
+    async def _db(self, work: Callable[..., Any], *args: Any) -> Any:
+        """Database work from the event loop: inline on SQLite, in a thread elsewhere."""
+        return work(*args) if self.inline_db else await asyncio.to_thread(work, *args)
+
+    def remember(self, prompt: SendMessage, message_id: int | None) -> None:
+        """Store what a sent prompt waits for, so its reply is read by what it answers, not by its text."""
+        e = prompt.expects
+        assert e is not None
+        with self.service.session() as s:
+            pending.remember(s, chat_id=prompt.chat_id, user_id=e.user_id, kind=e.kind, interview_id=e.interview_id,
+                             payload=e.payload, message_id=message_id)
+
+    def prompt_for(self, inc: Incoming, user: User, chat: int) -> PendingReply | None:
+        """The prompt a typed reply answers (None when the message replies to none of ours)."""
+        if inc.reply_to_id is None and inc.reply_to_text is None:
+            return None
+        with self.service.session() as s:
+            return pending.answered_by(s, chat_id=chat, user_id=user.id or 0, message_id=inc.reply_to_id)
 
     async def process(self, inc: Incoming, io: BotIO) -> list[Action]:
         """Decide what to do with one update; database work runs in a thread."""
@@ -203,17 +228,13 @@ class BotCore:
             return self.once(inc, lambda: [SendMessage(chat, t("tg.unsupported"))])
         if len(text) > MAX_TEXT:
             return self.once(inc, lambda: [SendMessage(chat, t("tg.too_long", n=len(text), max=MAX_TEXT))])
-        override = self.staff.override_target(inc.reply_to_text)
-        if override is not None and not text.startswith("/"):
-            return self.once(inc, lambda: self.staff.override_reason(chat, user, override[0], override[1], text))
-        target = self.staff.return_target(inc.reply_to_text)
-        if target is not None and not text.startswith("/"):
-            return self.once(inc, lambda: self.staff.return_comment(chat, user, target, text, inc.full_name))
-        pending = self.records.reply_target(inc.reply_to_text)
-        if pending is not None and not text.startswith("/"):
-            return self.once(inc, lambda: self.records.on_reply(chat, user, pending, text))
         if text.startswith("/"):
             return self._command(inc, user, chat, text)
+        prompt = self.prompt_for(inc, user, chat)
+        if prompt is not None and prompt.kind in staff_desk.REPLIES:
+            return self.once(inc, lambda: self.staff.on_reply(chat, user, prompt, text, inc.full_name))
+        if prompt is not None and prompt.kind in records_desk.REPLIES:
+            return self.once(inc, lambda: self.records.on_reply(chat, user, prompt, text))
         return self._answer(inc, user, chat, Input("text", text=text), active)
 
     def once(self, inc: Incoming, act: Callable[[], list[Action]]) -> list[Action]:
@@ -226,23 +247,32 @@ class BotCore:
 
     def _answer(self, inc: Incoming, user: User, chat: int, inp: Input, active: StepRow | None = None) -> Decision:
         if not user.active_interview_id:
-            return self.once(inc, lambda: [SendMessage(chat, self._no_active(user))])
-        # the service checks access and that it is open, in the same read as the answer
-        args = dict(user=user, interview_id=user.active_interview_id, inp=inp, update_id=inc.update_id,
-                    require_open=True)
-        if self.commits is not None:  # answers arriving together are committed together
-            return self._answered_later(inc, user, chat, self.service.handle_grouped(self.commits, loaded=active,
-                                                                                     **args))
-        try:
-            return self._answered(inc, user, chat, self.service.handle(**args))
-        except _REFUSALS as exc:
-            return self._answered(inc, user, chat, exc)
+            return self.once(inc, lambda: [SendMessage(chat, no_active_text(user))])
+        return self._advance(inc, user, user.active_interview_id, inp, active,
+                             lambda outcome: self._answered(inc, user, chat, outcome))
 
-    async def _answered_later(self, inc: Incoming, user: User, chat: int, pending: Awaitable[Reply]) -> list[Action]:
+    def _advance(self, inc: Incoming, user: User, interview_id: int, inp: Input, active: StepRow | None,
+                 then: Callable[[Reply | Exception], list[Action]]) -> Decision:
+        """Advance with the commit strategy of this database; ``then`` turns the outcome (or refusal) into actions.
+
+        The service checks access and that the interview is open in the same read as the answer.
+        """
+        args: dict[str, Any] = dict(user=user, interview_id=interview_id, inp=inp, update_id=inc.update_id,
+                                    require_open=True)
+        if self.commits is not None:  # answers arriving together are committed together
+            return self._later(self.service.handle_grouped(self.commits, loaded=active, **args), then)
         try:
-            return self._answered(inc, user, chat, await pending)
+            return then(self.service.handle(**args))
         except _REFUSALS as exc:
-            return self._answered(inc, user, chat, exc)
+            return then(exc)
+
+    @staticmethod
+    async def _later(pending_reply: Awaitable[Reply], then: Callable[[Reply | Exception], list[Action]]
+                     ) -> list[Action]:
+        try:
+            return then(await pending_reply)
+        except _REFUSALS as exc:
+            return then(exc)
 
     def _answered(self, inc: Incoming, user: User, chat: int, outcome: Reply | Exception) -> list[Action]:
         """The messages for an answer once it is written, or why it was not."""
@@ -250,7 +280,7 @@ class BotCore:
             log.info("update %s already applied; not applied again", inc.update_id)
             return []
         if isinstance(outcome, AccessDenied):
-            return self.once(inc, lambda: [SendMessage(chat, self._no_active(user))])
+            return self.once(inc, lambda: [SendMessage(chat, no_active_text(user))])
         if isinstance(outcome, InterviewClosed):
             status = outcome.status
             return self.once(inc, lambda: [SendMessage(chat, t("tg.interview_closed", status=status_text(status)))])
@@ -258,9 +288,6 @@ class BotCore:
         if outcome.interview_id is not None and outcome.interview_id != user.active_interview_id:
             self.set_active(user, outcome.interview_id)
         return self.show(chat, outcome)
-
-    def _no_active(self, user: User) -> str:
-        return t("tg.no_active_survey") if user.role in SURVEY_ROLES else t("tg.no_active")
 
     def apply(self, inc: Incoming, user: User, chat: int, interview_id: int, inp: Input,
               attachment: dict[str, Any] | None = None) -> list[Action]:
@@ -279,34 +306,15 @@ class BotCore:
 
     def _press(self, inc: Incoming, user: User, chat: int, active: StepRow | None = None) -> Decision:
         data, cb = inc.callback_data or "", inc.callback_id or ""
-        head, _, rest = data.partition(":")
-        if head.startswith("i") and is_id(head[1:]):
-            return self._press_engine(inc, user, chat, int(head[1:]), rest, active)
-        if head == "x":
-            return self.once(inc, lambda: [AnswerCallback(cb)] + self._press_bot(inc, user, chat, rest))
+        engine = buttons.parse_engine(data)
+        if engine is not None:  # a question's button: the answer, as typed ones
+            return self._advance(inc, user, engine.interview_id, Input("button", data=engine.data), active,
+                                 lambda outcome: self._pressed(inc, user, chat, engine, outcome))
+        if buttons.is_desk(data):
+            return self.once(inc, lambda: [AnswerCallback(cb)] + self._press_desk(inc, user, chat, buttons.parse(data)))
         return self.once(inc, lambda: [AnswerCallback(cb, t("tg.stale_button"))])
 
-    def _press_engine(self, inc: Incoming, user: User, chat: int, interview_id: int, data: str,
-                      active: StepRow | None = None) -> Decision:
-        """A button of a question: the answer (access and status checked in the same read), as typed ones."""
-        args = dict(user=user, interview_id=interview_id, inp=Input("button", data=data), update_id=inc.update_id,
-                    require_open=True)
-        if self.commits is not None:
-            return self._pressed_later(inc, user, chat, interview_id, data,
-                                       self.service.handle_grouped(self.commits, loaded=active, **args))
-        try:
-            return self._pressed(inc, user, chat, interview_id, data, self.service.handle(**args))
-        except _REFUSALS as exc:
-            return self._pressed(inc, user, chat, interview_id, data, exc)
-
-    async def _pressed_later(self, inc: Incoming, user: User, chat: int, interview_id: int, data: str,
-                             pending: Awaitable[Reply]) -> list[Action]:
-        try:
-            return self._pressed(inc, user, chat, interview_id, data, await pending)
-        except _REFUSALS as exc:
-            return self._pressed(inc, user, chat, interview_id, data, exc)
-
-    def _pressed(self, inc: Incoming, user: User, chat: int, interview_id: int, data: str,
+    def _pressed(self, inc: Incoming, user: User, chat: int, engine: buttons.EngineButton,
                  outcome: Reply | Exception) -> list[Action]:
         """The answer to a pressed button once its step is written, or why it was not."""
         cb = inc.callback_id or ""
@@ -320,13 +328,12 @@ class BotCore:
             return self.once(inc, lambda: [AnswerCallback(cb), *self._unbutton(inc, chat), SendMessage(
                 chat, t("tg.interview_closed", status=status_text(status)))])
         assert isinstance(outcome, Reply)
-        self.set_active(user, outcome.interview_id or interview_id)  # pressing an older draft's button opens it
+        self.set_active(user, outcome.interview_id or engine.interview_id)  # pressing an older draft's button opens it
         sends = self.show(chat, outcome)
         if not sends:
             return [AnswerCallback(cb)]
-        action = data.split(":")[1] if data.count(":") >= 1 else ""
         first = sends[0]
-        if action in IN_PLACE and len(sends) == 1 and isinstance(first, SendMessage) and inc.message_id:
+        if engine.action in IN_PLACE and len(sends) == 1 and isinstance(first, SendMessage) and inc.message_id:
             return [AnswerCallback(cb), EditMessage(chat, inc.message_id, first.text, first.buttons)]
         return [AnswerCallback(cb), *self._unbutton(inc, chat), *sends]
 
@@ -334,13 +341,12 @@ class BotCore:
         """Take the buttons off the pressed message: the question has moved on."""
         return [EditMessage(chat, inc.message_id, None, ())] if inc.message_id else []
 
-    def _press_bot(self, inc: Incoming, user: User, chat: int, rest: str) -> list[Action]:
-        action, _, arg = rest.partition(":")
-        if action == "o" and is_id(arg):
-            return self._unbutton(inc, chat) + self.open_interview(chat, user, int(arg))
-        if action in RECORD_ACTIONS:
-            return self.records.on_button(inc, user, chat, action, arg)
-        return self.staff.on_button(inc, user, chat, action, arg)
+    def _press_desk(self, inc: Incoming, user: User, chat: int, pressed: buttons.Pressed | None) -> list[Action]:
+        if pressed is not None and pressed.button is buttons.OPEN:
+            return self._unbutton(inc, chat) + self.open_interview(chat, user, pressed.id("interview_id"))
+        if pressed is not None and pressed.button in records_desk.BUTTONS:
+            return self.records.on_button(inc, user, chat, pressed)
+        return self.staff.on_button(inc, user, chat, pressed)
 
     # --- commands ----------------------------------------------------------------
     def _command(self, inc: Incoming, user: User, chat: int, text: str) -> Decision:
@@ -352,11 +358,11 @@ class BotCore:
             return []
         args = args.strip()
         if name == "start":
-            return self._start(user, chat, args)
+            return self.drafts.start(user, chat, args)
         if name == "new":
-            return self._new(user, chat)
+            return self.drafts.new(user, chat)
         if name == "drafts":
-            return self._drafts(user, chat)
+            return self.drafts.list(user, chat)
         if name == "help":
             return [SendMessage(chat, self.records.help_text(user.role))]
         if name == "review":
@@ -368,44 +374,3 @@ class BotCore:
         if name in RECORD_COMMANDS:
             return self.records.command(user, chat, name, args)
         return [SendMessage(chat, t("tg.unknown_command", command=f"/{name}"[:40]))]
-
-    def _start(self, user: User, chat: int, code: str) -> list[Action]:
-        out: list[Action] = []
-        if code:
-            out += self.staff.redeem(user, chat, code)
-            user = self.service.user(tg_id=user.tg_id)
-        active = self.active_interview(user)
-        if active is not None and (active.status not in repo.OPEN_STATUSES or not can_open(user, active)):
-            active = None
-        with self.service.session() as s:
-            drafts = repo.open_drafts(s, user_id=user.id or 0)
-            latest = review.latest_created(s, user_id=user.id or 0, kind="self")
-        resume = active or (drafts[0] if drafts else None)
-        if resume is not None:
-            return out + [SendMessage(chat, t("engine.resumed"))] + self.open_interview(chat, user, resume.id or 0)
-        if user.role != "worker":
-            return out + [SendMessage(chat, t(f"tg.welcome.{user.role}"))]
-        if latest is not None and latest.status in ("submitted", "approved", "closed"):
-            return out + [SendMessage(chat, t("tg.already_submitted", ref=latest.ref or latest.id,
-                                              status=status_text(latest.status)))]
-        out.append(SendMessage(chat, t("tg.welcome.worker")))
-        return out + self.show(chat, self.service.start_interview(user=user, kind="self"))
-
-    def _new(self, user: User, chat: int) -> list[Action]:
-        if user.role not in SURVEY_ROLES:
-            return [SendMessage(chat, t("tg.denied_new"))]
-        reply = self.service.start_interview(user=user, kind="survey")
-        return [SendMessage(chat, t("tg.new_started", id=reply.interview_id))] + self.show(chat, reply)
-
-    def _drafts(self, user: User, chat: int) -> list[Action]:
-        with self.service.session() as s:
-            drafts = repo.open_drafts(s, user_id=user.id or 0)[:20]
-        if not drafts:
-            return [SendMessage(chat, self._no_active(user))]
-        rows = []
-        for iv in drafts:
-            mark = "▶ " if iv.id == user.active_interview_id else ""
-            label = t("tg.drafts_item", mark=mark, id=iv.id, name=iv.worker_name or t("tg.unnamed"),
-                      status=status_text(iv.status), at=f"{iv.updated_at.astimezone(self.tz):%m-%d %H:%M}")
-            rows.append(((label[:60], f"x:o:{iv.id}"),))
-        return [SendMessage(chat, t("tg.drafts_title", n=len(drafts)), tuple(rows))]

@@ -15,18 +15,15 @@ import traceback
 from contextlib import suppress
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bot.telegram.actions import BotIO, SendDocument
 from bot.telegram.delivery import with_retries
-from bot.telegram.records import file_name
+from bot.telegram.desk import DeskContext
+from bot.telegram.exports_desk import file_name
 from exports.daily import Send, due, last_run, run_daily
 from flows.catalog import t
 from storage.models import User
-
-if TYPE_CHECKING:
-    from bot.telegram.core import BotCore
 
 log = logging.getLogger(__name__)
 CHECK_EVERY = 30.0  # seconds between checks; the delivery happens within this of INTAKE_DAILY_EXPORT_AT
@@ -41,7 +38,7 @@ class DeliveryStopped(BaseException):
     """
 
 
-def start(core: BotCore, io: BotIO) -> asyncio.Task[None] | None:
+def start(core: DeskContext, io: BotIO) -> asyncio.Task[None] | None:
     """Start the delivery task when INTAKE_DAILY_EXPORT_AT is set (None otherwise)."""
     if not core.settings.daily_export_at:
         return None
@@ -57,7 +54,7 @@ async def stop(task: asyncio.Task[None] | None) -> None:
         await task
 
 
-async def daily_loop(core: BotCore, io: BotIO, *, every: float = CHECK_EVERY) -> None:
+async def daily_loop(core: DeskContext, io: BotIO, *, every: float = CHECK_EVERY) -> None:
     """Check at once, then every ``every`` seconds, until cancelled; a failed check is logged and tried again."""
     at, tz = core.settings.daily_export_at or "", core.settings.timezone
     stopping = threading.Event()
@@ -82,7 +79,7 @@ async def daily_loop(core: BotCore, io: BotIO, *, every: float = CHECK_EVERY) ->
         await asyncio.sleep(every)
 
 
-def check_once(core: BotCore, send: Send, *, at: str, tz: str, now: datetime | None = None) -> int:
+def check_once(core: DeskContext, send: Send, *, at: str, tz: str, now: datetime | None = None) -> int:
     """Deliver what is owed at ``now`` (blocking; files in a temp dir deleted afterwards); how many files."""
     now = now or datetime.now(ZoneInfo(tz))
     engine = core.service.db

@@ -5,9 +5,8 @@ from __future__ import annotations
 import asyncio
 import datetime as dtm
 import logging
-import signal
 import warnings
-from contextlib import asynccontextmanager, suppress
+from contextlib import asynccontextmanager
 from typing import Any, AsyncIterator, Awaitable, Callable, TypeVar
 
 from telegram import (
@@ -17,17 +16,15 @@ from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 from telegram.ext import Application, ContextTypes, TypeHandler
 
 from bot.settings import Settings
-from bot.telegram import daily_task
 from bot.telegram.actions import (
     Action, AnswerCallback, EditMessage, Incoming, Rows, SendDocument, SendMessage, incoming_from,
 )
 from bot.telegram.core import BotCore
-from bot.telegram.delivery import Transient, with_retries
-from bot.telegram.webhook import serve, webhook_app
+from bot.telegram.delivery import Transient
+from bot.telegram.startup import ALLOWED_UPDATES, run_bot
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-ALLOWED_UPDATES = ["message", "callback_query"]
 
 
 def incoming(update: Update) -> Incoming | None:
@@ -74,13 +71,14 @@ class PtbIO:
         async with transient_errors():
             return await make()
 
-    async def perform(self, action: Action) -> None:
-        """Carry out one action."""
+    async def perform(self, action: Action) -> int | None:
+        """Carry out one action; a sent message's id."""
         bot = self.bot
         async with transient_errors():
             if isinstance(action, SendMessage):
                 markup = ForceReply() if action.force_reply else keyboard(action.buttons)
-                await bot.send_message(action.chat_id, action.text, reply_markup=markup)
+                sent = await bot.send_message(action.chat_id, action.text, reply_markup=markup)
+                return sent.message_id
             elif isinstance(action, EditMessage) and action.text is None:
                 await bot.edit_message_reply_markup(chat_id=action.chat_id, message_id=action.message_id,
                                                     reply_markup=keyboard(action.buttons))
@@ -92,6 +90,7 @@ class PtbIO:
             elif isinstance(action, SendDocument):
                 await bot.send_document(action.chat_id, InputFile(action.data, filename=action.filename),
                                         caption=action.caption or None)
+        return None
 
     async def download(self, file_id: str) -> bytes:
         """getFile, then the file itself from the configured server."""
@@ -127,48 +126,61 @@ def build_application(core: BotCore, settings: Settings, token: str, *, webhook:
     return app
 
 
+class PtbRuntime:
+    """The python-telegram-bot part of start-up (bot.telegram.startup runs the sequence)."""
+
+    name = "python-telegram-bot"
+
+    def __init__(self, core: BotCore, settings: Settings, token: str, *, webhook: bool) -> None:
+        self.app = build_application(core, settings, token, webhook=webhook)
+        self.io = PtbIO(self.app.bot)
+
+    async def connect(self) -> str:
+        """Application.initialize (getMe)."""
+        await self.app.initialize()
+        return self.app.bot.username or ""
+
+    async def set_commands(self, commands: list[tuple[str, str]]) -> None:
+        """setMyCommands."""
+        await self.app.bot.set_my_commands([BotCommand(c, d) for c, d in commands])
+
+    async def start(self) -> None:
+        """Start the application's update processing."""
+        await self.app.start()
+
+    async def delete_webhook(self) -> None:
+        """deleteWebhook, keeping pending updates."""
+        await self.app.bot.delete_webhook(drop_pending_updates=False)
+
+    async def set_webhook(self, url: str, secret: str) -> None:
+        """setWebhook."""
+        await self.app.bot.set_webhook(url, secret_token=secret, allowed_updates=ALLOWED_UPDATES)
+
+    async def poll(self, stop: asyncio.Event, poll_timeout: int) -> None:
+        """The updater's long polling until ``stop`` is set."""
+        assert self.app.updater is not None
+        await self.app.updater.start_polling(timeout=poll_timeout, allowed_updates=ALLOWED_UPDATES,
+                                             bootstrap_retries=-1)
+        await stop.wait()
+        await self.app.updater.stop()
+
+    async def feed(self, data: dict[str, Any]) -> None:
+        """One webhook update through the application."""
+        update = Update.de_json(data, self.app.bot)
+        if update is not None:
+            await self.app.process_update(update)
+
+    async def stop(self) -> None:
+        """Stop the application's update processing."""
+        await self.app.stop()
+
+    async def close(self) -> None:
+        """Application.shutdown (a no-op when it never initialised)."""
+        await self.app.shutdown()
+
+
 async def run(core: BotCore, settings: Settings, token: str, *, webhook: bool = False,
               webhook_url: str | None = None, poll_timeout: int = 25) -> None:
-    """Start the bot: getMe, command menu, then long polling (deleteWebhook first) or the webhook server."""
-    app = build_application(core, settings, token, webhook=webhook)
-    io = PtbIO(app.bot)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        with suppress(NotImplementedError):
-            loop.add_signal_handler(sig, stop.set)
-    await with_retries(lambda: io.call(app.initialize), what="getMe")
-    daily: asyncio.Task[None] | None = None
-    try:
-        core.bot_username = app.bot.username or ""
-        commands = [BotCommand(c, d) for c, d in core.menu()]
-        await with_retries(lambda: io.call(lambda: app.bot.set_my_commands(commands)), what="setMyCommands")
-        await app.start()
-        daily = daily_task.start(core, io)
-        log.info("python-telegram-bot runtime started as @%s", core.bot_username)
-        if not webhook:
-            assert app.updater is not None
-            await with_retries(lambda: io.call(lambda: app.bot.delete_webhook(drop_pending_updates=False)),
-                               what="deleteWebhook")
-            await app.updater.start_polling(timeout=poll_timeout, allowed_updates=ALLOWED_UPDATES,
-                                            bootstrap_retries=-1)
-            await stop.wait()
-            await app.updater.stop()
-        else:
-            secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
-            if webhook_url:
-                await with_retries(lambda: io.call(lambda: app.bot.set_webhook(
-                    webhook_url, secret_token=secret, allowed_updates=ALLOWED_UPDATES)), what="setWebhook")
-
-            async def feed(data: dict[str, Any]) -> None:
-                update = Update.de_json(data, app.bot)
-                if update is not None:
-                    await app.process_update(update)
-
-            await serve(webhook_app(path=settings.webhook_path, secret=secret, feed=feed),
-                        host=settings.webhook_host, port=settings.webhook_port, stop=stop)
-        await daily_task.stop(daily)
-        await app.stop()
-    finally:
-        await daily_task.stop(daily)
-        await app.shutdown()
+    """Start the bot with python-telegram-bot (the shared start-up sequence)."""
+    await run_bot(core, settings, PtbRuntime(core, settings, token, webhook=webhook), webhook=webhook,
+                  webhook_url=webhook_url, poll_timeout=poll_timeout)

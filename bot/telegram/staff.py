@@ -4,31 +4,30 @@ from __future__ import annotations
 
 import copy
 import logging
-import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from bot.render import Message, assessment_text, split_message
 from bot.service import AccessDenied, can_open, engine_role
-from bot.telegram.actions import Action, EditMessage, Incoming, SendDocument, SendMessage, is_id
+from bot.telegram import buttons
+from bot.telegram.actions import Action, EditMessage, Expect, Incoming, SendDocument, SendMessage
+from bot.telegram.buttons import Pressed, is_id
+from bot.telegram.desk import DeskContext
 from flows.catalog import MESSAGES, t
 from flows.engine import advance
 from flows.form import Form
 from flows.outputs import Context, Input, Review
 from flows.slots import slots
 from storage import invites, repo, review
-from storage.models import ROLES, Interview, User
-
-if TYPE_CHECKING:
-    from bot.telegram.core import BotCore
+from storage.models import ROLES, Interview, PendingReply, User
 
 log = logging.getLogger(__name__)
 STAFF = ("staff", "admin")
 INVITE_HOURS = 72
 ROLE_WORDS = {"调查员": "surveyor", "工作人员": "staff", "职工": "worker", "管理员": "admin"}
-_RETURN_MARK = re.compile(r"#(\d+)")
-_OVERRIDE_MARK = re.compile(r"#(\d+)→(\S+?)[：:]")
-OVERRIDE_CATEGORIES = ("低保户", "低保边缘户", "意外致困户", "不符合认定标准")
-OVERRIDE_ACTIONS = ("c0", "c1", "c2", "c3")
+OVERRIDE_CATEGORIES = ("低保户", "低保边缘户", "意外致困户", "不符合认定标准")  # in the order of buttons.OVERRIDE_TO
+REPLIES = ("return_comment", "override_reason")  # the typed replies this desk reads (Expect.kind)
+_DESK_BUTTONS = (buttons.REVIEW, buttons.APPROVE, buttons.RETURN, buttons.DOWNLOAD, buttons.TAKE_OVER,
+                 buttons.OVERRIDE, *buttons.OVERRIDE_TO)
 
 
 def role_label(role: str) -> str:
@@ -72,7 +71,7 @@ def status_text(status: str) -> str:
 class StaffDesk:
     """Review, invites and roles; every entry point checks the caller's role on the server."""
 
-    def __init__(self, core: BotCore) -> None:
+    def __init__(self, core: DeskContext) -> None:
         self.core = core
         self.service = core.service
 
@@ -86,38 +85,42 @@ class StaffDesk:
         if not items:
             return [SendMessage(chat, t("tg.review.none"))]
         rows = tuple(((t("tg.review.item", ref=iv.ref or iv.id, name=iv.worker_name or t("tg.unnamed"),
-                         category=iv.category or t("tg.review.no_category"))[:60], f"x:rv:{iv.id}"),) for iv in items)
+                         category=iv.category or t("tg.review.no_category"))[:60], buttons.REVIEW.data(iv.id or 0)),)
+                     for iv in items)
         return [SendMessage(chat, t("tg.review.title", n=len(items)), rows)]
 
-    def on_button(self, inc: Incoming, user: User, chat: int, action: str, arg: str) -> list[Action]:
-        """Review buttons: view, approve, return, download."""
-        if action not in ("rv", "ra", "rr", "dl", "to", "oc", *OVERRIDE_ACTIONS) or not is_id(arg):
+    def on_button(self, inc: Incoming, user: User, chat: int, pressed: Pressed | None) -> list[Action]:
+        """Review buttons: view, approve, return, download, take over, change the 困难类别."""
+        if pressed is None or pressed.button not in _DESK_BUTTONS:
             return [SendMessage(chat, t("tg.stale_button"))]
         if user.role not in STAFF:
             return [SendMessage(chat, t("tg.denied_staff"))]
-        iv = self.core.load(int(arg))
+        iv = self.core.load(pressed.id("interview_id"))
         if iv is None or not can_open(user, iv):
             return [SendMessage(chat, t("bot.not_yours"))]
-        if action == "dl":
+        kind, iid = pressed.button, iv.id or 0
+        if kind is buttons.DOWNLOAD:
             return [SendDocument(chat, f"{iv.ref or iv.id}.txt", self.record_text(iv).encode("utf-8"),
                                  t("tg.review.file_caption", ref=iv.ref or iv.id))]
-        if action == "oc" or action in OVERRIDE_ACTIONS:  # submitted or approved records
-            return self._override_step(chat, iv, action)
+        if kind is buttons.OVERRIDE or kind in buttons.OVERRIDE_TO:  # submitted or approved records
+            return self._override_step(chat, user, iv, kind)
         if iv.status != "submitted":
             return [self._not_waiting(chat, iv, iv.status)]
-        if action == "to":
+        if kind is buttons.TAKE_OVER:
             return self._take_over(inc, user, chat, iv)
-        if action == "rv":
-            rows = (((t("tg.review.approve"), f"x:ra:{iv.id}"), (t("tg.review.return"), f"x:rr:{iv.id}")),
-                    ((t("tg.review.download"), f"x:dl:{iv.id}"), (t("tg.override.button"), f"x:oc:{iv.id}")))
+        if kind is buttons.REVIEW:
+            rows = (((t("tg.review.approve"), buttons.APPROVE.data(iid)),
+                     (t("tg.review.return"), buttons.RETURN.data(iid))),
+                    ((t("tg.review.download"), buttons.DOWNLOAD.data(iid)),
+                     (t("tg.override.button"), buttons.OVERRIDE.data(iid))))
             if iv.kind == "self":  # the worker's own report: the help plan is still to be filled by staff
-                rows = (((t("tg.review.take_over"), f"x:to:{iv.id}"),),) + rows
+                rows = (((t("tg.review.take_over"), buttons.TAKE_OVER.data(iid)),),) + rows
             return [SendMessage(chat, m.text, m.buttons) for m in split_message(Message(self.record_text(iv), rows))]
         unbutton: list[Action] = [EditMessage(chat, inc.message_id, None, ())] if inc.message_id else []
-        if action == "ra":
+        if kind is buttons.APPROVE:
             return unbutton + self._approve(user, chat, iv, inc.full_name)
         return unbutton + [SendMessage(chat, t("tg.review.return_prompt", id=iv.id, ref=iv.ref or iv.id),
-                                       force_reply=True)]
+                                       force_reply=True, expects=Expect("return_comment", iid, user.id or 0))]
 
     def _take_over(self, inc: Incoming, user: User, chat: int, iv: Interview) -> list[Action]:
         """Take a self-report over: it becomes the staff member's draft at the first staff question."""
@@ -164,24 +167,29 @@ class StaffDesk:
             out.append(SendMessage(author.tg_id, t("tg.review.approved_notice", ref=done.ref or done.id)))
         return out
 
-    def _override_step(self, chat: int, iv: Interview, action: str) -> list[Action]:
+    def _override_step(self, chat: int, user: User, iv: Interview, kind: buttons.Button) -> list[Action]:
         """Choose the new 困难类别, then reply with the reason."""
         if iv.status not in ("submitted", "approved"):
             return [self._not_waiting(chat, iv, iv.status)]
-        if action == "oc":
-            rows = tuple(((label, f"x:{code}:{iv.id}"),) for code, label in zip(OVERRIDE_ACTIONS, OVERRIDE_CATEGORIES))
+        if kind is buttons.OVERRIDE:
+            rows = tuple(((label, to.data(iv.id or 0)),) for to, label in zip(buttons.OVERRIDE_TO, OVERRIDE_CATEGORIES))
             return [SendMessage(chat, t("tg.override.choose", ref=iv.ref or iv.id,
                                         category=iv.category or t("tg.review.no_category")), rows)]
-        category = OVERRIDE_CATEGORIES[OVERRIDE_ACTIONS.index(action)]
-        return [SendMessage(chat, t("tg.override.prompt", id=iv.id, ref=iv.ref or iv.id, category=category),
-                            force_reply=True)]
+        category = OVERRIDE_CATEGORIES[buttons.OVERRIDE_TO.index(kind)]
+        return [self._override_ask(chat, user, iv, category, "tg.override.prompt")]
 
-    def override_target(self, reply_to_text: str | None) -> tuple[int, str] | None:
-        """(interview, category) when a reply answers our 调整类别 prompt."""
-        if not reply_to_text or t("tg.override.marker") not in reply_to_text:
-            return None
-        m = _OVERRIDE_MARK.search(reply_to_text)
-        return (int(m.group(1)), m.group(2)) if m and m.group(2) in OVERRIDE_CATEGORIES else None
+    def _override_ask(self, chat: int, user: User, iv: Interview, category: str, key: str) -> SendMessage:
+        return SendMessage(chat, t(key, id=iv.id, ref=iv.ref or iv.id, category=category), force_reply=True,
+                           expects=Expect("override_reason", iv.id or 0, user.id or 0, {"category": category}))
+
+    def on_reply(self, chat: int, user: User, prompt: PendingReply, text: str, shown_name: str) -> list[Action]:
+        """A typed reply to one of this desk's prompts (already claimed): a 退回 comment or a 调整类别 reason."""
+        if prompt.kind == "override_reason":
+            category = str(prompt.payload.get("category", ""))
+            if category not in OVERRIDE_CATEGORIES:
+                return [SendMessage(chat, t("tg.stale_button"))]
+            return self.override_reason(chat, user, prompt.interview_id, category, text)
+        return self.return_comment(chat, user, prompt.interview_id, text, shown_name)
 
     def override_reason(self, chat: int, user: User, interview_id: int, category: str, reason: str) -> list[Action]:
         """The written reason for a changed 困难类别: both values are kept, and audited."""
@@ -193,21 +201,13 @@ class StaffDesk:
         if iv.status not in ("submitted", "approved"):
             return [self._not_waiting(chat, iv, iv.status)]
         if len(reason.strip()) < 4:
-            return [SendMessage(chat, t("tg.override.need_reason", id=iv.id, ref=iv.ref or iv.id, category=category),
-                                force_reply=True)]
+            return [self._override_ask(chat, user, iv, category, "tg.override.need_reason")]
         with self.service.session() as s:
             fresh = s.get(Interview, interview_id)
             assert fresh is not None
             repo.override_category(s, interview=fresh, category=category, reason=reason, actor_id=user.id or 0)
         return [SendMessage(chat, t("tg.override.done", ref=iv.ref or iv.id, computed=iv.category or "不符合认定标准",
                                     category=category, reason=reason.strip()))]
-
-    def return_target(self, reply_to_text: str | None) -> int | None:
-        """The interview a reply answers, when it replies to our 退回 prompt."""
-        if not reply_to_text or t("tg.review.return_marker") not in reply_to_text:
-            return None
-        m = _RETURN_MARK.search(reply_to_text)
-        return int(m.group(1)) if m else None
 
     def return_comment(self, chat: int, user: User, interview_id: int, comment: str, shown_name: str) -> list[Action]:
         """The comment typed in reply to 退回: reopen at the fields named and tell the author."""
@@ -222,7 +222,8 @@ class StaffDesk:
         role = engine_role(author, iv) if author is not None else "worker"
         found = named_paths(form, iv.state, role, comment, self.service.registry.context())
         if not found:
-            return [SendMessage(chat, t("tg.review.need_field", id=iv.id, ref=iv.ref or iv.id), force_reply=True)]
+            return [SendMessage(chat, t("tg.review.need_field", id=iv.id, ref=iv.ref or iv.id), force_reply=True,
+                                expects=Expect("return_comment", interview_id, user.id or 0))]
         with self.service.session() as s:
             try:
                 done = review.return_to_author(s, interview_id=interview_id, reviewer=user, comment=comment,
@@ -235,7 +236,7 @@ class StaffDesk:
             out.append(SendMessage(author.tg_id, t("tg.review.returned_notice", ref=done.ref or done.id,
                                                    comment=comment, fields=fields,
                                                    reviewer=user.name or shown_name),
-                                   (((t("tg.review.continue"), f"x:o:{done.id}"),),)))
+                                   (((t("tg.review.continue"), buttons.OPEN.data(done.id or 0)),),)))
         return out
 
     # --- invites and roles ---------------------------------------------------------

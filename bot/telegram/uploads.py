@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import TYPE_CHECKING
 
 from bot.service import can_open, engine_role
 from bot.telegram.actions import Action, BotIO, Incoming, SendMessage
 from bot.telegram.delivery import with_retries
+from bot.telegram.desk import DeskContext
 from bot.telegram.files import MAX_DOWNLOAD, AttachmentStore, display_name
 from flows.catalog import t
 from flows.engine import current_path
@@ -17,16 +17,13 @@ from flows.slots import slots
 from storage import repo
 from storage.models import Interview, User
 
-if TYPE_CHECKING:
-    from bot.telegram.core import BotCore
-
 log = logging.getLogger(__name__)
 
 
 class UploadDesk:
     """Files a person sends: only where the active interview waits on a 附件 file, at most MAX_DOWNLOAD."""
 
-    def __init__(self, core: BotCore, store: AttachmentStore) -> None:
+    def __init__(self, core: DeskContext, store: AttachmentStore) -> None:
         self.core, self.store = core, store
 
     def _target(self, inc: Incoming) -> tuple[User, int | None, list[Action]]:

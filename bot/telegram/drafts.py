@@ -1,0 +1,71 @@
+"""/start, /new and /drafts: which interview a person works on, and where they pick up again."""
+
+from __future__ import annotations
+
+from bot.service import can_open
+from bot.telegram import buttons
+from bot.telegram.actions import Action, SendMessage
+from bot.telegram.desk import DeskContext
+from bot.telegram.staff import StaffDesk, status_text
+from flows.catalog import t
+from storage import repo, review
+from storage.models import User
+
+SURVEY_ROLES = ("surveyor", "staff", "admin")
+
+
+def no_active_text(user: User) -> str:
+    """What to say when a message answers no interview (surveyors and staff can start one)."""
+    return t("tg.no_active_survey") if user.role in SURVEY_ROLES else t("tg.no_active")
+
+
+class DraftsDesk:
+    """The person's interviews: resume, start, list; access checked by the service and can_open."""
+
+    def __init__(self, core: DeskContext, staff: StaffDesk) -> None:
+        self.core, self.staff = core, staff
+
+    def start(self, user: User, chat: int, code: str) -> list[Action]:
+        """/start [invite code]: redeem, then resume where the person was, or begin their self-report."""
+        out: list[Action] = []
+        if code:
+            out += self.staff.redeem(user, chat, code)
+            user = self.core.service.user(tg_id=user.tg_id)
+        active = self.core.active_interview(user)
+        if active is not None and (active.status not in repo.OPEN_STATUSES or not can_open(user, active)):
+            active = None
+        with self.core.service.session() as s:
+            drafts = repo.open_drafts(s, user_id=user.id or 0)
+            latest = review.latest_created(s, user_id=user.id or 0, kind="self")
+        resume = active or (drafts[0] if drafts else None)
+        if resume is not None:
+            resumed: list[Action] = [SendMessage(chat, t("engine.resumed"))]
+            return out + resumed + self.core.open_interview(chat, user, resume.id or 0)
+        if user.role != "worker":
+            return out + [SendMessage(chat, t(f"tg.welcome.{user.role}"))]
+        if latest is not None and latest.status in ("submitted", "approved", "closed"):
+            return out + [SendMessage(chat, t("tg.already_submitted", ref=latest.ref or latest.id,
+                                              status=status_text(latest.status)))]
+        out.append(SendMessage(chat, t("tg.welcome.worker")))
+        return out + self.core.show(chat, self.core.service.start_interview(user=user, kind="self"))
+
+    def new(self, user: User, chat: int) -> list[Action]:
+        """/new: a surveyor's new household interview."""
+        if user.role not in SURVEY_ROLES:
+            return [SendMessage(chat, t("tg.denied_new"))]
+        reply = self.core.service.start_interview(user=user, kind="survey")
+        return [SendMessage(chat, t("tg.new_started", id=reply.interview_id))] + self.core.show(chat, reply)
+
+    def list(self, user: User, chat: int) -> list[Action]:
+        """/drafts: the open interviews, the active one marked; a button opens one."""
+        with self.core.service.session() as s:
+            drafts = repo.open_drafts(s, user_id=user.id or 0)[:20]
+        if not drafts:
+            return [SendMessage(chat, no_active_text(user))]
+        rows = []
+        for iv in drafts:
+            mark = "▶ " if iv.id == user.active_interview_id else ""
+            label = t("tg.drafts_item", mark=mark, id=iv.id, name=iv.worker_name or t("tg.unnamed"),
+                      status=status_text(iv.status), at=f"{iv.updated_at.astimezone(self.core.tz):%m-%d %H:%M}")
+            rows.append(((label[:60], buttons.OPEN.data(iv.id or 0)),))
+        return [SendMessage(chat, t("tg.drafts_title", n=len(drafts)), tuple(rows))]

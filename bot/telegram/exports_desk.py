@@ -1,0 +1,259 @@
+"""The /export menu and the 公示 list in the bot: files written in a thread, sent as documents, then deleted."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import tempfile
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from bot.service import AccessDenied
+from bot.telegram import buttons
+from bot.telegram.actions import Action, AnswerCallback, BotIO, EditMessage, Incoming, SendDocument, SendMessage
+from bot.telegram.desk import DeskContext
+from bot.telegram.staff import STAFF
+from exports.form_pdf import PdfUnavailable, check_pdf_support
+from exports.notice import write_notice
+from exports.query import FilterError, Filters, StatusFilter
+from exports.service import run_export
+from exports.stats_xlsx import Reporter
+from flows.catalog import t
+from storage import households
+from storage.models import User
+
+log = logging.getLogger(__name__)
+
+FILE_COMMANDS = ("notice",)  # produce files: handled on the asynchronous path
+MAX_UPLOAD = 50 * 1024 * 1024  # what the Bot API accepts from a bot
+_UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
+
+
+@dataclass(frozen=True)
+class ExportKind:
+    """One choice of the /export menu and what writes it."""
+
+    key: str
+    fmt: str  # run_export's format, or "notice" for the 公示 list
+    ext: str
+    status: StatusFilter = "default"
+    dated: bool = True  # offers 今天 / 本月 besides 全部时间
+    every_unit: bool = True  # admins may pick 全部单位
+
+
+KINDS: dict[str, ExportKind] = {k.key: k for k in (
+    ExportKind("xlsx", "xlsx", "xlsx"), ExportKind("csv", "csv", "csv"), ExportKind("pdf", "pdf", "pdf"),
+    ExportKind("html", "html", "html"), ExportKind("stats", "stats", "xlsx"),
+    ExportKind("notice", "notice", "xlsx", dated=False, every_unit=False),
+    ExportKind("closed", "xlsx", "xlsx", status="closed", dated=False),
+)}
+KIND_ROWS = (("xlsx", "csv"), ("pdf", "html"), ("stats", "notice"), ("closed",))
+
+
+@dataclass(frozen=True)
+class ExportJob:
+    """A checked export request: what to write, for whom, over which unit and days."""
+
+    kind: ExportKind
+    user: User
+    chat: int
+    unit: str | None  # None: every unit (admins)
+    start: date | None
+    end: date | None
+    scope: str  # 本单位·本月 …
+    stem: str  # file name without its extension
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One written file, read back for sending."""
+
+    name: str
+    data: bytes
+    caption: str
+
+
+def scopes(user: User, kind: ExportKind) -> list[str]:
+    """Scope codes a user may pick: unit (u: own, a: every unit) and period (t: today, m: month, a: all)."""
+    units = (["u"] if user.unit else []) + (["a"] if user.role == "admin" and kind.every_unit else [])
+    periods = ("t", "m", "a") if kind.dated else ("a",)
+    return [u + p for u in units for p in periods]
+
+
+def scope_label(code: str) -> str:
+    """本单位·今天, 全部单位·全部时间 …"""
+    return t("rec.export.scope_label", unit=t(f"rec.export.scope.{code[0]}"), period=t(f"rec.export.period.{code[1]}"))
+
+
+def command_name(text: str) -> str:
+    """The command of a message (``/notice@bot 东宝区`` → notice), or ''."""
+    if not text.startswith("/"):
+        return ""
+    return text[1:].partition(" ")[0].split("@", 1)[0].lower()
+
+
+def file_name(text: str) -> str:
+    """A name that is safe as a file name on every system."""
+    return _UNSAFE.sub("_", text).strip("_") or "export"
+
+
+class ExportDesk:
+    """/export and /notice for staff (their unit) and admins (any unit); the role and scope checked here."""
+
+    def __init__(self, core: DeskContext) -> None:
+        self.core = core
+        self.service = core.service
+
+    def today(self) -> date:
+        """Today where the bot's users are."""
+        return self.service.registry.today()
+
+    def export_menu(self, user: User, chat: int) -> list[Action]:
+        """/export: the kinds as buttons (a kind with a single possible scope starts at once)."""
+        if user.role not in STAFF:
+            return [SendMessage(chat, t("rec.export.denied"))]
+        if user.role == "staff" and not user.unit:
+            return [SendMessage(chat, t("rec.export.no_unit"))]
+        rows = tuple(tuple((t(f"rec.export.kind.{k}"), self._kind_data(user, KINDS[k])) for k in row)
+                     for row in KIND_ROWS)
+        return [SendMessage(chat, t("rec.export.choose_format"), rows)]
+
+    def _kind_data(self, user: User, kind: ExportKind) -> str:
+        options = scopes(user, kind)
+        if len(options) == 1:
+            return buttons.EXPORT_MAKE.data(kind.key, options[0])
+        return buttons.EXPORT_KIND.data(kind.key)
+
+    def scopes_menu(self, inc: Incoming, user: User, chat: int, key: str) -> list[Action]:
+        """A kind pressed: its scopes as buttons, in place of the kinds."""
+        if user.role not in STAFF:
+            return [SendMessage(chat, t("rec.export.denied"))]
+        kind = KINDS.get(key)
+        if kind is None:
+            return [SendMessage(chat, t("tg.stale_button"))]
+        options = scopes(user, kind)
+        if not options:
+            return [SendMessage(chat, t("rec.export.notice_needs_unit" if key == "notice" else "rec.export.no_unit"))]
+        rows = tuple(tuple((scope_label(c), buttons.EXPORT_MAKE.data(key, c)) for c in options if c[0] == u)
+                     for u in dict.fromkeys(c[0] for c in options))
+        text = t("rec.export.choose_scope", kind=t(f"rec.export.kind.{key}"))
+        return [EditMessage(chat, inc.message_id, text, rows)] if inc.message_id else [SendMessage(chat, text, rows)]
+
+    def makes_files(self, inc: Incoming) -> bool:
+        """True for updates whose answer is files: an export scope pressed, /notice."""
+        if inc.callback_data is not None:
+            return buttons.kind_of(inc.callback_data) is buttons.EXPORT_MAKE
+        return command_name(inc.text or "") in FILE_COMMANDS
+
+    async def send_files(self, inc: Incoming, io: BotIO) -> list[Action]:
+        """Check and claim, say it is coming, write the files in a thread into a temp dir, send, delete."""
+        planned = await asyncio.to_thread(self._plan, inc)
+        if isinstance(planned, list):
+            return planned
+        job, before = planned
+        await self.core.deliver(before, io, update_id=inc.update_id)
+        with tempfile.TemporaryDirectory(prefix="intake-export-") as tmp:
+            try:
+                files = await asyncio.to_thread(self._write, job, Path(tmp))
+            except (PdfUnavailable, FilterError) as exc:
+                return [SendMessage(job.chat, t("rec.export.failed", error=exc))]
+            except AccessDenied:
+                return [SendMessage(job.chat, t("fu.denied"))]
+            if not files:
+                return [SendMessage(job.chat, t("rec.export.empty", kind=t(f"rec.export.kind.{job.kind.key}"),
+                                                scope=job.scope))]
+            sends: list[Action] = []
+            for f in files:
+                if len(f.data) > MAX_UPLOAD:
+                    sends.append(SendMessage(job.chat, t("rec.export.too_big", name=f.name, mb=len(f.data) >> 20)))
+                else:
+                    sends.append(SendDocument(job.chat, f.name, f.data, f.caption))
+            await self.core.deliver(sends, io, update_id=inc.update_id)
+        return []
+
+    def _plan(self, inc: Incoming) -> list[Action] | tuple[ExportJob, list[Action]]:
+        """The checked job and what to show while it runs, or the answer when there is nothing to write."""
+        user = self.core.user(inc)
+        chat = inc.chat_id if inc.chat_id is not None else inc.user_id or 0
+        if not self.core.claim(inc):
+            return []
+        if inc.callback_data is not None:
+            head: list[Action] = [AnswerCallback(inc.callback_id or "")]
+            pressed = buttons.EXPORT_MAKE.parse(inc.callback_data or "")
+            key, code = (pressed.word("kind"), pressed.word("scope")) if pressed is not None else ("", "")
+            job = self._job(user, chat, key, code)
+        else:
+            head = []
+            job = self._notice_job(user, chat, (inc.text or "").partition(" ")[2].strip())
+        if isinstance(job, str):
+            return head + [SendMessage(chat, job)]
+        working = t("rec.export.working", kind=t(f"rec.export.kind.{job.kind.key}"), scope=job.scope)
+        shown: Action = EditMessage(chat, inc.message_id, working, ()) if inc.message_id else SendMessage(chat, working)
+        return job, head + [shown]
+
+    def _job(self, user: User, chat: int, key: str, code: str) -> ExportJob | str:
+        """An export job, or the refusal text; the role and the scope are checked here, not trusted."""
+        if user.role not in STAFF:
+            return t("rec.export.denied")
+        kind = KINDS.get(key)
+        if kind is None or len(code) != 2:
+            return t("tg.stale_button")
+        if code not in scopes(user, kind):
+            return t("rec.export.scope_denied")
+        return self._make_job(user, chat, kind, code, user.unit if code[0] == "u" else None)
+
+    def _notice_job(self, user: User, chat: int, unit_arg: str) -> ExportJob | str:
+        """/notice [单位]: staff for their own unit, admins for the unit named (or their own)."""
+        if user.role not in STAFF:
+            return t("fu.denied")
+        unit = unit_arg or user.unit
+        if not unit:
+            return t("rec.export.notice_needs_unit")
+        if not households.is_unit_staff(user, unit):
+            return t("fu.denied")
+        return self._make_job(user, chat, KINDS["notice"], "ua", unit)
+
+    def _make_job(self, user: User, chat: int, kind: ExportKind, code: str, unit: str | None) -> ExportJob:
+        today = self.today()
+        start, end, period = {"t": (today, today, today.isoformat()),
+                              "m": (today.replace(day=1), today, f"{today:%Y-%m}"),
+                              "a": (None, None, t("rec.export.period.a"))}[code[1]]
+        label = scope_label(code) if unit is None or unit == user.unit else unit
+        stem = file_name("_".join((t(f"rec.export.file.{kind.key}"), unit or t("rec.export.scope.a"), period)))
+        return ExportJob(kind, user, chat, unit, start, end, label, stem)
+
+    def _write(self, job: ExportJob, folder: Path) -> list[Outgoing]:
+        """Write the job's files (blocking: runs in a thread); run_export writes the audit log entry."""
+        if job.kind.fmt == "notice":
+            return self._write_notice(job, folder)
+        filters = Filters(date_from=job.start, date_to=job.end, unit=job.unit, status=job.kind.status)
+        reporter = Reporter(unit=job.unit or t("export.stats.all_units"), contact=job.user.name) \
+            if job.kind.fmt == "stats" else None
+        result = run_export(self.service.db, fmt=job.kind.fmt, out=folder / f"{job.stem}.{job.kind.ext}",
+                            filters=filters, actor_id=job.user.id, registry=self.service.registry, reporter=reporter,
+                            audit_extra={"via": "bot", "scope": job.scope})
+        log.info("user %s exported %s (%s): %d households", job.user.id, job.kind.key, job.scope, result.rows)
+        if result.rows == 0 and job.kind.fmt != "stats":  # 附件2 with zeros is still a table to file
+            return []
+        caption = t("rec.export.caption", kind=t(f"rec.export.kind.{job.kind.key}"), scope=job.scope, rows=result.rows)
+        return [Outgoing(p.name, p.read_bytes(), caption) for p in result.paths]
+
+    def _write_notice(self, job: ExportJob, folder: Path) -> list[Outgoing]:
+        """The 公示 list as XLSX, and as PDF where this machine can render Chinese PDFs."""
+        unit = job.unit or ""
+        xlsx = folder / f"{job.stem}.xlsx"
+        n = write_notice(self.service.db, unit=unit, out_path=xlsx, fmt="xlsx", actor_id=job.user.id or 0,
+                         registry=self.service.registry)
+        caption = t("rec.notice.caption", unit=unit, fmt="XLSX", rows=n)
+        try:
+            check_pdf_support()
+        except PdfUnavailable as exc:
+            log.info("公示 list of %s without PDF: %s", unit, exc)
+            return [Outgoing(xlsx.name, xlsx.read_bytes(), f"{caption}\n{t('rec.notice.no_pdf')}")]
+        pdf = folder / f"{job.stem}.pdf"
+        write_notice(self.service.db, unit=unit, out_path=pdf, fmt="pdf", actor_id=job.user.id or 0,
+                     registry=self.service.registry)
+        return [Outgoing(xlsx.name, xlsx.read_bytes(), caption),
+                Outgoing(pdf.name, pdf.read_bytes(), t("rec.notice.caption", unit=unit, fmt="PDF", rows=n))]
