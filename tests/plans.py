@@ -1,43 +1,5 @@
-"""Realistic households as answer plans (what a surveyor would type), for driving the real engine."""
+"""Kept for the tests not yet moved to tests.support: the plans live in tests/support/plans.py."""
 
-from __future__ import annotations
+from tests.support.plans import WANG, household
 
-import copy
-from typing import Any
-
-from flows.autofill import OFFER
-
-WANG: dict[str, Any] = {
-    "name": "王建国", "ethnicity": "汉", "political_status": "群众", "id_number": "420802197503141232",
-    "sex": OFFER, "birth_date": OFFER, "health": "高血压", "disability_category": "无", "work_status": "下（待）岗",
-    "model_worker": "无", "housing_type": "租房", "floor_area": "45.5", "phone": "139 1234 5678",
-    "postcode": "448000", "work_start_date": "1995年7月", "industry": "制造业", "marital_status": "已婚",
-    "hukou_type": "城镇户口", "address": "荆门市东宝区象山大道1号3栋2单元201室", "employer": "荆门市某某机械厂",
-    "employer_type": "国有企业", "enterprise_status": "停产", "single_parent": "否",
-    "members": [
-        {"name": "李秀英", "relation": "配偶", "political_status": "群众", "id_number": "420802197806120420",
-         "sex": OFFER, "birth_date": OFFER, "health": "良好", "monthly_income": "800", "identity": "灵活就业",
-         "medical_insurance": "居民医保"},
-        {"name": "王小明", "relation": "子", "political_status": "共青团员", "id_number": "420802200309150017",
-         "sex": OFFER, "birth_date": OFFER, "health": "良好", "monthly_income": "0", "identity": "大学生",
-         "medical_insurance": "居民医保", "employer_or_school": "武汉大学"},
-        {"name": "赵桂兰", "relation": "母亲", "political_status": "群众", "sex": "女", "birth_date": "1952-07-10",
-         "health": "糖尿病", "monthly_income": "300", "identity": "退休", "medical_insurance": "居民医保"},
-    ],
-    "monthly_income": "1200", "other_income_annual": "2400", "household_annual_income": OFFER,
-    "household_size": OFFER, "region": "东宝区", "medical_insurance": "职工医保", "self_help_ability": "是",
-    "zero_employment": "否", "main_cause": "下岗失业", "secondary_causes": "重特大疾病,子女上学",
-    "receives_dibao": "否", "insurance_contrib_annual": "1200", "necessary_expenses_annual": "20000",
-    "bank_name": "中国工商银行", "bank_branch": "荆门象山支行", "bank_card": "6222021234567890128",
-    "attachments": [],
-    "relief_target": "是", "relief_target_date": OFFER, "key_groups": "1,3", "five_batches": "1,4",
-    "action_plans": "3,6", "action_plans_other": "社区就业岗位推荐", "remarks": "入户核查属实",
-    "filed_by": OFFER, "help_unit": "东宝区总工会", "help_person": "李帮扶", "entered_by": OFFER,
-}
-
-
-def household(**changes: Any) -> dict[str, Any]:
-    """A copy of the Wang household with some answers changed."""
-    plan = copy.deepcopy(WANG)
-    plan.update(changes)
-    return plan
+__all__ = ["WANG", "household"]

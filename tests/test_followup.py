@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from datetime import date
 from importlib import resources
 from pathlib import Path
@@ -14,91 +13,20 @@ import yaml
 from sqlmodel import Session, select
 
 from bot import followups
-from bot.service import IntakeService, Reply
-from flows.autofill import OFFER, next_input
-from flows.engine import advance, new_state
-from flows.form import FormError, parse_form
-from flows.outputs import Ask, Completed, Input, Notice
+from bot.service import IntakeService
 from flows.policy import AccessDenied
-from storage import households, repo, review
+from flows.autofill import OFFER
+from flows.form import FormError, parse_form
+from storage import households
 from storage.households import HouseholdError
 from storage.models import AuditLog, Interview, User
 from exports.notice import mask_name, write_notice
-from tests.conftest import FIXED_NOW, TZ
-from tests.plans import WANG, household
+from tests.conftest import TZ
+from tests.support.factory import FIXED_NOW, UNIT, approve, load, make_team, override
+from tests.support.household import approved, followup, submit, walk
+from tests.support.plans import ALL_MET, NOT_YET, followup_plan, household
 
-UNIT = "东宝区总工会"
 TODAY = FIXED_NOW.date()
-ALL_MET: dict[str, Any] = {
-    "followup_date": "2026-11-20", "followup_method": "入户走访", "five_batches": "1,4", "action_plans": "3,6",
-    "action_plans_other": "社区公益岗位安置",
-    "measures": [
-        {"type": "送温暖精准化计划", "name": "春节送温暖慰问金", "date": "2026-01-20", "amount": "800",
-         "provider": UNIT},
-        {"type": "助学帮扶计划", "name": "金秋助学金", "date": "2026年9月", "amount": "3000"},
-    ],
-    "has_food": "是", "has_clothing": "是", "employment_secured": "是", "medical_secured": "是",
-    "education_secured": "是", "social_insurance_secured": "是", "housing_secured": "是",
-    "worker_acknowledges": "是", "public_recognition": "是",
-    "conclusion": "帮扶措施已落实，两有五保障均已达到，建议按程序办理脱困。", "surveyor": OFFER,
-}
-
-
-def followup_plan(**changes: Any) -> dict[str, Any]:
-    """A copy of the all-met follow-up with some answers changed."""
-    plan = copy.deepcopy(ALL_MET)
-    plan.update(changes)
-    return plan
-
-
-NOT_YET = followup_plan(followup_date="2026-03-10", employment_secured="否",
-                        employment_secured_note="本人仍未就业，已推荐参加技能培训", medical_secured="否",
-                        medical_secured_note="母亲慢性病自付药费负担重", measures=[],
-                        conclusion="就业和就医尚未保障，继续帮扶。")
-
-
-# --- helpers ------------------------------------------------------------------------
-
-def person(service: IntakeService, key: str, role: str, unit: str = UNIT) -> User:
-    user = service.user(local_name=key, name=f"{key}的名字")
-    with Session(service.db, expire_on_commit=False) as s:
-        repo.set_role(s, user=user, role=role, unit=unit, actor_id=None)
-    return user
-
-
-def finish(service: IntakeService, user: User, reply: Reply, plan: dict[str, Any]) -> int:
-    """Answer like a person following ``plan`` until the record is submitted."""
-    for _ in range(200):
-        inp = next_input(reply.outputs, plan)
-        if inp is None:
-            break
-        reply = service.handle(user=user, interview_id=reply.interview_id or 0, inp=inp)
-        errors = [o.text for o in reply.outputs if isinstance(o, Notice) and o.level == "error"]
-        assert not errors, (inp, errors)
-    assert any(isinstance(o, Completed) for o in reply.outputs)
-    return reply.interview_id or 0
-
-
-def submitted_household(service: IntakeService, surveyor: User, plan: dict[str, Any] = WANG) -> int:
-    return finish(service, surveyor, service.start_interview(user=surveyor, kind="survey"), plan)
-
-
-def approved_household(service: IntakeService, surveyor: User, staff: User, plan: dict[str, Any] = WANG) -> int:
-    hid = submitted_household(service, surveyor, plan)
-    with Session(service.db, expire_on_commit=False) as s:
-        review.approve(s, interview_id=hid, reviewer=staff)
-    return hid
-
-
-def run_followup(service: IntakeService, user: User, household_id: int, plan: dict[str, Any]) -> int:
-    return finish(service, user, followups.start_followup(service, user=user, household_id=household_id), plan)
-
-
-def load(service: IntakeService, interview_id: int) -> Interview:
-    with Session(service.db, expire_on_commit=False) as s:
-        found = s.get(Interview, interview_id)
-    assert found is not None
-    return found
 
 
 def in_current(service: IntakeService, household_id: int, on: date) -> bool:
@@ -115,9 +43,7 @@ def in_closed(service: IntakeService, household_id: int, on: date) -> bool:
 
 @pytest.fixture
 def team(service: IntakeService) -> dict[str, User]:
-    return {"surveyor": person(service, "s1", "surveyor"), "staff": person(service, "st1", "staff"),
-            "worker": person(service, "w1", "worker"), "admin": person(service, "a1", "admin", unit=""),
-            "other_staff": person(service, "st2", "staff", unit="掇刀区总工会")}
+    return make_team(service)
 
 
 # --- the form file -------------------------------------------------------------------
@@ -163,19 +89,11 @@ def test_a_broken_copy_of_the_followup_form_reports_every_problem() -> None:
 def test_a_note_is_asked_only_for_a_guarantee_that_is_not_met(registry: Any) -> None:
     form = registry.form("followup")
     ctx = registry.context(actor_id="1", actor_name="张调查员")
-    state = new_state(form, role="surveyor")
-    step = advance(form, state, Input("start"), ctx)
-    asked: list[str] = []
-    for _ in range(100):
-        asked += [o.path for o in step.outputs if isinstance(o, Ask)]
-        inp = next_input(step.outputs, NOT_YET)
-        if inp is None:
-            break
-        step = advance(form, step.state, inp, ctx)
-    assert step.state["status"] == "submitted"
-    notes = [p for p in asked if p.endswith("_note")]
+    done = walk(form, NOT_YET, ctx, role="surveyor")
+    assert done.state["status"] == "submitted"
+    notes = [p for p in done.asked if p.endswith("_note")]
     assert notes == ["employment_secured_note", "medical_secured_note"]
-    answers = step.state["answers"]
+    answers = done.state["answers"]
     assert answers["employment_secured"] is False and answers["has_food"] is True
     assert answers["five_batches"] == ["就业创业发展", "纳入助学帮扶救助"]
     assert answers["action_plans_other"] == "社区公益岗位安置" and "five_batches_other" not in answers
@@ -191,9 +109,9 @@ def test_mask_name_keeps_the_surname_and_the_last_character() -> None:
 # --- follow-ups, history, candidates --------------------------------------------------
 
 def test_followups_are_linked_dated_records_shown_in_date_order(service: IntakeService, team: dict) -> None:
-    hid = approved_household(service, team["surveyor"], team["staff"])
-    later = run_followup(service, team["surveyor"], hid, ALL_MET)
-    earlier = run_followup(service, team["staff"], hid, NOT_YET)  # a paper visit entered afterwards
+    hid = approved(service, team["surveyor"], team["staff"])
+    later = followup(service, team["surveyor"], hid, ALL_MET)
+    earlier = followup(service, team["staff"], hid, NOT_YET)  # a paper visit entered afterwards
     fu = load(service, later)
     assert (fu.form_key, fu.household_id, fu.unit, fu.status) == ("followup", hid, UNIT, "submitted")
     assert fu.state["answers"]["surveyor"] == "s1的名字"
@@ -211,13 +129,21 @@ def test_followups_are_linked_dated_records_shown_in_date_order(service: IntakeS
 
 
 def test_all_guarantees_met_suggests_closure_but_moves_nothing(service: IntakeService, team: dict) -> None:
-    hid = approved_household(service, team["surveyor"], team["staff"])
+    hid = approved(service, team["surveyor"], team["staff"])
     with Session(service.db, expire_on_commit=False) as s:
+<<<<<<< HEAD
         assert households.closure_candidates(s, tz=TZ, user=team["staff"], on=TODAY) == []
     run_followup(service, team["surveyor"], hid, NOT_YET)
     with Session(service.db, expire_on_commit=False) as s:
         assert households.closure_candidates(s, tz=TZ, user=team["staff"], on=TODAY) == []
     run_followup(service, team["surveyor"], hid, ALL_MET)
+=======
+        assert households.closure_candidates(s, user=team["staff"], on=TODAY) == []
+    followup(service, team["surveyor"], hid, NOT_YET)
+    with Session(service.db, expire_on_commit=False) as s:
+        assert households.closure_candidates(s, user=team["staff"], on=TODAY) == []
+    followup(service, team["surveyor"], hid, ALL_MET)
+>>>>>>> tests
     with Session(service.db, expire_on_commit=False) as s:
         found = households.closure_candidates(s, tz=TZ, user=team["staff"], on=TODAY)
         elsewhere = households.closure_candidates(s, tz=TZ, user=team["other_staff"], on=TODAY)
@@ -225,7 +151,7 @@ def test_all_guarantees_met_suggests_closure_but_moves_nothing(service: IntakeSe
     assert "王建国" in followups.candidates_text(service, user=team["staff"])
     assert load(service, hid).status == "approved" and in_current(service, hid, TODAY)
     # a newer visit that finds housing not secured withdraws the suggestion
-    run_followup(service, team["surveyor"], hid, followup_plan(followup_date="2026-11-28", housing_secured="否",
+    followup(service, team["surveyor"], hid, followup_plan(followup_date="2026-11-28", housing_secured="否",
                                                               housing_secured_note="租住房屋被鉴定为危房"))
     with Session(service.db, expire_on_commit=False) as s:
         assert households.closure_candidates(s, tz=TZ, user=team["staff"], on=TODAY) == []
@@ -233,8 +159,8 @@ def test_all_guarantees_met_suggests_closure_but_moves_nothing(service: IntakeSe
 
 def test_closing_moves_the_household_out_of_the_current_archive_from_its_date(service: IntakeService,
                                                                               team: dict) -> None:
-    hid = approved_household(service, team["surveyor"], team["staff"])
-    run_followup(service, team["surveyor"], hid, ALL_MET)
+    hid = approved(service, team["surveyor"], team["staff"])
+    followup(service, team["surveyor"], hid, ALL_MET)
     closed_on = date(2026, 11, 25)
     text = followups.close(service, user=team["staff"], household_id=hid, on=closed_on, reason="就业增收")
     assert "2026-11-25" in text and "就业增收" in text
@@ -269,7 +195,7 @@ def test_closing_moves_the_household_out_of_the_current_archive_from_its_date(se
 
 
 def test_closing_checks_state_reason_and_date(service: IntakeService, team: dict) -> None:
-    hid = submitted_household(service, team["surveyor"])
+    hid = submit(service, team["surveyor"])
     staff = team["staff"]
     with Session(service.db, expire_on_commit=False) as s:
         for kwargs, key in [({"reason": "发财了"}, "fu.close.bad_reason"), ({"reason": "其他"}, "fu.close.need_note"),
@@ -298,7 +224,7 @@ def test_closing_checks_state_reason_and_date(service: IntakeService, team: dict
 
 def test_only_staff_of_the_unit_and_admins_close_reopen_and_see_candidates(service: IntakeService,
                                                                           team: dict) -> None:
-    hid = approved_household(service, team["surveyor"], team["staff"])
+    hid = approved(service, team["surveyor"], team["staff"])
     for who in ("worker", "surveyor", "other_staff"):
         with Session(service.db, expire_on_commit=False) as s:
             with pytest.raises(AccessDenied):
@@ -325,7 +251,7 @@ def test_only_staff_of_the_unit_and_admins_close_reopen_and_see_candidates(servi
 
 
 def test_the_journal_says_who_changed_what_and_masks_numbers(service: IntakeService, team: dict) -> None:
-    hid = submitted_household(service, team["surveyor"])
+    hid = submit(service, team["surveyor"])
     with Session(service.db, expire_on_commit=False) as s:
         history = households.record_history(s, tz=TZ, user=team["staff"], interview_id=hid)
     assert history[0].path == "name" and history[0].new == "王建国" and history[0].actor_name == "s1的名字"
@@ -353,15 +279,13 @@ def _xlsx_text(path: Path) -> str:
 
 def test_the_notice_lists_approved_households_with_masked_names_and_nothing_private(
         service: IntakeService, team: dict, tmp_path: Path) -> None:
-    hid = approved_household(service, team["surveyor"], team["staff"])
-    pending = submitted_household(service, team["surveyor"], household(
+    hid = approved(service, team["surveyor"], team["staff"])
+    pending = submit(service, team["surveyor"], household(
         name="李明", id_number="42080219800101123X", phone="13812345678", address="荆门市掇刀区白庙路8号"))
-    gone = approved_household(service, team["surveyor"], team["staff"], household(
+    gone = approved(service, team["surveyor"], team["staff"], household(
         name="欧阳娜娜", id_number="420802198506062227", phone="13700001111"))
     followups.close(service, user=team["staff"], household_id=gone, on=TODAY, reason="就业增收")
-    with Session(service.db, expire_on_commit=False) as s:
-        repo.override_category(s, interview=s.get(Interview, hid), category="低保户", reason="入户核实后改认定",
-                               actor_id=team["staff"].id or 0)
+    override(service, hid, category="低保户", reason="入户核实后改认定", actor=team["staff"])
     wang = load(service, hid)
     xlsx, html = tmp_path / "notice.xlsx", tmp_path / "notice.html"
     assert write_notice(service.db, unit=UNIT, out_path=xlsx, fmt="xlsx", actor_id=team["staff"].id or 0) == 1
@@ -387,7 +311,7 @@ def test_the_notice_as_pdf_holds_the_same_public_columns(service: IntakeService,
                                                          tmp_path: Path) -> None:
     pytest.importorskip("weasyprint")
     pypdf = pytest.importorskip("pypdf")
-    hid = approved_household(service, team["surveyor"], team["staff"])
+    hid = approved(service, team["surveyor"], team["staff"])
     out = tmp_path / "notice.pdf"
     write_notice(service.db, unit=UNIT, out_path=out, fmt="pdf", actor_id=team["staff"].id or 0)
     text = "".join(page.extract_text() for page in pypdf.PdfReader(out).pages).replace(" ", "")
@@ -398,7 +322,7 @@ def test_the_notice_as_pdf_holds_the_same_public_columns(service: IntakeService,
 
 def test_workers_surveyors_and_other_units_cannot_produce_the_notice(service: IntakeService, team: dict,
                                                                     tmp_path: Path) -> None:
-    hid = submitted_household(service, team["surveyor"])
+    hid = submit(service, team["surveyor"])
     out = tmp_path / "notice.html"
     for who in ("worker", "surveyor", "other_staff"):
         with pytest.raises(AccessDenied):
@@ -407,8 +331,7 @@ def test_workers_surveyors_and_other_units_cannot_produce_the_notice(service: In
     assert write_notice(service.db, unit=UNIT, out_path=out, fmt="html", actor_id=team["staff"].id or 0) == 0
     page = out.read_text(encoding="utf-8")
     assert "王*国" not in page and "暂无" in page, "nobody is listed before approval"
-    with Session(service.db, expire_on_commit=False) as s:
-        review.approve(s, interview_id=hid, reviewer=team["staff"])
+    approve(service, hid, team["staff"])
     assert write_notice(service.db, unit=UNIT, out_path=out, fmt="html", actor_id=team["staff"].id or 0) == 1
     assert "王*国" in out.read_text(encoding="utf-8")
 
@@ -418,8 +341,8 @@ def test_a_closed_household_leaves_the_ledger_and_the_statistics_but_stays_in_th
     from exports.query import Filters
     from exports.service import run_export, stats_rows
 
-    hid = approved_household(service, team["surveyor"], team["staff"])
-    other = approved_household(service, team["surveyor"], team["staff"],
+    hid = approved(service, team["surveyor"], team["staff"])
+    other = approved(service, team["surveyor"], team["staff"],
                                household(name="李四", id_number="42080219781120002X", sex=OFFER))
     total = {r.no: r for r in stats_rows(service.db, Filters(), registry)}[10]
     assert total.households == 2

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from datetime import date, datetime, timezone
 from pathlib import Path
 from unittest import mock
@@ -18,9 +17,7 @@ from exports.service import run_export, stats_rows
 from exports.stats_xlsx import Reporter
 from storage import review
 from storage.models import Interview
-
-sys.path.insert(0, str(Path(__file__).parent))
-from export_fixtures import CASES, UNIT_A, UNIT_B, Case, expected_stats, populate  # noqa: E402
+from tests.support.export_cases import CASES, UNIT_A, UNIT_B, Case, expected_stats, populate
 
 CATEGORIES = ("低保户", "低保边缘户", "意外致困户")
 TAGS = ("零就业家庭", "下岗失业家庭", "因大病致困家庭", "因身体残疾致困家庭", "子女就读高中、大学困难职工家庭", "无住房困难职工家庭")

@@ -2,37 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from sqlmodel import Session, select
 
 from bot.service import AccessDenied, IntakeService
-from flows.autofill import next_input
-from flows.outputs import Completed, Notice
-from storage import repo, review
+from flows.outputs import Completed
+from storage import review
 from storage.models import AuditLog, Interview
-from tests.plans import WANG
-
-
-def finish(service: IntakeService, user: Any, reply: Any) -> Any:
-    for _ in range(200):
-        inp = next_input(reply.outputs, WANG)
-        if inp is None:
-            break
-        reply = service.handle(user=user, interview_id=reply.interview_id, inp=inp)
-        assert not [o for o in reply.outputs if isinstance(o, Notice) and o.level == "error"]
-    return reply
+from tests.support.factory import UNIT, make_user
+from tests.support.household import follow
 
 
 def test_staff_take_over_a_self_report_and_complete_the_help_plan(service: IntakeService) -> None:
-    worker = service.user(tg_id=1001, name="王建国")
-    staff = service.user(tg_id=2001, name="刘干事")
-    other = service.user(tg_id=2002, name="周干事")
-    with Session(service.db, expire_on_commit=False) as s:
-        repo.set_role(s, user=staff, role="staff", unit="东宝区总工会", actor_id=None)
-        repo.set_role(s, user=other, role="surveyor", unit="东宝区总工会", actor_id=None)
-    done = finish(service, worker, service.resume_or_start(user=worker))
+    worker = make_user(service, tg_id=1001, name="王建国")
+    staff = make_user(service, "staff", UNIT, tg_id=2001, name="刘干事")
+    other = make_user(service, "surveyor", UNIT, tg_id=2002, name="周干事")
+    done = follow(service, worker, service.resume_or_start(user=worker))
     iid = done.interview_id
     assert any(isinstance(o, Completed) for o in done.outputs)
     with Session(service.db) as s:
@@ -45,7 +30,7 @@ def test_staff_take_over_a_self_report_and_complete_the_help_plan(service: Intak
     reply = service.take_over(user=staff, interview_id=iid)
     asked = [o for o in reply.outputs if hasattr(o, "path")]
     assert asked and asked[-1].path == "relief_target", "the first staff question comes next"
-    reply = finish(service, staff, reply)
+    reply = follow(service, staff, reply)
     assert any(isinstance(o, Completed) and "确认人：刘干事" in o.text for o in reply.outputs)
     with Session(service.db) as s:
         iv = s.get(Interview, iid)
