@@ -157,15 +157,18 @@ def _peel(s: str, table: _Peel) -> tuple[str, set[str]]:
 _RANGE = re.compile(r"[0-9零一二两三四五六七八九十百千万](?:到|至|~|或者|或|-|、)[0-9零一二两三四五六七八九十]")
 
 
-def _two_numbers(text: str) -> bool:
-    """True for "1000 1500", "1000-1500", "1200，1500", "一千到一千五", "两三千": more than one number."""
+def _two_numbers(text: str, core: str) -> bool:
+    """True for "1000 1500", "1000-1500", "1200，1500", "一千到一千五", "两三千": more than one number.
+
+    core is the answer with units and filler peeled, so "一千八一个月" is not read as 八一.
+    """
     if re.search(r"[0-9]\s+[0-9]", normalize(text)):
         return True
-    s = compact(text).lstrip("-负")
+    s = core.lstrip("-负")
     if _RANGE.search(s) or re.search(r"[0-9]{4,},[0-9]|[0-9],[0-9]{4,}", s):
         return True
     # Two Chinese digits side by side ("两三千", "三四个", "五六百块") are a spoken range, not 23 or 34.
-    return bool(re.search(r"[一二两三四五六七八九][一二两三四五六七八九](?:[十百千万个口人块元月年]|$)", s))
+    return bool(re.search(r"[一二两三四五六七八九][一二两三四五六七八九](?:[十百千万]|$)", s))
 
 
 _MONEY_ZERO = frozenset({"无", "没有", "没", "没收入", "没有收入", "无收入", "零", "暂无", "没有了", "没钱",
@@ -195,7 +198,7 @@ def parse_money(text: str, *, max_plausible: Decimal | int | str = 100000, allow
         return Invalid(_say("v.money.period_month" if period == "year" else "v.money.period_none", text=clip(text)))
     if raw in _MONEY_ZERO or s in _MONEY_ZERO:
         return _money_value(Decimal(0), text, allow_zero, max_plausible, note=raw != "零", approx=False)
-    if _two_numbers(text):
+    if _two_numbers(text, s):
         return Invalid(_say("v.money.range", text=clip(text)))
     plain = re.fullmatch(r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]*)?", s)
     if plain:
@@ -257,9 +260,9 @@ def parse_count(text: str, *, min_value: int = 0, max_value: int = 30, example: 
     raw = compact(text).rstrip("。.!！~")
     if not raw:
         return empty("一个整数", example)
-    if _two_numbers(text):
-        return Invalid(_say("v.count.range_words", text=clip(text), example=example))
     n, core, kinds = _whole(raw, _COUNT_PEEL)
+    if _two_numbers(text, core):
+        return Invalid(_say("v.count.range_words", text=clip(text), example=example))
     if n is None:
         if "huge" in kinds:
             return Invalid(_say("v.count.range", min=min_value, max=max_value, value=clip(core), example=example))
@@ -282,9 +285,9 @@ def parse_months(text: str, *, min_value: int = 0, max_value: int = 600, example
     raw = compact(text).rstrip("。.!！~")
     if not raw:
         return empty("月数（整数）", example)
-    if _two_numbers(text):
-        return Invalid(_say("v.count.range_words", text=clip(text), example=example))
     s, kinds = _peel(raw, _MONTHS_PEEL)
+    if _two_numbers(text, s):
+        return Invalid(_say("v.count.range_words", text=clip(text), example=example))
     if s == "半年":
         total: int | None = 6
     elif "年" in s:
