@@ -22,6 +22,7 @@ class Valid:
     warning: str | None = None
     confirm: str | None = None
     derived: Mapping[str, Any] = field(default_factory=dict)
+    note: str | None = None  # one-line echo of what was recorded when the answer was interpreted, not literal
 
 
 @dataclass(frozen=True)

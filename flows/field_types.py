@@ -14,7 +14,7 @@ from typing import Any, Callable, Mapping
 from flows.answers import Result
 from flows.choices import parse_choice, parse_multi_choice
 from flows.validators import (
-    parse_bank_card, parse_count, parse_date, parse_ethnicity, parse_id_number, parse_money, parse_number,
+    parse_bank_card, parse_count, parse_date, parse_ethnicity, parse_id_number, parse_money, parse_months, parse_number,
     parse_phone, parse_postcode, parse_text, parse_yes_no,
 )
 
@@ -57,11 +57,17 @@ def _choices(options: Mapping[str, Any]) -> list[str]:
 
 def _date(text: str, o: Mapping[str, Any], today: date) -> Result:
     return parse_date(text, today=today, not_future=_opt(o, "not_future", True), min_year=_opt(o, "min_year", 1900),
-                      allow_month=_opt(o, "allow_month", False))
+                      allow_month=_opt(o, "allow_month", False), recent=_opt(o, "recent", False))
 
 
 def _money(text: str, o: Mapping[str, Any], today: date) -> Result:
-    return parse_money(text, max_plausible=_opt(o, "max_plausible", 100000), allow_zero=_opt(o, "allow_zero", True))
+    return parse_money(text, max_plausible=_opt(o, "max_plausible", 100000), allow_zero=_opt(o, "allow_zero", True),
+                       period=_opt(o, "period", None))
+
+
+def _months(text: str, o: Mapping[str, Any], today: date) -> Result:
+    return parse_months(text, min_value=_opt(o, "min", 0), max_value=_opt(o, "max", 600),
+                        example=_opt(o, "example", "6"))
 
 
 def _number(text: str, o: Mapping[str, Any], today: date) -> Result:
@@ -89,7 +95,7 @@ TYPES: Mapping[str, FieldType] = {ft.name: ft for ft in (
     FieldType("date", _date, example="1980-05-03"),
     FieldType("money", _money, example="1200"),
     FieldType("count", _count(30, "3"), example="3"),
-    FieldType("months", _count(600, "36"), example="36"),
+    FieldType("months", _months, example="6"),
     FieldType("number", _number, example="65.5"),
     FieldType("ethnicity", lambda text, o, today: parse_ethnicity(text)),
     FieldType("bank_card", lambda text, o, today: parse_bank_card(text)),
