@@ -149,12 +149,14 @@ def id_conflict(answers: Mapping[str, Any], path: str, value: Any) -> Check | No
     if not number:
         return None
     members = _members(answers)
-    m = _MEMBER_PATH.fullmatch(path)
-    if m is None:  # the worker's own ID number, typed or corrected after the members
+    if path == "id_number":  # the worker's own ID number, typed or corrected after the members
         for j, other in enumerate(members):
             if _id(other.get("id_number")) == number:
                 return Check("check.worker_id_member", path, _t(
                     "check.worker_id_member", masked=mask_id(number), other=_who(j, other)), REFUSE)
+        return None
+    m = _MEMBER_PATH.fullmatch(path)
+    if m is None:
         return None
     index = int(m[1])
     member = members[index] if index < len(members) else {}

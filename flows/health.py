@@ -37,7 +37,7 @@ HEALTHY_WORDS: frozenset[str] = frozenset({
     "良好", "健康", "好", "很好", "正常", "不错", "还行", "挺好", "健健康康", "一切正常", "一切都好", "一切良好",
     "都好", "硬朗", "结实", "棒", "没事", "无恙", "安康", "健康良好", "良好健康", "健康正常", "正常健康",
     "ok", "good", "fine", "healthy", "✔良好", "康复", "已康复", "痊愈", "已痊愈", "治愈", "已治愈", "病好",
-    "病已好", "病好了",
+    "病已好", "病好了", "杠杠", "杠杠滴", "倍棒", "倍儿棒", "棒棒",
 })
 # 可以 / 行 alone are the yes-words of "go on"; only 身体可以 / 还行 / 还可以 say something about health.
 WEAK_HEALTHY_WORDS: frozenset[str] = frozenset({"可以", "行", "还可以", "还算可以"})

@@ -71,9 +71,9 @@ def _is_button(key: str) -> bool:
 
 def not_an_answer(text: str) -> str | None:
     """The kind ("yes", "no", "skip", "command", "button") when text is such a word rather than a value."""
-    keys = _keys(text)
-    if not keys[0]:
+    if not text.strip():
         return None  # empty is the caller's "nothing typed", not a word
+    keys = _keys(text)
     for key in keys:
         if key in SKIP_WORDS:
             return "skip"
@@ -87,6 +87,6 @@ def not_an_answer(text: str) -> str | None:
             return "no"
         if key in YES_WORDS:
             return "yes"
-    if not any(unicodedata.category(c)[0] in "LN" for c in keys[0]):
+    if not any(unicodedata.category(c)[0] in "LN" for c in keys[0]):  # also "。" or "…", folded to nothing
         return "no"  # only punctuation or symbols (“/”, “——”, “…”): the paper form's way to leave a box empty
     return None
