@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from flows.answers import Invalid, Valid
 from flows.dates import TEXTS, MonthOnly, parse_date
-from flows.validators import validate
+from flows.field_types import validate
 from tests.test_natural_numbers import ASK, Confirm
 
 TODAY = date(2026, 11, 29)

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from bot.registry import Registry, load_registry
+from flows.registry import Registry, load_registry
 from bot.service import IntakeService
 from storage import repo, review
 from storage.db import make_engine
@@ -29,7 +29,7 @@ _serial = itertools.count(1)
 
 def fixed_registry(now: datetime = FIXED_NOW) -> Registry:
     """The shipped forms and standards, with a clock that always says ``now``."""
-    reg = load_registry()
+    reg = load_registry(timezone="Asia/Shanghai")
     reg.clock = lambda: now
     return reg
 
