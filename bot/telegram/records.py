@@ -204,7 +204,8 @@ class RecordsDesk:
             return [SendMessage(chat, t("fu.denied"))]
         text = followups.candidates_text(self.service, user=user)
         with self.service.session() as s:
-            found = households.closure_candidates(s, user=user, on=self.service.registry.today())
+            found = households.closure_candidates(s, user=user, on=self.service.registry.today(),
+                                                  tz=self.service.registry.tz)
         rows = tuple(((t("rec.candidates.item", name=c.household.worker_name, ref=c.household.ref or c.household.id)
                        [:60], buttons.CARD.data(c.household.id or 0)),) for c in found[:30])
         return self._long(chat, text, rows)
