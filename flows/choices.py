@@ -81,7 +81,7 @@ def parse_choice(text: str, choices: Sequence[str], *, allow_other: bool = False
 
 
 def parse_multi_choice(text: str, choices: Sequence[str], *, min_count: int = 1, max_count: int | None = None,
-                       exclude: Sequence[str] = ()) -> Result:
+                       exclude: Sequence[str] = (), exclude_label: str = "") -> Result:
     """Several options: "1,3,5", "1 3 5", "1、3", "135" (up to 9 options) or texts; value in choices order."""
     if not choices:
         raise ValueError("parse_multi_choice needs at least one choice")
@@ -101,13 +101,16 @@ def parse_multi_choice(text: str, choices: Sequence[str], *, min_count: int = 1,
         if isinstance(found, _Miss):
             blocked = _resolve(token, list(exclude)) if exclude else None
             if isinstance(blocked, int) and not _NUMBER.fullmatch(_key(token)):
-                return Invalid(t("v.multi.excluded", option=exclude[blocked], example=example))
+                code = choices.index(exclude[blocked]) + 1 if exclude[blocked] in choices else ""
+                return Invalid(t("v.multi.excluded", option=exclude[blocked], code=code, where=exclude_label or "前一项",
+                                 example=example))
             return found.invalid
         picked.add(found)
     if picked & excluded:
-        name = choices[min(picked & excluded)]
+        first = min(picked & excluded)
         allowed = [str(i + 1) for i in range(len(choices)) if i not in excluded][:2]
-        return Invalid(t("v.multi.excluded", option=name, example=",".join(allowed) or "1"))
+        return Invalid(t("v.multi.excluded", option=choices[first], code=first + 1, where=exclude_label or "前一项",
+                         example=",".join(allowed) or "1"))
     if max_count is not None and len(picked) > max_count:
         return Invalid(t("v.multi.too_many", max=max_count, n=len(picked),
                          example=",".join(str(i) for i in range(1, max_count + 1)) or "1"))
