@@ -21,6 +21,7 @@ from flows.show import group_options, review_items, show
 from flows.slots import Slot
 from flows.answers import Invalid, clip
 from flows.field_types import TYPES, validate
+from flows.consistency import id_conflict
 from flows.non_answers import not_an_answer
 
 
@@ -140,6 +141,14 @@ def answer_text(run: Run, slot: Slot, text: str) -> None:
             commit(run, slot, None, action="skip")
         return
     result = validate(f.type, text, options=run.field_options(slot), today=run.ctx.today)
+    if isinstance(result, Invalid) and not f.required and lexicon.match(text, ("no",)) and TYPES[f.type].choices:
+        run.outputs.append(Notice(t("engine.left_empty", label=f.label)))  # 无 / 没有 at optional choices
+        commit(run, slot, None, action="skip")
+        return
+    if not isinstance(result, Invalid) and f.type == "id_number":
+        clash = id_conflict(run.st["answers"], slot.path, result.value)
+        if clash is not None:  # a member given the worker's (or another member's) number: never stored
+            result = Invalid(clash.message)
     if isinstance(result, Invalid):
         run.outputs.append(Notice(result.message, "error"))
         show(run)
@@ -167,7 +176,7 @@ def _on_field_button(run: Run, slot: Slot, action: str, arg: str) -> None:
     picked = _index(arg, len(choices))
     if picked is not None and choices[picked] in run.hidden(slot) and action in ("c", "t"):
         where = run.field_options(slot).get("exclude_label", "")
-        run.outputs.append(Notice(t("v.multi.excluded", option=choices[picked], code=picked + 1, where=where,
+        run.outputs.append(Notice(t("v.multi.excluded", option=f"{picked + 1}.{choices[picked]}", where=where,
                                     example="1"), "warning"))
         show(run)
         return

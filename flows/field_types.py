@@ -95,12 +95,14 @@ def _number(text: str, o: Mapping[str, Any], today: date) -> Result:
 
 
 def _choice(text: str, o: Mapping[str, Any], today: date) -> Result:
-    return parse_choice(text, _choices(o), allow_other=bool(_opt(o, "allow_other", False)))
+    return parse_choice(text, _choices(o), allow_other=bool(_opt(o, "allow_other", False)),
+                        aliases=_opt(o, "aliases", None))
 
 
 def _multi(text: str, o: Mapping[str, Any], today: date) -> Result:
     return parse_multi_choice(text, _choices(o), min_count=_opt(o, "min", 1), max_count=o.get("max"),
-                              exclude=tuple(_opt(o, "exclude", ())), exclude_label=str(_opt(o, "exclude_label", "")))
+                              exclude=tuple(_opt(o, "exclude", ())), exclude_label=str(_opt(o, "exclude_label", "")),
+                              aliases=_opt(o, "aliases", None))
 
 
 TYPES: Mapping[str, FieldType] = {ft.name: ft for ft in (
@@ -121,7 +123,7 @@ TYPES: Mapping[str, FieldType] = {ft.name: ft for ft in (
     FieldType("number", _number, example="65.5"),
     FieldType("ethnicity", lambda text, o, today: parse_ethnicity(text)),
     FieldType("bank_card", lambda text, o, today: parse_bank_card(text), literal=True),
-    FieldType("yes_no", lambda text, o, today: parse_yes_no(text), buttons=True),
+    FieldType("yes_no", lambda text, o, today: parse_yes_no(text, aliases=_opt(o, "aliases", None)), buttons=True),
     FieldType("choice", _choice, choices=True, buttons=True),
     FieldType("multi_choice", _multi, choices=True, buttons=True),
     FieldType("file", None),

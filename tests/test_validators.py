@@ -450,8 +450,8 @@ def test_multi_choice_digits_run_when_options_are_single_digit() -> None:
 
 @pytest.mark.parametrize(
     ("typed", "options", "expected"),
-    [("1,2,3,4", {"max": 3}, "最多选 3 项"), ("3", {"exclude": ["下岗失业"]}, "“下岗失业”在这一项不能选"),
-     ("1,3", {"exclude": ["下岗失业"]}, "“下岗失业”在这一项不能选"), ("1", {"min": 2}, "至少要选 2 项"),
+    [("1,2,3,4", {"max": 3}, "最多选 3 项"), ("3", {"exclude": ["下岗失业"]}, "3.下岗失业 已在“前面的问题”中选过"),
+     ("1,3", {"exclude": ["下岗失业"]}, "3.下岗失业 已在“前面的问题”中选过"), ("1", {"min": 2}, "至少要选 2 项"),
      ("1,99", {}, "没有第 99 项"), ("1,保险", {}, "可能是"), ("", {}, "没有收到内容")],
 )
 def test_multi_choice_rejected(typed: str, options: dict[str, Any], expected: str) -> None:
@@ -461,7 +461,7 @@ def test_multi_choice_rejected(typed: str, options: dict[str, Any], expected: st
 def test_multi_choice_names_excluded_option_typed_as_text_even_when_filtered_out() -> None:
     # The engine removes the main cause from the choices and passes it in exclude.
     remaining = [c for c in CAUSES if c != "下岗失业"]
-    assert "“下岗失业”在这一项不能选" in bad("multi_choice", "下岗失业", choices=remaining, exclude=["下岗失业"])
+    assert "“下岗失业” 已在“前面的问题”中选过" in bad("multi_choice", "下岗失业", choices=remaining, exclude=["下岗失业"])
     assert ok("multi_choice", "3", choices=remaining, exclude=["下岗失业"]).value == ["未参加社会保险"]
 
 
