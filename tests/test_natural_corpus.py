@@ -115,3 +115,19 @@ def test_natural_answer(registry: Registry, group: dict[str, Any], typed: str, e
     else:
         assert not pending, f"{typed!r} at {path} waits for confirmation: {pending!r}"
         assert (answered, value) == (True, expected), f"{typed!r} at {path} stored {value!r}"
+
+
+def test_editing_a_several_choice_answer_starts_from_the_choices_made(registry: Registry) -> None:
+    form = registry.form("archive")
+    ctx = registry.context()
+    state = new_state(form)
+    state["answers"].update(main_cause="下岗失业", secondary_causes=["重特大疾病", "子女上学"])
+    state["mode"] = "review"
+    run = Run(form, state, ctx)
+    from flows.show import review_items
+    index = next(it.index for _, items in review_items(run) for it in items if it.path == "secondary_causes")
+    step = advance(form, state, Input("text", text=str(index)), ctx)
+    assert step.state["cursor"] == "secondary_causes"
+    assert step.state["multi"] == ["重特大疾病", "子女上学"]
+    labels = [b.label for row in step.outputs[-1].buttons for b in row]
+    assert "✅ 6. 重特大疾病" in labels and "✅ 9. 子女上学" in labels and not any("3. 下岗失业" in x for x in labels)
