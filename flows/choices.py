@@ -77,7 +77,10 @@ def _resolve(token: str, choices: Sequence[str], aliases: Mapping[str, Sequence[
     # A part of an option names it only outside its brackets and with two characters or more: "无" is not
     # 无劳动能力 and "荆门" is not 掇刀区（荆门高新区） — a guess here would store what nobody meant.
     outside = [_key(re.sub(r"[(（][^()（）]*[)）]", "", c)) for c in choices]
-    partial = [i for i, x in enumerate(outside) if len(k) >= 2 and x and (k in x or bare in x)]
+    partial = [i for i, x in enumerate(outside) if x and (k in x or bare in x)]
+    if len(k) < 2 and partial:  # one character names nothing by itself: ask which, never pick
+        return _Miss(Invalid(t("v.choice.ambiguous", text=clip(token), example=_example(choices),
+                               matches="、".join(f"{i + 1}.{choices[i]}" for i in partial))))
     if len(partial) == 1:
         return partial[0]
     if partial:
@@ -99,7 +102,7 @@ def parse_choice(text: str, choices: Sequence[str], *, allow_other: bool = False
         raise ValueError("parse_choice needs at least one choice")
     found = _resolve(text, choices, aliases)
     if isinstance(found, int):
-        note = None if _key(text) in _variants(choices[found]) else t("v.choice.recorded", value=choices[found])
+        note = None if _key(text) in _variants(choices[found]) else t("echo.choice_recorded", value=choices[found])
         return Valid(choices[found], choices[found], note=note)
     other = clean_text(text, multiline=False)[:100]
     if allow_other and found.unknown and other:
