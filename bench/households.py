@@ -51,6 +51,7 @@ def plan(i: int, *, members: int | None = None, seed: int = 7) -> dict[str, Any]
         "household_annual_income": OFFER, "household_size": OFFER, "region": rng.choice(REGIONS),
         "medical_insurance": "职工医保", "zero_employment": rng.choice(("是", "否", "否")),
         "main_cause": main, "secondary_causes": ",".join(secondary) if secondary else None,
+        "causes_other": "照顾瘫痪老人",  # asked only when 其他 is among the causes
         "receives_dibao": rng.choice(("是", "否", "否")), "insurance_contrib_annual": str(rng.choice((0, 600, 1200))),
         "months_below_standard": str(rng.choice((3, 6, 12))), "sudden_hardship": rng.choice(("是", "否")),
         "necessary_expenses_annual": str(rng.choice((0, 5000, 30000))),

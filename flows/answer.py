@@ -19,8 +19,10 @@ from flows.outputs import Input, Notice
 from flows.run import Run
 from flows.show import group_options, review_items, show
 from flows.slots import Slot
-from flows.answers import Invalid
-from flows.field_types import validate
+from flows.answers import Invalid, clip
+from flows.field_types import TYPES, validate
+from flows.consistency import id_conflict
+from flows.non_answers import not_an_answer
 
 
 def handle(run: Run, inp: Input) -> None:
@@ -127,7 +129,26 @@ def answer_text(run: Run, slot: Slot, text: str) -> None:
         run.outputs.append(Notice(t("engine.file_expected"), "error"))
         show(run)
         return
+    kind = not_an_answer(text) if TYPES[f.type].literal else None
+    if kind is not None:
+        # "没有", "不用了", 继续填写 … typed at a free-text question are not its value: an optional question
+        # is left empty (and the person is told), a required one is asked again.
+        if f.required or kind == "yes":
+            run.outputs.append(Notice(t("engine.not_a_value", text=clip(text), label=f.label), "error"))
+            show(run)
+        else:
+            run.outputs.append(Notice(t("engine.left_empty", label=f.label)))
+            commit(run, slot, None, action="skip")
+        return
     result = validate(f.type, text, options=run.field_options(slot), today=run.ctx.today)
+    if isinstance(result, Invalid) and not f.required and lexicon.match(text, ("no",)) and TYPES[f.type].choices:
+        run.outputs.append(Notice(t("engine.left_empty", label=f.label)))  # 无 / 没有 at optional choices
+        commit(run, slot, None, action="skip")
+        return
+    if not isinstance(result, Invalid) and f.type == "id_number":
+        clash = id_conflict(run.st["answers"], slot.path, result.value)
+        if clash is not None:  # a member given the worker's (or another member's) number: never stored
+            result = Invalid(clash.message)
     if isinstance(result, Invalid):
         run.outputs.append(Notice(result.message, "error"))
         show(run)
@@ -139,6 +160,8 @@ def answer_text(run: Run, slot: Slot, text: str) -> None:
         return
     if result.warning:
         run.outputs.append(Notice(t("engine.warning", message=result.warning), "warning"))
+    if result.note:  # what was read from an interpreted answer, so the person can correct it with 返回
+        run.outputs.append(Notice(result.note))
     commit(run, slot, result.value)
 
 
@@ -151,6 +174,12 @@ def _on_field_button(run: Run, slot: Slot, action: str, arg: str) -> None:
     f = run.field_of(slot)
     choices = run.choices(slot)
     picked = _index(arg, len(choices))
+    if picked is not None and choices[picked] in run.hidden(slot) and action in ("c", "t"):
+        where = run.field_options(slot).get("exclude_label", "")
+        run.outputs.append(Notice(t("v.multi.excluded", option=f"{picked + 1}.{choices[picked]}", where=where,
+                                    example="1"), "warning"))
+        show(run)
+        return
     if action == "c" and picked is not None:
         commit(run, slot, choices[picked])
     elif action == "yn" and arg in ("1", "0"):

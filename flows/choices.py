@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Mapping, Sequence
 
 from flows.answers import Invalid, Result, Valid, clean_text, clip, compact, empty, normalize
 from flows.catalog import t
@@ -41,23 +41,46 @@ def _example(choices: Sequence[str]) -> str:
     return t("v.choice.display_example", first=choices[0])
 
 
-def _resolve(token: str, choices: Sequence[str]) -> int | _Miss:
+_TAIL = "的了啊呀吧呢哦。.!！"
+
+
+def _alias_index(k: str, choices: Sequence[str], aliases: Mapping[str, Sequence[str]]) -> int | None:
+    """The option a word of the form file's ``aliases`` names (老婆 → 配偶), if any."""
+    for option, words in aliases.items():
+        if option in choices and any(k in (_key(w), _key(w).rstrip(_TAIL)) for w in words):
+            return list(choices).index(option)
+    return None
+
+
+def _resolve(token: str, choices: Sequence[str], aliases: Mapping[str, Sequence[str]] | None = None) -> int | _Miss:
     """Index of the one option ``token`` names, or why it names none or several."""
     k = _key(token)
     if not k:
         return _Miss(empty(t("v.choice.display_what"), _example(choices)))
     bare = re.sub(r"[()]", "", k)
     variants = [_variants(c) for c in choices]
-    exact = [i for i, v in enumerate(variants) if k in v or bare in v]
-    if exact:
-        return exact[0]
+    # people add a trailing 的 / 了 / punctuation: 男的, 结婚了, 党员。 — tried after the text as typed
+    for key in dict.fromkeys((k, bare, k.rstrip(_TAIL) or k)):
+        exact = [i for i, v in enumerate(variants) if key in v]
+        if exact:
+            return exact[0]
+        if aliases:
+            named = _alias_index(key, choices, aliases)
+            if named is not None:
+                return named
     m = _NUMBER.fullmatch(k)
     if m:
         n = int(m.group(1))
         if 1 <= n <= len(choices):
             return n - 1
         return _Miss(Invalid(t("v.choice.number", n=n, count=len(choices))))
-    partial = [i for i, v in enumerate(variants) if any(k in x or bare in x for x in v)]
+    # A part of an option names it only outside its brackets and with two characters or more: "无" is not
+    # 无劳动能力 and "荆门" is not 掇刀区（荆门高新区） — a guess here would store what nobody meant.
+    outside = [_key(re.sub(r"[(（][^()（）]*[)）]", "", c)) for c in choices]
+    partial = [i for i, x in enumerate(outside) if x and (k in x or bare in x)]
+    if len(k) < 2 and partial:  # one character names nothing by itself: ask which, never pick
+        return _Miss(Invalid(t("v.choice.ambiguous", text=clip(token), example=_example(choices),
+                               matches="、".join(f"{i + 1}.{choices[i]}" for i in partial))))
     if len(partial) == 1:
         return partial[0]
     if partial:
@@ -67,13 +90,20 @@ def _resolve(token: str, choices: Sequence[str]) -> int | _Miss:
                            options=_listing(choices))), unknown=True)
 
 
-def parse_choice(text: str, choices: Sequence[str], *, allow_other: bool = False) -> Result:
+def _coded(code: int | str, option: str) -> str:
+    """An option with its paper-form number when it has one: 3.下岗失业."""
+    return f"{code}.{option}" if code else f"“{option}”"
+
+
+def parse_choice(text: str, choices: Sequence[str], *, allow_other: bool = False,
+                 aliases: Mapping[str, Sequence[str]] | None = None) -> Result:
     """One option, by number ("3", "3.", "第3项"), exact text, or a unique part of it; value the option."""
     if not choices:
         raise ValueError("parse_choice needs at least one choice")
-    found = _resolve(text, choices)
+    found = _resolve(text, choices, aliases)
     if isinstance(found, int):
-        return Valid(choices[found], choices[found])
+        note = None if _key(text) in _variants(choices[found]) else t("echo.choice_recorded", value=choices[found])
+        return Valid(choices[found], choices[found], note=note)
     other = clean_text(text, multiline=False)[:100]
     if allow_other and found.unknown and other:
         return Valid(other, other)  # free text for an "其他" answer
@@ -81,7 +111,8 @@ def parse_choice(text: str, choices: Sequence[str], *, allow_other: bool = False
 
 
 def parse_multi_choice(text: str, choices: Sequence[str], *, min_count: int = 1, max_count: int | None = None,
-                       exclude: Sequence[str] = ()) -> Result:
+                       exclude: Sequence[str] = (), exclude_label: str = "",
+                       aliases: Mapping[str, Sequence[str]] | None = None) -> Result:
     """Several options: "1,3,5", "1 3 5", "1、3", "135" (up to 9 options) or texts; value in choices order."""
     if not choices:
         raise ValueError("parse_multi_choice needs at least one choice")
@@ -97,17 +128,20 @@ def parse_multi_choice(text: str, choices: Sequence[str], *, min_count: int = 1,
     picked: set[int] = set()
     excluded = {i for i, c in enumerate(choices) if c in exclude}
     for token in tokens:
-        found = _resolve(token, choices)
+        found = _resolve(token, choices, aliases)
         if isinstance(found, _Miss):
             blocked = _resolve(token, list(exclude)) if exclude else None
             if isinstance(blocked, int) and not _NUMBER.fullmatch(_key(token)):
-                return Invalid(t("v.multi.excluded", option=exclude[blocked], example=example))
+                code = choices.index(exclude[blocked]) + 1 if exclude[blocked] in choices else ""
+                return Invalid(t("v.multi.excluded", option=_coded(code, exclude[blocked]), where=exclude_label or "前面的问题",
+                                 example=example))
             return found.invalid
         picked.add(found)
     if picked & excluded:
-        name = choices[min(picked & excluded)]
+        first = min(picked & excluded)
         allowed = [str(i + 1) for i in range(len(choices)) if i not in excluded][:2]
-        return Invalid(t("v.multi.excluded", option=name, example=",".join(allowed) or "1"))
+        return Invalid(t("v.multi.excluded", option=_coded(first + 1, choices[first]), where=exclude_label or "前面的问题",
+                         example=",".join(allowed) or "1"))
     if max_count is not None and len(picked) > max_count:
         return Invalid(t("v.multi.too_many", max=max_count, n=len(picked),
                          example=",".join(str(i) for i in range(1, max_count + 1)) or "1"))

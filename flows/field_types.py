@@ -7,12 +7,14 @@ catalog) — three files.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, Callable, Mapping
 
-from flows.answers import Result
+from flows.answers import Result, Valid
 from flows.choices import parse_choice, parse_multi_choice
+from flows.health import parse_health
+from flows.names import normalize_name
 from flows.validators import (
     parse_bank_card, parse_count, parse_date, parse_ethnicity, parse_id_number, parse_money, parse_months, parse_number,
     parse_phone, parse_postcode, parse_text, parse_yes_no,
@@ -30,6 +32,22 @@ class FieldType:
     choices: bool = False  # the form file lists ``choices`` (or ``choices_from``)
     buttons: bool = False  # answered by pressing its buttons: no example line is shown
     example: str = ""  # shown in error texts when the form gives none
+    literal: bool = False  # stored as typed: a no/skip/command word or a button label never becomes its value
+
+
+def _as_note(result: Result) -> Result:
+    """Health and names explain what they recorded in a line of their own (Valid.note), not as a warning."""
+    if isinstance(result, Valid) and result.warning and not result.note:
+        return replace(result, warning=None, note=result.warning)
+    return result
+
+
+def _health(text: str, o: Mapping[str, Any], today: date) -> Result:
+    return _as_note(parse_health(text, max_len=_opt(o, "max_len", 50), example="糖尿病"))
+
+
+def _name(text: str, o: Mapping[str, Any], today: date) -> Result:
+    return _as_note(normalize_name(text, max_len=_opt(o, "max_len", 30), example=_opt(o, "example", "王建国")))
 
 
 def _opt(options: Mapping[str, Any], key: str, default: Any) -> Any:
@@ -77,29 +95,35 @@ def _number(text: str, o: Mapping[str, Any], today: date) -> Result:
 
 
 def _choice(text: str, o: Mapping[str, Any], today: date) -> Result:
-    return parse_choice(text, _choices(o), allow_other=bool(_opt(o, "allow_other", False)))
+    return parse_choice(text, _choices(o), allow_other=bool(_opt(o, "allow_other", False)),
+                        aliases=_opt(o, "aliases", None))
 
 
 def _multi(text: str, o: Mapping[str, Any], today: date) -> Result:
     return parse_multi_choice(text, _choices(o), min_count=_opt(o, "min", 1), max_count=o.get("max"),
-                              exclude=tuple(_opt(o, "exclude", ())))
+                              exclude=tuple(_opt(o, "exclude", ())), exclude_label=str(_opt(o, "exclude_label", "")),
+                              aliases=_opt(o, "aliases", None))
 
 
 TYPES: Mapping[str, FieldType] = {ft.name: ft for ft in (
-    FieldType("text", _text(100, False, "张三"), example="张三"),
-    FieldType("long_text", _text(500, True, "患高血压多年，需要长期服药"), example="患高血压多年，需要长期服药"),
-    FieldType("other_contact", _text(100, False, "微信号 zhangsan1980"), example="微信号 zhangsan1980"),
-    FieldType("id_number", lambda text, o, today: parse_id_number(text, today=today)),
-    FieldType("phone", lambda text, o, today: parse_phone(text)),
-    FieldType("postcode", lambda text, o, today: parse_postcode(text), example="448000"),
+    FieldType("text", _text(100, False, "张三"), example="张三", literal=True),
+    FieldType("long_text", _text(500, True, "患高血压多年，需要长期服药"), example="患高血压多年，需要长期服药",
+              literal=True),
+    FieldType("other_contact", _text(100, False, "微信号 zhangsan1980"), example="微信号 zhangsan1980",
+              literal=True),
+    FieldType("name", _name, example="王建国"),
+    FieldType("health", _health, example="良好"),
+    FieldType("id_number", lambda text, o, today: parse_id_number(text, today=today), literal=True),
+    FieldType("phone", lambda text, o, today: parse_phone(text), literal=True),
+    FieldType("postcode", lambda text, o, today: parse_postcode(text), example="448000", literal=True),
     FieldType("date", _date, example="1980-05-03"),
     FieldType("money", _money, example="1200"),
     FieldType("count", _count(30, "3"), example="3"),
     FieldType("months", _months, example="6"),
     FieldType("number", _number, example="65.5"),
     FieldType("ethnicity", lambda text, o, today: parse_ethnicity(text)),
-    FieldType("bank_card", lambda text, o, today: parse_bank_card(text)),
-    FieldType("yes_no", lambda text, o, today: parse_yes_no(text), buttons=True),
+    FieldType("bank_card", lambda text, o, today: parse_bank_card(text), literal=True),
+    FieldType("yes_no", lambda text, o, today: parse_yes_no(text, aliases=_opt(o, "aliases", None)), buttons=True),
     FieldType("choice", _choice, choices=True, buttons=True),
     FieldType("multi_choice", _multi, choices=True, buttons=True),
     FieldType("file", None),

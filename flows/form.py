@@ -18,7 +18,7 @@ _KEY_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 _FIELD_ATTRS = frozenset({
     "key", "label", "required", "type", "choices", "choices_from", "help", "when", "audience",
     "offer", "ask_after", "system", "example", "max_len", "min_len", "max", "min", "unit",
-    "allow_month", "max_plausible", "exclude_from", "quick", "unique", "part", "recent", "period",
+    "allow_month", "max_plausible", "exclude_from", "quick", "unique", "part", "recent", "period", "aliases",
 })
 
 
@@ -243,7 +243,7 @@ def _parse_fields(raw_fields: Any, where: str, problems: list[str],
                 cond = parse_condition(when_text)
             except ConditionError as exc:
                 problems.append(t("form.when", at=at, error=exc))
-        options = {k: rf[k] for k in ("max_len", "min_len", "max", "min", "unit", "allow_month", "max_plausible", "recent", "period",
+        options = {k: rf[k] for k in ("max_len", "min_len", "max", "min", "unit", "allow_month", "max_plausible", "recent", "period", "aliases",
                                       "example")
                    if k in rf}
         out.append(Field(

@@ -123,8 +123,10 @@ def edit_item(run: Run, index: int) -> None:
     for _, items in review_items(run):
         for it in items:
             if it.index == index:
+                # a several-choice answer is edited from the choices made, ticked — not from nothing
+                earlier = get_value(run.st["answers"], it.path)[1]
                 run.st.update(mode="ask", review_section=None, cursor=it.path, cursor_from="review",
-                              multi=None, page=0)
+                              multi=list(earlier) if isinstance(earlier, list) else None, page=0)
                 show(run)
                 return
     run.outputs.append(Notice(t("engine.review_bad_choice", value=index), "error"))

@@ -20,6 +20,7 @@ YES_WORDS: frozenset[str] = frozenset({
 NO_WORDS: frozenset[str] = frozenset({
     "否", "不", "不是", "没", "没有", "没有了", "没得", "木有", "无", "暂无", "空", "不用", "不用了", "不需要",
     "不要", "算了", "不对", "不知道", "不清楚", "不详", "无业", "没单位", "无单位", "没工作", "没上学",
+    "没有银行卡", "没有卡", "没办卡", "没开户",
     "no", "none", "n", "nil", "null", "na", "n/a", "-", "--", "/", "\\",
 })
 SKIP_WORDS: frozenset[str] = frozenset({

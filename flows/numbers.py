@@ -174,7 +174,7 @@ def _two_numbers(text: str, core: str) -> bool:
     return bool(re.search(r"[一二两三四五六七八九][一二两三四五六七八九](?:[十百千万]|$)", s))
 
 
-_MONEY_ZERO = frozenset({"无", "没有", "没", "没收入", "没有收入", "无收入", "零", "暂无", "没有了", "没钱",
+_MONEY_ZERO = frozenset({"无", "没有", "没", "没收入", "没有收入", "无收入", "零", "暂无", "没有了", "没钱", "没交", "没缴", "没有交",
                          "一分没有", "一分钱没有", "一分也没有", "什么都没有", "啥也没有", "没有工资", "没工资"})
 
 
@@ -335,6 +335,10 @@ def parse_number(text: str, *, min_value: Decimal | int | str = 0, max_value: De
         return Invalid(_say("v.number.negative", example=example))
     units = tuple(u for u in (compact(unit).lower(),) if u) + _AREA_UNITS
     s, _ = _peel(s, tuple((u, "suf", "unit") for u in units))
+    if s and not re.search(r"[0-9]", s):  # 六十 (平方米): a whole Chinese numeral, read as the number it says
+        spoken = read_number(s)
+        if spoken is not None and spoken == spoken.to_integral_value():
+            s = str(int(spoken))
     m = re.fullmatch(r"((?:[0-9]{1,3}(?:,[0-9]{3})+)|[0-9]+)(?:\.([0-9]*))?", s)
     low, high = Decimal(str(min_value)), Decimal(str(max_value))
     if m is None:

@@ -71,14 +71,19 @@ class Run:
 
     # --- what a question offers -------------------------------------------
     def choices(self, slot: Slot) -> tuple[str, ...]:
-        """The options shown for a choice question now (regions, or minus an excluded answer)."""
+        """The options of a choice question, numbered as on the paper form (an excluded one keeps its place)."""
         f = self.field_of(slot)
         if f.choices_from == "standards":
             return self.ctx.region_names
+        return f.choices
+
+    def hidden(self, slot: Slot) -> frozenset[str]:
+        """Options not offered now (the main cause, at the secondary causes): not shown, refused if typed."""
+        f = self.field_of(slot)
         if f.exclude_from:
             excluded = self.st["answers"].get(f.exclude_from)
-            return tuple(c for c in f.choices if c != excluded)
-        return f.choices
+            return frozenset((excluded,)) if excluded else frozenset()
+        return frozenset()
 
     def field_options(self, slot: Slot) -> dict[str, Any]:
         """The parser options of a question: the form's, plus the choices and exclusions of now."""
@@ -89,6 +94,7 @@ class Run:
         if f.exclude_from:
             excluded = self.st["answers"].get(f.exclude_from)
             opts["exclude"] = [excluded] if excluded else []
+            opts["exclude_label"] = self.form.field(f.exclude_from).label
         return opts
 
     def field_of(self, slot: Slot) -> Field:

@@ -73,11 +73,11 @@ def _ask(run: Run, slot: Slot) -> None:
     choices = run.choices(slot)
     if f.type == "choice":
         lines.append(t("engine.choose_hint"))
-        rows += _choice_rows(run, choices, "c", set())
+        rows += _choice_rows(run, choices, "c", set(), run.hidden(slot))
     elif f.type == "multi_choice":
         lines.append(t("engine.multi_hint"))
         selected = set(run.st.get("multi") or [])
-        rows += _choice_rows(run, choices, "t", selected)
+        rows += _choice_rows(run, choices, "t", selected, run.hidden(slot))
         rows.append((_b(run, t("engine.done_button") + (t("engine.multi_selected", n=len(selected)) if selected else ""), "done"),))
     elif f.type == "yes_no":
         rows.append((_b(run, t("engine.yes"), "yn:1"), _b(run, t("engine.no"), "yn:0")))
@@ -93,12 +93,16 @@ def _ask(run: Run, slot: Slot) -> None:
                            multi=f.type == "multi_choice"))
 
 
-def _choice_rows(run: Run, choices: tuple[str, ...], action: str, selected: set[str]) -> list[tuple[Button, ...]]:
+def _choice_rows(run: Run, choices: tuple[str, ...], action: str, selected: set[str],
+                 hidden: frozenset[str] = frozenset()) -> list[tuple[Button, ...]]:
+    # Numbers are the paper form's codes: an option not offered now keeps its number, so 9 is 子女上学
+    # whether or not 3 was taken as the main cause.
+    offered = [(i, c) for i, c in enumerate(choices) if c not in hidden]
     page = int(run.st.get("page") or 0)
-    pages = max(1, (len(choices) + PAGE_SIZE - 1) // PAGE_SIZE)
+    pages = max(1, (len(offered) + PAGE_SIZE - 1) // PAGE_SIZE)
     page = min(max(page, 0), pages - 1)
     start = page * PAGE_SIZE
-    shown = [(i, c) for i, c in enumerate(choices)][start:start + PAGE_SIZE]
+    shown = offered[start:start + PAGE_SIZE]
     rows: list[tuple[Button, ...]] = []
     for k in range(0, len(shown), 2):
         rows.append(tuple(_b(run, ("✅ " if c in selected else "") + f"{i + 1}. {c}", f"{action}:{i}")

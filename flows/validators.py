@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import Mapping, Sequence
 from decimal import Decimal
 
 from flows import lexicon
@@ -58,7 +59,7 @@ def parse_text(text: str, *, max_len: int = 100, min_len: int = 1, multiline: bo
 
 def parse_id_number(text: str, *, today: date) -> Result:
     """18-character citizen ID number; derives birth date, sex and region code."""
-    typed = compact(text)
+    typed = compact(text).replace("-", "")  # 420802-19750314-1232, as some people group it
     if not typed:
         return empty("18位身份证号", EXAMPLE_ID_NUMBER)
     found = read_id_number(typed, today)
@@ -104,7 +105,7 @@ def parse_postcode(text: str) -> Result:
 
 def parse_ethnicity(text: str) -> Result:
     """One of the 56 民族, with or without 族 ("汉" → "汉族"; also "维族", "蒙族")."""
-    s = compact(text)
+    s = compact(text).removesuffix("的")
     if not s:
         return empty("民族", "汉族")
     for candidate in (s, s.removesuffix("人")):
@@ -137,9 +138,15 @@ def parse_bank_card(text: str) -> Result:
     return Valid(digits, " ".join(digits[i:i + 4] for i in range(0, len(digits), 4)), warning=warning)
 
 
-def parse_yes_no(text: str) -> Result:
-    """是/否 in its everyday forms (the words of ``flows.lexicon``); value bool."""
+def parse_yes_no(text: str, *, aliases: Mapping[str, Sequence[str]] | None = None) -> Result:
+    """是/否 in its everyday forms (the words of ``flows.lexicon``, and the field's aliases); value bool."""
     found = lexicon.yes_no_answer(text)
+    if found is None and aliases:
+        typed = compact(text).lower()
+        keys = {typed, typed.rstrip("的了啊呀。.!！")}
+        for option, words in aliases.items():
+            if any(compact(w).lower() in keys for w in words) and option in ("是", "否"):
+                found = option == "是"
     if found is None:
         return Invalid(t("v.yes_no"))
     return Valid(found, t("v.yes_no.display_yes" if found else "v.yes_no.display_no"))

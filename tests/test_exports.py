@@ -162,7 +162,7 @@ def test_members_sheet_has_one_row_per_member_with_the_household_ref(
         ledger: openpyxl.Workbook, world: tuple[Engine, dict[str, Interview]]) -> None:
     header, rows = _table(ledger["家庭成员"])
     assert header == ["职工编号", "职工姓名", "姓名", "关系", "性别", "政治面貌", "身份证号", "出生日期", "健康状况",
-                      "月收入", "身份", "医保状况", "单位或学校"]
+                      "月收入", "身份", "医保状况", "单位或学校", "关系（其他，注明）", "身份（其他，注明）"]
     assert len(rows) == sum(len(iv.state["answers"]["members"]) for iv in world[1].values())
     wang = world[1]["wang_override"]
     mine = [{h: c for h, c in zip(header, r)} for r in rows if r[0].value == wang.ref]

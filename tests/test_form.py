@@ -50,7 +50,10 @@ def test_every_seed_field_is_in_the_form_with_its_label_and_required_flag() -> N
         for label in seed[group_key]:
             assert label in labels, f"{group_key}: column {label} missing"
     members = next(s for s in form.sections if s.key == "members")
-    assert [f.label for f in members.group.fields] == seed["members"], "member columns keep the seed's order"
+    # the only additions are the “其他，注明” notes the 填表 of a 其他 choice needs (issue 12)
+    columns = [f.label for f in members.group.fields]
+    assert [c for c in columns if "（其他，注明）" not in c] == seed["members"], "member columns keep the seed's order"
+    assert [c for c in columns if "（其他，注明）" in c] == ["关系（其他，注明）", "身份（其他，注明）"]
 
 
 def test_form_keeps_the_seeds_order_of_worker_fields() -> None:

@@ -349,7 +349,7 @@ def test_number_display_has_unit() -> None:
 @pytest.mark.parametrize(
     ("typed", "options", "expected"),
     [("-3", {}, "不能为负数"), ("65.555", {}, "最多保留 2 位小数"), ("2001", {"max": 2000}, "0 到 2000"),
-     ("六十五", {}, "没看懂"), ("65.5亩", {}, "没看懂")],
+     ("65.5亩", {}, "没看懂")],
 )
 def test_number_rejected(typed: str, options: dict[str, Any], expected: str) -> None:
     assert expected in bad("number", typed, **options)
@@ -450,8 +450,8 @@ def test_multi_choice_digits_run_when_options_are_single_digit() -> None:
 
 @pytest.mark.parametrize(
     ("typed", "options", "expected"),
-    [("1,2,3,4", {"max": 3}, "最多选 3 项"), ("3", {"exclude": ["下岗失业"]}, "“下岗失业”在这一项不能选"),
-     ("1,3", {"exclude": ["下岗失业"]}, "“下岗失业”在这一项不能选"), ("1", {"min": 2}, "至少要选 2 项"),
+    [("1,2,3,4", {"max": 3}, "最多选 3 项"), ("3", {"exclude": ["下岗失业"]}, "3.下岗失业 已在“前面的问题”中选过"),
+     ("1,3", {"exclude": ["下岗失业"]}, "3.下岗失业 已在“前面的问题”中选过"), ("1", {"min": 2}, "至少要选 2 项"),
      ("1,99", {}, "没有第 99 项"), ("1,保险", {}, "可能是"), ("", {}, "没有收到内容")],
 )
 def test_multi_choice_rejected(typed: str, options: dict[str, Any], expected: str) -> None:
@@ -461,7 +461,7 @@ def test_multi_choice_rejected(typed: str, options: dict[str, Any], expected: st
 def test_multi_choice_names_excluded_option_typed_as_text_even_when_filtered_out() -> None:
     # The engine removes the main cause from the choices and passes it in exclude.
     remaining = [c for c in CAUSES if c != "下岗失业"]
-    assert "“下岗失业”在这一项不能选" in bad("multi_choice", "下岗失业", choices=remaining, exclude=["下岗失业"])
+    assert "“下岗失业” 已在“前面的问题”中选过" in bad("multi_choice", "下岗失业", choices=remaining, exclude=["下岗失业"])
     assert ok("multi_choice", "3", choices=remaining, exclude=["下岗失业"]).value == ["未参加社会保险"]
 
 
@@ -615,3 +615,8 @@ def test_the_form_and_validate_read_one_type_table() -> None:
     assert "file" in FIELD_TYPES and "file" not in TYPE_NAMES  # a file is sent, never typed
     with pytest.raises(ValueError):
         validate("file", "x", today=TODAY)
+
+
+def test_a_whole_chinese_numeral_is_read_as_a_number() -> None:
+    # issue 12: 六十五 (平方米) was refused; people say areas in words too
+    assert ok("number", "六十五").value == "65"

@@ -37,6 +37,8 @@ MESSAGES: dict[str, str] = {
     "engine.confirm_no": "不，继续填",
     "engine.saved": "已保存：{label} = {value}",
     "engine.warning": "提示：{message}",
+    "engine.not_a_value": "“{text}”不是“{label}”的内容，请直接输入，或点下面的按钮。",
+    "engine.left_empty": "“{label}”未填写，继续下一项（要补填可点“返回”）。",
     "engine.confirm_value": "{message}\n确认填写 {value} 吗？",
     "engine.confirm_value_yes": "确认",
     "engine.confirm_value_no": "重新输入",

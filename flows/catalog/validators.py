@@ -57,5 +57,6 @@ MESSAGES: dict[str, str] = {
     "v.choice.number": "没有第 {n} 项，请输入 1～{count} 之间的序号，例如 1",
     "v.multi.too_many": "最多选 {max} 项，您选了 {n} 项，请去掉一些。例如 {example}",
     "v.multi.too_few": "至少要选 {min} 项，例如 {example}",
-    "v.multi.excluded": "“{option}”在这一项不能选（前面已经选过），请换其他选项，例如 {example}",
+    "echo.choice_recorded": "已记录为：{value}",
+    "v.multi.excluded": "{option} 已在“{where}”中选过，这里不能再选；请换其他选项，例如 {example}",
 }

@@ -125,7 +125,7 @@ def _cases() -> list[Case]:
     # 13 another unit and region: 京山市 S = 500, P = 520 <= 750 with 高血压 -> 低保边缘户 (3); 大学生 child.
     c.append(Case("jingshan", UNIT_B, household(name="黄河", id_number=make_id("19740404", 21), region="京山市",
                                                  household_annual_income="24960", insurance_contrib_annual="0",
-                                                 work_status="在岗", housing_type="自建房", main_cause="其他",
+                                                 work_status="在岗", housing_type="自建房", main_cause="其他", causes_other="照顾瘫痪老人",
                                                  secondary_causes=None, sudden_hardship="否"),
                   29, "低保边缘户", ("子女就读高中、大学困难职工家庭",), 4))
     return c
