@@ -125,6 +125,11 @@ def answer_text(run: Run, slot: Slot, text: str) -> None:
     if offered is not None and f.type != "yes_no" and lexicon.match(text, ("yes",)):
         commit(run, slot, offered[0])
         return
+    if offered is not None and f.type != "yes_no" and lexicon.match(text, ("no", "decline")):
+        # 不对 to an offered value (the prompt itself suggests it): ask for the right one, store nothing
+        run.outputs.append(Notice(t("engine.offer_declined", label=f.label)))
+        show(run)
+        return
     if f.type == "file":
         run.outputs.append(Notice(t("engine.file_expected"), "error"))
         show(run)

@@ -38,6 +38,7 @@ MESSAGES: dict[str, str] = {
     "engine.saved": "已保存：{label} = {value}",
     "engine.warning": "提示：{message}",
     "engine.not_a_value": "“{text}”不是“{label}”的内容，请直接输入，或点下面的按钮。",
+    "engine.offer_declined": "好的，请直接输入正确的{label}。",
     "engine.left_empty": "“{label}”未填写，继续下一项（要补填可点“返回”）。",
     "engine.confirm_value": "{message}\n确认填写 {value} 吗？",
     "engine.confirm_value_yes": "确认",
