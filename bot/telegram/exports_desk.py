@@ -228,7 +228,8 @@ class ExportDesk:
         """Write the job's files (blocking: runs in a thread); run_export writes the audit log entry."""
         if job.kind.fmt == "notice":
             return self._write_notice(job, folder)
-        filters = Filters(date_from=job.start, date_to=job.end, unit=job.unit, status=job.kind.status)
+        filters = Filters(date_from=job.start, date_to=job.end, unit=job.unit, status=job.kind.status,
+                          form_key=self.service.registry.archive_form().key)  # the desk's exports are the archive's
         reporter = Reporter(unit=job.unit or t("export.stats.all_units"), contact=job.user.name) \
             if job.kind.fmt == "stats" else None
         result = run_export(self.service.db, fmt=job.kind.fmt, out=folder / f"{job.stem}.{job.kind.ext}",
