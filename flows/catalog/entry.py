@@ -1,7 +1,7 @@
 """Texts of the form-file ``entry:`` block (form.entry.*) and of choosing a form to start (start.*)."""
 
 MESSAGES: dict[str, str] = {
-    "form.entry.not_mapping": "entry：应是一个映射，例如 entry: {kind: form, start: true, menu: 回访登记, audience: [surveyor], export: [ledger]}",
+    "form.entry.not_mapping": "entry：应是一个映射（属性 kind、start、menu、audience、export），例如 start: true、menu: 走访登记。",
     "form.entry.unknown": "entry：不认识的属性 “{key}”。可用：{allowed}。",
     "form.entry.kind": "entry.kind：只能是 {allowed} 之一，而不是 “{value}”。",
     "form.entry.start": "entry.start：应是 true 或 false，而不是 “{value}”。",
