@@ -206,3 +206,16 @@ def test_no_form_key_literal_outside_flows() -> None:
                         and (rel, node.value) not in NOT_FORM_KEYS:
                     found.append(f"{rel}:{node.lineno} {node.value!r}")
     assert found == []
+
+
+def test_a_worker_may_choose_when_a_second_form_is_for_workers_too(sqlite_url: str, tmp_path: Path) -> None:
+    for_workers = VISIT_YAML.replace("audience: [surveyor, staff]", "audience: [worker, surveyor]")
+    registry = load_registry(timezone="Asia/Shanghai", extra_forms={"visit_log": for_workers})
+    service = make_service(sqlite_url, registry)
+    chat, worker = Chat(service, tmp_path), make_user(service, "worker", UNIT, tg_id=26)
+    offered = sent(chat.send(worker, text="/start"))
+    assert [m.text for m in offered] == [t("tg.welcome.worker"), t("start.choose")]
+    assert service.user(tg_id=26).active_interview_id is None
+    chat.send(worker, data=buttons.START_FORM.data("visit_log"))
+    began = load(service, service.user(tg_id=26).active_interview_id or 0)
+    assert (began.form_key, began.kind, began.subject_user_id) == ("visit_log", "self", worker.id)
