@@ -13,6 +13,7 @@ MESSAGES: dict[str, str] = {
     "form.entry.missing": "没有写 entry.kind: {kind} 的表单。",
     "form.entry.stored_key": "写 entry.kind: {kind} 的表单的 form 应是 “{key}”（已存的记录用这个名字），而不是 “{value}”。",
     "form.entry.not_exported": "表 “{key}” 不能导出为 {fmt}。可导出的表：{keys}。",
+    "start.export_kind": "{form} {fmt}",
     "start.choose": "请选择要填写的表：",
     "start.stale": "这个表已不能开始，请重新发送 /new。",
     "start.terminal_choose": "请输入要填写的表的编号：",

@@ -219,3 +219,26 @@ def test_a_worker_may_choose_when_a_second_form_is_for_workers_too(sqlite_url: s
     chat.send(worker, data=buttons.START_FORM.data("visit_log"))
     began = load(service, service.user(tg_id=26).active_interview_id or 0)
     assert (began.form_key, began.kind, began.subject_user_id) == ("visit_log", "self", worker.id)
+
+
+def test_the_staff_export_desk_offers_the_ledger_of_every_form_that_asks(visit_service: IntakeService,
+                                                                         tmp_path: Path) -> None:
+    import openpyxl
+
+    from bot.telegram.actions import SendDocument
+    surveyor = make_user(visit_service, "surveyor", UNIT, tg_id=27)
+    staff = make_user(visit_service, "staff", UNIT, tg_id=28)
+    follow(visit_service, surveyor, visit_service.start_interview(user=surveyor, kind="survey", form_key="visit_log"),
+           VISIT_PLAN)
+    chat = Chat(visit_service, tmp_path)
+    menu = sent(chat.send(staff, text="/export"))[-1]
+    offered = {label: data for row in menu.buttons for label, data in row}
+    label = t("start.export_kind", form="走访登记", fmt=t("rec.export.kind.xlsx"))
+    assert buttons.parse(offered[label]).word("kind") == "xlsx.visit_log"
+    assert t("rec.export.kind.xlsx") in offered  # the archive's own kinds are still there
+    files = [a for a in chat.send(staff, data=buttons.EXPORT_MAKE.data("xlsx.visit_log", "ua"))
+             if isinstance(a, SendDocument)]
+    assert len(files) == 1 and files[0].filename.startswith("走访登记")
+    sheet = openpyxl.load_workbook(io.BytesIO(files[0].data)).worksheets[0]
+    cells = [c.value for row in sheet.iter_rows() for c in row]
+    assert "走访情况" in cells and VISIT_PLAN["visit_note"] in cells and "身份证号" not in cells

@@ -45,7 +45,7 @@ def test_the_ledger_of_a_test_only_form_has_its_own_columns(visits: IntakeServic
     table = rows(tmp_path / "visits.xlsx")
     header = next(r for r in table if "走访情况" in r)
     assert header[:2] == ["走访情况", "走访次数"]
-    assert "姓名" not in header and "身份证号码" not in header  # none of the archive's columns
+    assert "姓名" not in header and "身份证号" not in header  # none of the archive's columns
     cells = [c for r in table for c in r]
     assert "入户看望，送去慰问金" in cells and "电话回访" in cells and "王建国" not in cells
 
@@ -62,7 +62,7 @@ def test_the_csv_ledger_of_a_test_only_form(visits: IntakeService, tmp_path: Pat
 def test_the_default_export_is_still_the_archive(visits: IntakeService, tmp_path: Path) -> None:
     result = run_export(visits.db, fmt="xlsx", out=tmp_path / "ledger.xlsx", actor_id=None, registry=visits.registry)
     cells = [c for r in rows(tmp_path / "ledger.xlsx") for c in r]
-    assert result.rows == 1 and "王建国" in cells and "走访情况" not in cells
+    assert result.rows == 1 and "王建国" in cells and "身份证号" in cells and "走访情况" not in cells
 
 
 @pytest.mark.parametrize("fmt, key", [("stats", "visit_log"), ("html", "visit_log"), ("xlsx", "followup"),
