@@ -79,7 +79,7 @@ class TerminalChat:
         print("\n".join([t("start.terminal_choose")] + [t("start.terminal_item", n=i, menu=f.entry.menu)
                                                            for i, f in enumerate(forms, start=1)]), file=self.out)
         for line in stdin:
-            if line.strip().isdigit() and 1 <= int(line) <= len(forms):
+            if line.strip().isdecimal() and 1 <= int(line) <= len(forms):
                 return keys[int(line) - 1]
             print(t("start.terminal_choose"), file=self.out)
         return None

@@ -174,9 +174,9 @@ def test_terminal_form_option_and_numbered_choice(visit_service: IntakeService) 
 
     second = make_user(visit_service, "surveyor", UNIT, local_name="term2")
     out = io.StringIO()
-    TerminalChat(visit_service, second, out).run(io.StringIO("9\n2\n"), new=True)
+    TerminalChat(visit_service, second, out).run(io.StringIO("²\n9\n2\n"), new=True)
     text = out.getvalue()
-    assert t("start.terminal_item", n=2, menu="走访登记") in text and text.count(t("start.terminal_choose")) == 2
+    assert t("start.terminal_item", n=2, menu="走访登记") in text and text.count(t("start.terminal_choose")) == 3
     assert load(visit_service, visit_service.user(local_name="term2").active_interview_id or 0).form_key == "visit_log"
 
     with pytest.raises(SystemExit, match="nosuch"):
