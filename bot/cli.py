@@ -40,7 +40,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
     if role and user.role != role:
         with Session(service.db, expire_on_commit=False) as s:
             repo.set_role(s, user=user, role=role, unit=args.unit, actor_id=user.id)
-    return TerminalChat(service, user).run(sys.stdin, new=args.new)
+    return TerminalChat(service, user).run(sys.stdin, new=args.new, form=args.form)
 
 
 def cmd_assess(args: argparse.Namespace) -> int:
@@ -93,6 +93,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="role of this terminal user (default: surveyor for a new user)")
     p.add_argument("--unit", default=None, help="the union unit this user belongs to")
     p.add_argument("--new", action="store_true", help="start a new interview instead of resuming")
+    p.add_argument("--form", default=None, help="start a new interview of this form (its key, e.g. archive); "
+                   "with --new and several forms the terminal asks which")
     p.add_argument("--db", help="database URL (default: DATABASE_URL or sqlite:///intake.db)")
     p.set_defaults(func=cmd_chat)
 

@@ -37,15 +37,15 @@ def cmd_export(args: argparse.Namespace) -> int:
     settings = load_settings()
     if args.format == "notice":
         return _notice(args, settings)
+    registry = build_registry(settings)
     try:
         filters = Filters(date_from=args.date_from, date_to=args.date_to, unit=args.unit, region=args.region,
-                          status=args.status, tz=settings.timezone)
+                          status=args.status, tz=settings.timezone, form_key=args.form or registry.archive_form().key)
     except FilterError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     engine = make_engine(args.db or settings.database_url)
     ensure_schema(engine)
-    registry = build_registry(settings)
     reporter = None
     if args.format == "stats":
         reporter = Reporter(unit=args.reporter_unit or args.unit or args.region or t("export.stats.all_units"),
@@ -117,6 +117,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--status", default="default", choices=["default", "submitted", "approved", "closed", "all"],
                    help="submitted, approved, closed (the 脱困档案库) or all (default: the current archive: "
                         "submitted and approved, not 脱困)")
+    p.add_argument("--form", default=None, metavar="KEY",
+                   help="the form to export (xlsx/csv: any form whose entry.export has ledger; default: the archive)")
     p.add_argument("--by", default=None, help="with --format notice: the staff member publishing it")
     p.add_argument("--reporter-unit", default=None, help="附件2 填报单位 (default: the unit or region filter)")
     p.add_argument("--contact", default=None, help="附件2 联系人")

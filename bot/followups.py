@@ -67,12 +67,12 @@ def find_text(summaries: list[HouseholdSummary]) -> str:
 
 def start_followup(service: IntakeService, *, user: User, household_id: int) -> Reply:
     """Start a follow-up (精准帮扶工作情况) for a household and show its first question."""
-    form = service.registry.form(households.FOLLOWUP_FORM)
+    form = service.registry.followup_form()
     role = engine_role(user)
     with service.session() as s:
         household = households.get_household(s, user=user, household_id=household_id)
         followup = households.create_followup(s, household=household, user=user, form_version=form.version,
-                                              state=new_state(form, role=role))
+                                              state=new_state(form, role=role), form_key=form.key)
     reply = service.handle(user=user, interview_id=followup.id or 0, inp=Input("start"))
     intro = Notice(t("fu.start", name=household.worker_name, ref=household.ref or household.id))
     return Reply(followup.id, [intro, *reply.outputs])

@@ -94,13 +94,15 @@ class IntakeService:
         with self.session() as s:
             return repo.get_or_create_user(s, tg_id=tg_id, name=name, admin=admin), None
 
-    def start_interview(self, *, user: User, kind: str = "self", form_key: str = "archive") -> Reply:
+    def start_interview(self, *, user: User, kind: str = "self", form_key: str | None = None) -> Reply:
         """A new interview (self-report or a surveyor's), made the user's active one, at its first question.
 
-        The first question is worked out before anything is written, so the interview is created
-        already showing it and made active in one transaction.
+        ``form_key`` None: the registry's default form for the user's role (the form files' ``entry:``
+        blocks say which). The first question is worked out before anything is written, so the
+        interview is created already showing it and made active in one transaction.
         """
-        form = self.registry.form(form_key)
+        form = self.registry.form(form_key) if form_key is not None else \
+            (self.registry.default_form(user.role) or self.registry.archive_form())
         role = engine_role(user)
         ctx = self.registry.context(actor_id=str(user.id), actor_name=user.name)
         step = advance(form, new_state(form, role=role), Input("start"), ctx)

@@ -66,11 +66,31 @@ class TerminalChat:
             print(t("bot.terminal_buttons", labels=" ".join(labels)), file=self.out)
         print("> ", end="", file=self.out, flush=True)
 
-    def run(self, stdin: TextIO = sys.stdin, *, new: bool = False) -> int:
-        """The loop: until the interview ends or input runs out."""
+    def choose_form(self, stdin: TextIO, form: str | None) -> str | None:
+        """``--form KEY`` checked, or a numbered choice when the role may begin several forms (None: the default)."""
+        forms = self.service.registry.startable_forms(self.user.role)
+        keys = [f.key for f in forms]
+        if form is not None:
+            if form not in keys:
+                raise SystemExit(t("start.terminal_unknown", key=form, keys="、".join(keys)))
+            return form
+        if len(forms) < 2:
+            return None
+        print("\n".join([t("start.terminal_choose")] + [t("start.terminal_item", n=i, menu=f.entry.menu)
+                                                           for i, f in enumerate(forms, start=1)]), file=self.out)
+        for line in stdin:
+            if line.strip().isdecimal() and 1 <= int(line) <= len(forms):
+                return keys[int(line) - 1]
+            print(t("start.terminal_choose"), file=self.out)
+        return None
+
+    def run(self, stdin: TextIO = sys.stdin, *, new: bool = False, form: str | None = None) -> int:
+        """The loop: until the interview ends or input runs out. ``form``: a new interview of that form."""
         print(t("bot.terminal_welcome"), file=self.out)
-        reply = self.service.start_interview(user=self.user, kind="survey") if new else \
-            self.service.resume_or_start(user=self.user)
+        if new or form is not None:
+            reply = self.service.start_interview(user=self.user, kind="survey", form_key=self.choose_form(stdin, form))
+        else:
+            reply = self.service.resume_or_start(user=self.user)
         self.show(reply)
         for line in stdin:
             text = line.rstrip("\n")

@@ -16,6 +16,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from flows.catalog import t
+from flows.form_entry import stored_key
 from flows.policy import is_unit_staff, require
 from flows.registry import Registry, load_registry
 from storage.models import AuditLog, Interview, User
@@ -57,7 +58,7 @@ def mask_name(name: str) -> str:
 
 def notice_rows(session: Session, *, unit: str) -> list[NoticeRow]:
     """Approved, not closed households of a unit, in 职工编号 order, reduced to the public columns."""
-    stmt = select(Interview).where(Interview.form_key == "archive", Interview.status == "approved",
+    stmt = select(Interview).where(Interview.form_key == stored_key("household"), Interview.status == "approved",
                                    col(Interview.closed_at).is_(None), Interview.unit == unit) \
         .order_by(col(Interview.ref), col(Interview.id))
     rows = []

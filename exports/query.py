@@ -59,7 +59,7 @@ class Filters:
     status: StatusFilter = "default"
     by: Literal["submitted", "activity"] = "submitted"  # activity: submitted or changed within the dates
     tz: str | None = None
-    form_key: str = "archive"  # follow-up visits are interviews too, but not households
+    form_key: str = households.ARCHIVE_FORM  # which form's records; another one the ledger covers (entry.export)
 
     def __post_init__(self) -> None:
         if self.status not in STATUS_FILTERS:
@@ -133,9 +133,9 @@ def conditions(filters: Filters) -> list[ColumnElement[bool]]:
     zone = filters.zone()
     on = filters.date_to or datetime.now(zone).date()
     if filters.status == "default":
-        out.append(households.current_filter(on, zone))  # a household closed (脱困) by then has left the ledger
+        out.append(households.current_filter(on, zone, filters.form_key))  # a household closed (脱困) by then has left the ledger
     elif filters.status == "closed":
-        out.append(households.closed_filter(on, zone))
+        out.append(households.closed_filter(on, zone, filters.form_key))
     elif statuses is not None:
         out.append(col(Interview.status).in_(statuses))
     if filters.unit:

@@ -17,10 +17,12 @@ from exports.query import FilterError, Filters, connection, stream_households
 from exports.stats import StatRow, compute_stats
 from exports.stats_xlsx import Reporter, write_stats
 from flows.catalog import t
+from flows.form import Form
 from flows.registry import Registry, load_registry
 from storage.models import AuditLog
 
 FORMATS = ("xlsx", "csv", "html", "pdf", "stats")
+LEDGER_FORMATS = ("xlsx", "csv")  # the ledger: one column per field of the form, any form that asks for it
 
 
 @dataclass(frozen=True)
@@ -38,9 +40,21 @@ def _registry(registry: Registry | None) -> Registry:
 
 def stats_rows(db: Session | Engine | Connection, filters: Filters, registry: Registry) -> list[StatRow]:
     """The 附件2 rows for ``filters``: 困难类别 choices of the form, then the tag rules' rows."""
-    categories = registry.form("archive").field("hardship_category").choices
+    categories = registry.archive_form().field("hardship_category").choices
     with connection(db) as conn:
         return compute_stats(conn, filters.in_zone(registry.tz), categories=categories, tags=registry.tags.tag_names())
+
+
+def export_form(registry: Registry, fmt: str, form_key: str) -> Form:
+    """The form an export of ``fmt`` covers: the ledger (xlsx, csv) any form whose entry.export has
+    ledger; the 附件1 printouts (html, pdf) and 附件2 (stats) only the household form, by nature."""
+    form = registry.forms.get(form_key)
+    archive = registry.archive_form()
+    covered = registry.ledger_forms() if fmt in LEDGER_FORMATS else [archive]
+    if form is None or form.key not in {f.key for f in covered}:
+        raise FilterError(t("form.entry.not_exported", key=form_key, fmt=fmt,
+                            keys="、".join(f.key for f in covered)))
+    return form
 
 
 def run_export(db: Session | Engine, *, fmt: str, out: str | Path, filters: Filters | None = None,
@@ -52,7 +66,7 @@ def run_export(db: Session | Engine, *, fmt: str, out: str | Path, filters: Filt
     reg = _registry(registry)
     filters = (filters or Filters()).in_zone(reg.tz)
     zone = filters.zone()
-    form = reg.form("archive")
+    form = export_form(reg, fmt, filters.form_key)
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     printed = reg.now().strftime("%Y-%m-%d %H:%M")

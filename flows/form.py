@@ -9,6 +9,7 @@ from typing import Any, Mapping
 from flows.catalog import t
 from flows.conditions import Condition, ConditionError, parse_condition
 from flows.field_types import TYPES, takes_choices
+from flows.form_entry import Entry, parse_entry
 
 FIELD_TYPES = frozenset(TYPES)  # the question-type table is flows.field_types
 AUDIENCES = frozenset({"worker", "staff"})
@@ -91,6 +92,7 @@ class Form:
     sections: tuple[Section, ...]
     eligibility: bool = False  # the end of the interview shows the 认定标准 decision
     signed_by: str = "worker"  # who confirms at the end: the worker (职工签字) or the surveyor
+    entry: Entry = field(default_factory=Entry)  # how it is reached and which exports cover it (flows.form_entry)
 
     def field(self, key: str) -> Field:
         """Top-level field by key (group fields are ``group.key``)."""
@@ -135,7 +137,7 @@ def parse_form(data: Mapping[str, Any], *, known_choice_sources: frozenset[str] 
     for k in ("form", "version", "title", "sections"):
         if k not in data:
             problems.append(t("form.top_missing", key=k))
-    for k in sorted(set(data) - {"form", "version", "title", "sections", "eligibility", "signed_by"}):
+    for k in sorted(set(data) - {"form", "version", "title", "sections", "eligibility", "signed_by", "entry"}):
         problems.append(t("form.top_unknown", key=k))
     sections: list[Section] = []
     seen_sections: set[str] = set()
@@ -188,13 +190,15 @@ def parse_form(data: Mapping[str, Any], *, known_choice_sources: frozenset[str] 
                 counter=str(g.get("counter", "位")))))
             top_keys.add(skey)
     _check_references(sections, top_keys, problems)
+    entry = parse_entry(data.get("entry"), problems)
     if problems:
         raise FormError(problems)
     signed_by = str(data.get("signed_by", "worker"))
     if signed_by not in ("worker", "surveyor"):
         raise FormError([t("form.signed_by", value=signed_by)])
     return Form(key=str(data["form"]), version=str(data["version"]), title=str(data["title"]),
-                sections=tuple(sections), eligibility=bool(data.get("eligibility", False)), signed_by=signed_by)
+                sections=tuple(sections), eligibility=bool(data.get("eligibility", False)), signed_by=signed_by,
+                entry=entry)
 
 
 def _parse_fields(raw_fields: Any, where: str, problems: list[str],

@@ -15,7 +15,9 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
-from flows.form import Form, parse_form
+from flows.form import Form, FormError, parse_form
+from flows.form_entry import SINGLE_KINDS, stored_key
+from flows.catalog import t
 from flows.household import assess_answers, below_standard
 from flows.outputs import Context
 from flows.standards import StandardsTable, parse_standards
@@ -67,9 +69,42 @@ class Registry:
         at = (self.clock or WallClock(self.tz))()
         return at.astimezone(self.tz) if at.tzinfo else at
 
-    def form(self, key: str = "archive") -> Form:
-        """A form by key."""
-        return self.forms[key]
+    def form(self, key: str | None = None) -> Form:
+        """A form by key (None: the archive form)."""
+        return self.forms[key] if key is not None else self.archive_form()
+
+    # --- which form for what: read from each form file's ``entry:`` block (flows.form_entry) ----
+    def _of_kind(self, kind: str) -> Form:
+        for form in self.forms.values():
+            if form.entry.kind == kind:
+                return form
+        raise KeyError(t("form.entry.missing", kind=kind))
+
+    def archive_form(self) -> Form:
+        """The household form (entry.kind: household): 附件1, and what 附件2, 公示 and follow-ups hang on."""
+        return self._of_kind("household")
+
+    def followup_form(self) -> Form:
+        """The form started from a household in the archive (entry.kind: followup)."""
+        return self._of_kind("followup")
+
+    def startable_forms(self, role: str) -> list[Form]:
+        """The forms a person of ``role`` may begin (entry.start and the role in entry.audience).
+
+        The household form first, the others by key: the first is the default.
+        """
+        found = [f for f in self.forms.values() if f.entry.starts_for(role)]
+        return sorted(found, key=lambda f: (f.entry.kind != "household", f.key))
+
+    def default_form(self, role: str) -> Form | None:
+        """The form /start, /new and the terminal begin without asking (None: the role starts none)."""
+        forms = self.startable_forms(role)
+        return forms[0] if forms else None
+
+    def ledger_forms(self) -> list[Form]:
+        """The forms the ledger export (XLSX / CSV) covers (entry.export has ledger), the household form first."""
+        found = [f for f in self.forms.values() if f.entry.ledger]
+        return sorted(found, key=lambda f: (f.entry.kind != "household", f.key))
 
     def assess(self, answers: Mapping[str, Any]) -> dict[str, Any] | None:
         """The eligibility decision for a set of answers."""
@@ -112,5 +147,21 @@ def load_registry(*, standards_text: str | None = None, extra_forms: dict[str, s
     for text in (extra_forms or {}).values():
         form = load_form_text(text)
         forms[form.key] = form
+    check_kinds(forms)
     tags = parse_tag_rules(json.loads(_read_text("flows", "data/tags.json")))
     return Registry(forms=forms, standards=load_standards(standards_text), tags=tags, tz=ZoneInfo(timezone))
+
+
+def check_kinds(forms: Mapping[str, Form]) -> None:
+    """One form of each single kind (household, followup), carrying the key stored rows have."""
+    problems: list[str] = []
+    for kind in SINGLE_KINDS:
+        of_kind = sorted(f.key for f in forms.values() if f.entry.kind == kind)
+        if len(of_kind) > 1:
+            problems.append(t("form.entry.twice", forms="、".join(of_kind), kind=kind))
+        elif not of_kind:
+            problems.append(t("form.entry.missing", kind=kind))
+        elif of_kind[0] != stored_key(kind):
+            problems.append(t("form.entry.stored_key", kind=kind, key=stored_key(kind), value=of_kind[0]))
+    if problems:
+        raise FormError(problems)

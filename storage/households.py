@@ -14,10 +14,11 @@ from sqlmodel import Session, col, select
 from flows import policy
 from flows.answers import compact
 from flows.catalog import t
+from flows.form_entry import stored_key
 from storage.models import AnswerEvent, AuditLog, Interview, StatusChange, User, utcnow
 
-ARCHIVE_FORM = "archive"
-FOLLOWUP_FORM = "followup"
+ARCHIVE_FORM = stored_key("household")  # the household form's key (entry.kind: household), as rows carry it
+FOLLOWUP_FORM = stored_key("followup")  # the follow-up form's key (entry.kind: followup)
 IN_ARCHIVE = ("submitted", "approved")  # statuses of a household in the current archive
 FOLLOWUP_DONE = ("submitted", "approved")  # follow-ups that count (drafts do not)
 CLOSE_REASONS = ("就业增收", "纳入低保兜底后稳定", "子女毕业就业", "其他")
@@ -83,21 +84,24 @@ def closed_on(household: Interview, tz: tzinfo) -> date | None:
     return local_date(household.closed_at, tz) if household.closed_at else None
 
 
-def current_filter(on: date, tz: tzinfo) -> ColumnElement[bool]:
-    """Interview is in the current archive on day ``on``: submitted/approved, not closed by then."""
+def current_filter(on: date, tz: tzinfo, form_key: str = ARCHIVE_FORM) -> ColumnElement[bool]:
+    """Interview is in the current archive on day ``on``: submitted/approved, not closed by then.
+
+    ``form_key``: another form's records by the same rule (an export of a form the ledger covers).
+    """
     after = day_start(on + timedelta(days=1), tz)
     return and_(
-        Interview.form_key == ARCHIVE_FORM,
+        Interview.form_key == form_key,
         or_(and_(col(Interview.status).in_(IN_ARCHIVE), col(Interview.closed_at).is_(None)),
             # closed later than ``on``: still in the archive on that day (a ledger or 附件2 for a past date)
             and_(Interview.status == "closed", col(Interview.closed_at) >= after)),
     )
 
 
-def closed_filter(on: date, tz: tzinfo) -> ColumnElement[bool]:
+def closed_filter(on: date, tz: tzinfo, form_key: str = ARCHIVE_FORM) -> ColumnElement[bool]:
     """Interview is in the 脱困档案库 on day ``on``: closed on or before that day."""
     after = day_start(on + timedelta(days=1), tz)
-    return and_(Interview.form_key == ARCHIVE_FORM, Interview.status == "closed",
+    return and_(Interview.form_key == form_key, Interview.status == "closed",
                 col(Interview.closed_at) < after)
 
 
@@ -175,12 +179,12 @@ def get_household(session: Session, *, user: User, household_id: int) -> Intervi
 # --- follow-ups ----------------------------------------------------------------------
 
 def create_followup(session: Session, *, household: Interview, user: User, form_version: str,
-                    state: dict[str, Any]) -> Interview:
+                    state: dict[str, Any], form_key: str = FOLLOWUP_FORM) -> Interview:
     """A new follow-up draft linked to the household, made the user's active interview (one commit)."""
     policy.require(policy.can_see_household(user, household), household.id)
     if household.status not in (*IN_ARCHIVE, "closed"):
         raise HouseholdError("fu.not_in_archive", status=t(f"fu.status.{household.status}"))
-    followup = Interview(form_key=FOLLOWUP_FORM, form_version=form_version, state=state, kind="survey",
+    followup = Interview(form_key=form_key, form_version=form_version, state=state, kind="survey",
                          created_by=user.id or 0, unit=household.unit, household_id=household.id)
     session.add(followup)
     session.flush()

@@ -8,6 +8,7 @@ from sqlalchemy import and_, or_, update
 from sqlmodel import Session, col, select
 
 from flows.engine import hand_over, reopen_at, set_system_answer
+from flows.form_entry import stored_key
 from storage.models import AnswerEvent, AuditLog, Interview, User, utcnow
 
 
@@ -25,7 +26,7 @@ def submitted(session: Session, *, unit: str | None, limit: int = 30) -> list[In
     Self-reports from workers not yet assigned to a unit are shown to every unit's staff, so one
     of them can take the record over (and with it into their unit).
     """
-    stmt = select(Interview).where(Interview.status == "submitted", Interview.form_key == "archive")
+    stmt = select(Interview).where(Interview.status == "submitted", Interview.form_key == stored_key("household"))
     if unit is not None:
         stmt = stmt.where(or_(Interview.unit == unit, and_(Interview.unit == "", Interview.kind == "self")))
     return list(session.exec(stmt.order_by(col(Interview.submitted_at), col(Interview.id)).limit(limit)))

@@ -86,6 +86,7 @@ _ID = ("interview_id", int)
 _HOUSEHOLD = ("household_id", int)
 
 OPEN = _desk("open", "o", _ID)  # switch to an interview (drafts, a returned record)
+START_FORM = _desk("start_form", "sf", ("form", str))  # /new with several forms: begin this one (its key)
 # the review desk
 REVIEW = _desk("review", "rv", _ID)
 APPROVE = _desk("approve", "ra", _ID)
@@ -105,7 +106,7 @@ CLOSE_REASON = _desk("close_reason", "fr", _HOUSEHOLD, ("reason", int))
 CLOSE_TODAY = _desk("close_today", "fd", _HOUSEHOLD, ("reason", int))
 REOPEN = _desk("reopen", "fo", _HOUSEHOLD)
 
-KINDS: tuple[Button, ...] = (OPEN, REVIEW, APPROVE, RETURN, DOWNLOAD, TAKE_OVER, OVERRIDE, *OVERRIDE_TO,
+KINDS: tuple[Button, ...] = (OPEN, START_FORM, REVIEW, APPROVE, RETURN, DOWNLOAD, TAKE_OVER, OVERRIDE, *OVERRIDE_TO,
                              EXPORT_KIND, EXPORT_MAKE, CARD, JOURNAL, FOLLOWUP, CLOSE, CLOSE_REASON, CLOSE_TODAY,
                              REOPEN)
 TABLE: dict[str, Button] = {b.prefix: b for b in KINDS}

@@ -344,6 +344,8 @@ class BotCore:
     def _press_desk(self, inc: Incoming, user: User, chat: int, pressed: buttons.Pressed | None) -> list[Action]:
         if pressed is not None and pressed.button is buttons.OPEN:
             return self._unbutton(inc, chat) + self.open_interview(chat, user, pressed.id("interview_id"))
+        if pressed is not None and pressed.button is buttons.START_FORM:
+            return self._unbutton(inc, chat) + self.drafts.chosen(user, chat, pressed.word("form"))
         if pressed is not None and pressed.button in records_desk.BUTTONS:
             return self.records.on_button(inc, user, chat, pressed)
         return self.staff.on_button(inc, user, chat, pressed)

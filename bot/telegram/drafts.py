@@ -47,13 +47,35 @@ class DraftsDesk:
             return out + [SendMessage(chat, t("tg.already_submitted", ref=latest.ref or latest.id,
                                               status=status_text(latest.status)))]
         out.append(SendMessage(chat, t("tg.welcome.worker")))
+        choice = self._choice(user, chat)
+        if choice:
+            return out + choice
         return out + self.core.show(chat, self.core.service.start_interview(user=user, kind="self"))
 
     def new(self, user: User, chat: int) -> list[Action]:
-        """/new: a surveyor's new household interview."""
+        """/new: a surveyor's new interview, of the default form, or of the one chosen when several may be begun."""
         if user.role not in SURVEY_ROLES:
             return [SendMessage(chat, t("tg.denied_new"))]
-        reply = self.core.service.start_interview(user=user, kind="survey")
+        return self._choice(user, chat) or self._begin(user, chat, None)
+
+    def _choice(self, user: User, chat: int) -> list[Action]:
+        """A button per form the role may begin (the form files' entry: menu), when there is more than one."""
+        forms = self.core.service.registry.startable_forms(user.role)
+        if len(forms) < 2:
+            return []
+        rows = tuple(((f.entry.menu[:60], buttons.START_FORM.data(f.key)),) for f in forms)
+        return [SendMessage(chat, t("start.choose"), rows)]
+
+    def chosen(self, user: User, chat: int, form_key: str) -> list[Action]:
+        """A form's button from the choice: begin it, if the person's role may (the data come from the client)."""
+        if form_key not in {f.key for f in self.core.service.registry.startable_forms(user.role)}:
+            return [SendMessage(chat, t("start.stale"))]
+        return self._begin(user, chat, form_key)
+
+    def _begin(self, user: User, chat: int, form_key: str | None) -> list[Action]:
+        if user.role not in SURVEY_ROLES:  # a worker's own record
+            return self.core.show(chat, self.core.service.start_interview(user=user, kind="self", form_key=form_key))
+        reply = self.core.service.start_interview(user=user, kind="survey", form_key=form_key)
         return [SendMessage(chat, t("tg.new_started", id=reply.interview_id))] + self.core.show(chat, reply)
 
     def list(self, user: User, chat: int) -> list[Action]:

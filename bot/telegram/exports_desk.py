@@ -21,6 +21,7 @@ from exports.query import FilterError, Filters, StatusFilter
 from exports.service import run_export
 from exports.stats_xlsx import Reporter
 from flows.catalog import t
+from flows.registry import Registry
 from storage import households
 from storage.models import User
 
@@ -41,6 +42,21 @@ class ExportKind:
     status: StatusFilter = "default"
     dated: bool = True  # offers 今天 / 本月 besides 全部时间
     every_unit: bool = True  # admins may pick 全部单位
+    form_key: str | None = None  # the ledger of another form whose entry.export has ledger; None: the archive
+    label: str = ""  # that form's name (its entry.menu)
+
+    def name(self) -> str:
+        """The kind as the menu and the messages name it."""
+        if self.form_key is None:
+            return t(f"rec.export.kind.{self.key}")
+        return t("start.export_kind", form=self.label, fmt=t(f"rec.export.kind.{self.fmt}"))
+
+
+def form_kinds(registry: Registry) -> dict[str, ExportKind]:
+    """The ledger (XLSX, CSV) of every other form the ledger covers (flows.registry.ledger_forms)."""
+    archive = registry.archive_form().key
+    return {f"{fmt}.{f.key}": ExportKind(f"{fmt}.{f.key}", fmt, fmt, form_key=f.key, label=f.entry.menu or f.title)
+            for f in registry.ledger_forms() if f.key != archive for fmt in ("xlsx", "csv")}
 
 
 KINDS: dict[str, ExportKind] = {k.key: k for k in (
@@ -105,6 +121,9 @@ class ExportDesk:
     def __init__(self, core: DeskContext) -> None:
         self.core = core
         self.service = core.service
+        self.kinds = {**KINDS, **form_kinds(core.service.registry)}
+        extra = list(self.kinds)[len(KINDS):]
+        self.rows = KIND_ROWS + tuple(tuple(extra[i:i + 2]) for i in range(0, len(extra), 2))
 
     def today(self) -> date:
         """Today where the bot's users are."""
@@ -116,8 +135,8 @@ class ExportDesk:
             return [SendMessage(chat, t("rec.export.denied"))]
         if user.role == "staff" and not user.unit:
             return [SendMessage(chat, t("rec.export.no_unit"))]
-        rows = tuple(tuple((t(f"rec.export.kind.{k}"), self._kind_data(user, KINDS[k])) for k in row)
-                     for row in KIND_ROWS)
+        rows = tuple(tuple((self.kinds[k].name(), self._kind_data(user, self.kinds[k])) for k in row)
+                     for row in self.rows)
         return [SendMessage(chat, t("rec.export.choose_format"), rows)]
 
     def _kind_data(self, user: User, kind: ExportKind) -> str:
@@ -130,7 +149,7 @@ class ExportDesk:
         """A kind pressed: its scopes as buttons, in place of the kinds."""
         if user.role not in STAFF:
             return [SendMessage(chat, t("rec.export.denied"))]
-        kind = KINDS.get(key)
+        kind = self.kinds.get(key)
         if kind is None:
             return [SendMessage(chat, t("tg.stale_button"))]
         options = scopes(user, kind)
@@ -138,7 +157,7 @@ class ExportDesk:
             return [SendMessage(chat, t("rec.export.notice_needs_unit" if key == "notice" else "rec.export.no_unit"))]
         rows = tuple(tuple((scope_label(c), buttons.EXPORT_MAKE.data(key, c)) for c in options if c[0] == u)
                      for u in dict.fromkeys(c[0] for c in options))
-        text = t("rec.export.choose_scope", kind=t(f"rec.export.kind.{key}"))
+        text = t("rec.export.choose_scope", kind=kind.name())
         return [EditMessage(chat, inc.message_id, text, rows)] if inc.message_id else [SendMessage(chat, text, rows)]
 
     def makes_files(self, inc: Incoming) -> bool:
@@ -162,7 +181,7 @@ class ExportDesk:
             except AccessDenied:
                 return [SendMessage(job.chat, t("fu.denied"))]
             if not files:
-                return [SendMessage(job.chat, t("rec.export.empty", kind=t(f"rec.export.kind.{job.kind.key}"),
+                return [SendMessage(job.chat, t("rec.export.empty", kind=job.kind.name(),
                                                 scope=job.scope))]
             sends: list[Action] = []
             for f in files:
@@ -189,7 +208,7 @@ class ExportDesk:
             job = self._notice_job(user, chat, (inc.text or "").partition(" ")[2].strip())
         if isinstance(job, str):
             return head + [SendMessage(chat, job)]
-        working = t("rec.export.working", kind=t(f"rec.export.kind.{job.kind.key}"), scope=job.scope)
+        working = t("rec.export.working", kind=job.kind.name(), scope=job.scope)
         shown: Action = EditMessage(chat, inc.message_id, working, ()) if inc.message_id else SendMessage(chat, working)
         return job, head + [shown]
 
@@ -197,7 +216,7 @@ class ExportDesk:
         """An export job, or the refusal text; the role and the scope are checked here, not trusted."""
         if user.role not in STAFF:
             return t("rec.export.denied")
-        kind = KINDS.get(key)
+        kind = self.kinds.get(key)
         if kind is None or len(code) != 2:
             return t("tg.stale_button")
         if code not in scopes(user, kind):
@@ -221,14 +240,16 @@ class ExportDesk:
                               "m": (today.replace(day=1), today, f"{today:%Y-%m}"),
                               "a": (None, None, t("rec.export.period.a"))}[code[1]]
         label = scope_label(code) if unit is None or unit == user.unit else unit
-        stem = file_name("_".join((t(f"rec.export.file.{kind.key}"), unit or t("rec.export.scope.a"), period)))
+        what = kind.label if kind.form_key else t(f"rec.export.file.{kind.key}")
+        stem = file_name("_".join((what, unit or t("rec.export.scope.a"), period)))
         return ExportJob(kind, user, chat, unit, start, end, label, stem)
 
     def _write(self, job: ExportJob, folder: Path) -> list[Outgoing]:
         """Write the job's files (blocking: runs in a thread); run_export writes the audit log entry."""
         if job.kind.fmt == "notice":
             return self._write_notice(job, folder)
-        filters = Filters(date_from=job.start, date_to=job.end, unit=job.unit, status=job.kind.status)
+        filters = Filters(date_from=job.start, date_to=job.end, unit=job.unit, status=job.kind.status,
+                          form_key=job.kind.form_key or self.service.registry.archive_form().key)
         reporter = Reporter(unit=job.unit or t("export.stats.all_units"), contact=job.user.name) \
             if job.kind.fmt == "stats" else None
         result = run_export(self.service.db, fmt=job.kind.fmt, out=folder / f"{job.stem}.{job.kind.ext}",
@@ -237,7 +258,7 @@ class ExportDesk:
         log.info("user %s exported %s (%s): %d households", job.user.id, job.kind.key, job.scope, result.rows)
         if result.rows == 0 and job.kind.fmt != "stats":  # 附件2 with zeros is still a table to file
             return []
-        caption = t("rec.export.caption", kind=t(f"rec.export.kind.{job.kind.key}"), scope=job.scope, rows=result.rows)
+        caption = t("rec.export.caption", kind=job.kind.name(), scope=job.scope, rows=result.rows)
         return [Outgoing(p.name, p.read_bytes(), caption) for p in result.paths]
 
     def _write_notice(self, job: ExportJob, folder: Path) -> list[Outgoing]:

@@ -7,7 +7,7 @@ MESSAGES: dict[str, str] = {
     "form.error_item": "- {problem}",
     "form.top_not_mapping": "文件顶层应是一个映射（form、version、title、sections）。",
     "form.top_missing": "顶层：缺少 “{key}”。请加上，例如 {key}: …",
-    "form.top_unknown": "顶层：不认识的属性 “{key}”。可用：form, version, title, sections, eligibility, signed_by。",
+    "form.top_unknown": "顶层：不认识的属性 “{key}”。可用：form, version, title, sections, eligibility, signed_by, entry。",
     "form.sections_not_list": "sections：应是一个列表，每项是一个栏目。",
     "form.section_not_mapping": "{where}：应是映射，含 key、label 和 fields 或 group。",
     "form.section_key": "{where}：key “{key}” 须为小写英文加下划线，如 basic_info。",
