@@ -5,7 +5,10 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Any, Mapping
 
-from flows.eligibility import Inputs, InputError, Member, Result, assess, household_facts, result_to_json
+from flows.eligibility import (
+    DEFAULT_HOUSING, DEFAULT_WORK_STATUS, HEALTH_GOOD, NO_DISABILITY, Inputs, InputError, Member, Result, assess,
+    household_facts, result_to_json,
+)
 from flows.standards import StandardsTable, UnknownRegion
 from flows.tag_rules import TagRules
 
@@ -38,7 +41,7 @@ def inputs_from_answers(answers: Mapping[str, Any]) -> Inputs | None:
                       if n is not None and n != causes_main)[:3]
     members = tuple(
         Member(relation=str(m.get("relation") or ""), identity=str(m.get("identity") or ""),
-               health=str(m.get("health") or "良好"), monthly_income=_dec(m.get("monthly_income")))
+               health=str(m.get("health") or HEALTH_GOOD), monthly_income=_dec(m.get("monthly_income")))
         for m in answers.get("members") or [])
     disability = answers.get("disability_category")
     try:
@@ -52,10 +55,10 @@ def inputs_from_answers(answers: Mapping[str, Any]) -> Inputs | None:
             sudden_hardship=answers.get("sudden_hardship") is True,
             main_cause=causes_main, secondary_causes=secondary,
             single_parent=answers.get("single_parent") is True,
-            health=str(answers.get("health") or "良好"),
-            disability_category=str(disability) if disability and disability != "无" else None,
-            work_status=str(answers.get("work_status") or "在岗"),
-            housing_type=str(answers.get("housing_type") or "自建房"),
+            health=str(answers.get("health") or HEALTH_GOOD),
+            disability_category=str(disability) if disability and disability not in NO_DISABILITY else None,
+            work_status=str(answers.get("work_status") or DEFAULT_WORK_STATUS),
+            housing_type=str(answers.get("housing_type") or DEFAULT_HOUSING),
             zero_employment=answers.get("zero_employment") is True,
             family_members=members,
         )
