@@ -13,7 +13,8 @@ from typing import Any
 
 from flows.categories import (  # noqa: F401 (re-exported: callers read the names from here too)
     CATEGORIES, CATEGORY_BY_CRITERION, CATEGORY_DIBAO, CATEGORY_EDGE, CATEGORY_SUDDEN, NOT_ELIGIBLE, REASON_DISABILITY,
-    REASON_ILLNESS, REASON_OTHER, REASON_SCHOOL, REASON_SINGLE_PARENT, SUDDEN_BY_CAUSE, SUDDEN_DECLARED,
+    REASON_ILLNESS, REASON_OTHER, REASON_SCHOOL, REASON_SINGLE_PARENT, STUDENT_IDENTITIES, SUDDEN_BY_CAUSE,
+    SUDDEN_DECLARED,
 )
 from flows.eligibility_inputs import (  # noqa: F401 (re-exported: the public names of the decision's inputs)
     DEFAULT_HOUSING, DEFAULT_WORK_STATUS, HEALTH_GOOD, MAX_AMOUNT, MAX_CAUSE, MAX_SECONDARY, MIN_CAUSE,
@@ -24,7 +25,6 @@ from flows.health import DISABILITY_WORD
 from flows.standards import StandardsTable
 from flows.tag_rules import TAG_INPUT_TYPES, HouseholdFacts, TagRules
 
-STUDENT_IDENTITIES = ("高中生", "大学生")  # the 身份 options that count as 子女上学 (标准第3条)
 MIN_MONTHS = 6
 CAUSE_ILLNESS, CAUSE_SCHOOL, CAUSE_OTHER = 6, 9, 10
 _PRECISION = 50

@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from flows.catalog import t
+from flows.categories import DEFAULT_HOUSING, DEFAULT_WORK_STATUS, NO_DISABILITY
 from flows.health import HEALTH_GOOD
 from flows.lexicon import NO_TEXT, YES_TEXT
 from flows.standards import parse_decimal, show_value
@@ -22,9 +23,6 @@ __all__ = [
     "MAX_SECONDARY", "MIN_CAUSE", "NO_DISABILITY", "InputError", "Inputs", "Member", "inputs_from_mapping",
 ]
 
-NO_DISABILITY = ("", "无")  # what 残疾类别 holds when the worker has none
-DEFAULT_WORK_STATUS = "在岗"  # the seed's first 工作状态 option: what an unanswered question means
-DEFAULT_HOUSING = "自建房"  # the seed's first 住房类型 option
 MIN_CAUSE, MAX_CAUSE, MAX_SECONDARY = 1, 10, 3
 # Far above any household's income; keeps every figure exact in a 50-digit Decimal context.
 MAX_AMOUNT = Decimal(10) ** 12

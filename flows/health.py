@@ -17,7 +17,7 @@ from flows.non_answers import fold, not_an_answer
 HEALTH_GOOD = "良好"
 DISABILITY_WORD = "残疾"
 MAX_HEALTH_LEN = 50
-EXAMPLE_ILLNESS = "糖尿病"
+EXAMPLE_ILLNESS = t("ex.illness")
 
 
 # --- the word lists (data) --------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Any, Mapping
 
+from flows.categories import CAUSES  # noqa: F401 (re-exported: the seed's 致困原因, numbered)
 from flows.eligibility import (
     DEFAULT_HOUSING, DEFAULT_WORK_STATUS, HEALTH_GOOD, NO_DISABILITY, Inputs, InputError, Member, Result, assess,
     household_facts, result_to_json,
@@ -12,9 +13,6 @@ from flows.eligibility import (
 from flows.standards import StandardsTable, UnknownRegion
 from flows.tag_rules import TagRules
 
-# 致困原因 numbering of the seed (1–10), by the option text stored in the answers.
-CAUSES = ("无劳动能力", "有劳动能力而未就业", "下岗失业", "未参加社会保险", "社会保险待遇落实不到位",
-          "重特大疾病", "遭受自然灾害", "遭受意外事故", "子女上学", "其他")
 NEEDED = ("region", "household_size", "household_annual_income")
 # The only answers below_standard reads (a test holds it to that): the question list is remembered by them.
 BELOW_STANDARD_READS = NEEDED + ("insurance_contrib_annual",)

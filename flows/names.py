@@ -22,7 +22,15 @@ NAME_PREFIXES: tuple[str, ...] = ("姓名", "名字", "我叫", "我是", "他�
 NAME_DOTS = "·•‧・･∙⋅·.。‐‑‒–—―-_"
 NAME_DOT = "\u00b7"
 MAX_NAME_LEN = 30
-EXAMPLE_NAME = "王建国"
+# Two-character surnames (复姓); anything else is read as a one-character surname (the 公示 masks 欧阳某某).
+COMPOUND_SURNAMES = frozenset({
+    "欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒", "司空", "夏侯",
+    "轩辕", "令狐", "钟离", "澹台", "独孤", "南宫", "西门", "百里", "呼延", "端木", "申屠", "太史", "公羊", "濮阳",
+    "淳于", "单于", "闻人", "万俟", "赫连", "拓跋", "东郭", "仲孙", "司寇", "亓官", "子车", "颛孙", "壤驷", "公良",
+    "漆雕", "乐正", "宰父", "谷梁", "左丘", "梁丘", "第五", "羊舌", "微生", "公冶", "太叔", "巫马", "公西", "段干",
+    "东门", "鲜于", "闾丘", "南门",
+})
+EXAMPLE_NAME = t("ex.name")
 
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f〇"
 _HAS_HAN = re.compile(f"[{_HAN}]")

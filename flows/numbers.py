@@ -302,10 +302,10 @@ _AREA_UNITS = ("平方米", "平米", "平方", "m2", "平")
 def parse_number(text: str, *, min_value: Decimal | int | str = 0, max_value: Decimal | int | str = 100000,
                  max_decimals: int = 2, unit: str = "", example: str = "65.5") -> Result:
     """A decimal such as an area ("65.5", "65.5平方米", "65.5㎡"); value is the shortest form ("65.5", "70")."""
-    unit_hint = f"（单位：{unit}）" if unit else ""
+    unit_hint = t("ans.what.unit_hint", unit=unit) if unit else ""
     s = compact(text).lower()
     if not s:
-        return empty("一个数" + unit_hint, example)
+        return empty(t("ans.what.number") + unit_hint, example)
     if s[0] in "-负" and re.search(r"[0-9]", s):
         return Invalid(t("v.number.negative", example=example))
     units = tuple(u for u in (compact(unit).lower(),) if u) + _AREA_UNITS

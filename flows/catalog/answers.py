@@ -4,6 +4,25 @@ health.*, name.*)."""
 from __future__ import annotations
 
 MESSAGES: dict[str, str] = {
+    # --- Examples a question type shows when an answer is refused (flows/field_types.py, names, health)
+    "ex.text": "张三",
+    "ex.long_text": "患高血压多年，需要长期服药",
+    "ex.other_contact": "微信号 zhangsan1980",
+    "ex.name": "王建国",
+    "ex.illness": "糖尿病",
+    "ex.health": "良好",
+    "ex.ethnicity": "汉族",
+    # --- What an empty answer was asked for (flows/validators.py: "没有收到{what}")
+    "ans.what.content": "内容",
+    "ans.what.id_number": "18位身份证号",
+    "ans.what.phone": "11位手机号",
+    "ans.what.postcode": "6位邮政编码",
+    "ans.what.ethnicity": "民族",
+    "ans.what.bank_card": "银行卡号",
+    "ans.what.number": "一个数",
+    "ans.what.unit_hint": "（单位：{unit}）",
+    # --- Several-choice answers (flows/choices.py)
+    "ans.multi.where_default": "前面的问题",
     # --- Amounts, counts and month spans (flows/numbers.py): v.money.*, v.count.*, v.months.*
     "v.money.range": "请只填一个金额，不要写范围或两个数（您写的是“{text}”）。拿不准就填大概的数，例如 1200",
     "v.money.period_year": "这里问的是每月金额，您写的“{text}”是全年的。请除以 12 后填每月金额，例如 一年两万 就填 1667",

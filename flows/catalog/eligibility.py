@@ -92,6 +92,8 @@ MESSAGES: dict[str, str] = {
     "elig.field.member.health": "健康状况",
     "elig.field.member.monthly_income": "月收入",
     "elig.example.region": "东宝区",
+    "elig.example.source": "荆工办发电〔2018〕2号",
+    "elig.example.tag": "零就业家庭",
     "elig.example.household_size": "3",
     "elig.example.household_annual_income": "24000 或 \"1200.50\"",
     "elig.example.insurance_contrib_annual": "1800",
