@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-CATEGORIES = ("低保户", "低保边缘户", "意外致困户", "不符合认定标准")
+from flows.catalog import t
+from flows.categories import CATEGORY_CHOICES, NOT_ELIGIBLE
 
 
 def cmd_override(args: argparse.Namespace) -> int:
@@ -22,7 +23,7 @@ def cmd_override(args: argparse.Namespace) -> int:
     engine = make_engine(args.db or load_settings().database_url)
     ensure_schema(engine)
     if not args.reason.strip():
-        print("error: --reason 不能为空：调整困难类别必须写明理由", file=sys.stderr)
+        print(t("cli.override.need_reason"), file=sys.stderr)
         return 2
     with Session(engine, expire_on_commit=False) as s:
         actor = s.exec(select(User).where((User.local_name == args.by) | (User.name == args.by))).first()
@@ -36,10 +37,11 @@ def cmd_override(args: argparse.Namespace) -> int:
         if not can_override_category(actor, interview):
             print(f"error: {args.ref} belongs to another unit", file=sys.stderr)
             return 2
-        category = None if args.category == "不符合认定标准" else args.category
-        repo.override_category(s, interview=interview, category=category or "不符合认定标准", reason=args.reason,
+        category = None if args.category == NOT_ELIGIBLE else args.category
+        repo.override_category(s, interview=interview, category=category or NOT_ELIGIBLE, reason=args.reason,
                                actor_id=actor.id or 0)
-        print(f"{interview.ref}: 计算结果 {interview.category or '不符合认定标准'} → 调整为 {args.category}（理由：{args.reason.strip()}）")
+        print(t("cli.override.done", ref=interview.ref, computed=interview.category or NOT_ELIGIBLE, category=args.category,
+                reason=args.reason.strip()))
     return 0
 
 
@@ -48,7 +50,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("override", help="override a household's 困难类别 with a written reason",
                        description="Both the computed and the overriding category are kept, and exported.")
     p.add_argument("ref", help="职工编号, e.g. JM2026000001")
-    p.add_argument("--category", required=True, choices=CATEGORIES)
+    p.add_argument("--category", required=True, choices=CATEGORY_CHOICES)
     p.add_argument("--reason", required=True, help="the written reason (required)")
     p.add_argument("--by", required=True, help="the surveyor's or staff member's terminal user or name")
     p.add_argument("--db", help="database URL (default: DATABASE_URL)")

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from flows.catalog import t
 from flows.registry import DEFAULT_TIMEZONE, Registry, load_registry
 
 _TOKEN_RE = re.compile(r"^\d+:[A-Za-z0-9_-]{20,}$")
@@ -41,7 +42,7 @@ class Settings(BaseSettings):
     @classmethod
     def _url(cls, v: str) -> str:
         if not re.match(r"^https?://[^\s/]+", v):
-            raise ValueError("应是 Bot API 服务器的根地址，如 https://api.telegram.org 或 http://127.0.0.1:8081")
+            raise ValueError(t("settings.api_url"))
         return v.rstrip("/")
 
     @field_validator("admin_ids")
@@ -49,14 +50,14 @@ class Settings(BaseSettings):
     def _admins(cls, v: str) -> str:
         for part in filter(None, (p.strip() for p in v.replace(";", ",").split(","))):
             if not part.lstrip("-").isdigit():
-                raise ValueError(f"“{part}” 不是 Telegram 用户 id；应是逗号分隔的数字，如 12345678,87654321")
+                raise ValueError(t("settings.admin_id", part=part))
         return v
 
     @field_validator("daily_export_at")
     @classmethod
     def _hhmm(cls, v: str | None) -> str | None:
         if v and not re.match(r"^([01]\d|2[0-3]):[0-5]\d$", v.strip()):
-            raise ValueError("应是 24 小时制的 时:分，如 18:00")
+            raise ValueError(t("settings.hhmm"))
         return v.strip() if v else None
 
     @field_validator("timezone")
@@ -65,7 +66,7 @@ class Settings(BaseSettings):
         try:
             ZoneInfo(v.strip())
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"“{v}” 不是时区名称；应是 IANA 时区，如 Asia/Shanghai") from None
+            raise ValueError(t("settings.timezone", value=v)) from None
         return v.strip()
 
     @property

@@ -9,6 +9,7 @@ from datetime import date, datetime, timezone, tzinfo
 from typing import Any
 
 from flows.catalog import t
+from flows.categories import CATEGORIES
 from flows.form import Field, Form, Section
 
 # A getter reads one cell from the database row and the answers (or one group item) of that household.
@@ -127,7 +128,7 @@ def effective_category(row: Any) -> str | None:
     return row.override_category or row.category
 
 
-COUNTED_CATEGORIES = ("低保户", "低保边缘户", "意外致困户")
+COUNTED_CATEGORIES = CATEGORIES  # 附件2 rows 1–3
 
 
 def _counted_tags(row: Any, _data: Mapping[str, Any]) -> str | None:

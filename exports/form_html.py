@@ -12,6 +12,7 @@ import jinja2
 
 from exports.columns import MonthDate, effective_category, group_value_getter, value_getter
 from flows.catalog import t
+from flows.categories import REASON_OTHER
 from flows.form import Field, Form
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -135,7 +136,7 @@ class _Page:
             other = self.answers.get(other_key)
             options = [{"n": n, "name": c, "box": CHECKED if c in chosen else UNCHECKED,
                         "note": (t("export.html.other_note", text=other) if other else t("export.html.other_blank"))
-                        if c == "其他" else ""}
+                        if c == REASON_OTHER else ""}
                        for n, c in enumerate(f.choices, 1)]
             out.append({"label": f.label, "options": options})
         return out

@@ -17,20 +17,13 @@ from sqlmodel import Session, col, select
 
 from flows.catalog import t
 from flows.form_entry import stored_key
+from flows.names import COMPOUND_SURNAMES
 from flows.policy import is_unit_staff, require
 from flows.registry import Registry, load_registry
 from storage.models import AuditLog, Interview, User
 
 FORMATS = ("xlsx", "html", "pdf")
 TEMPLATES = Path(__file__).parent / "templates"
-# Two-character surnames (复姓); anything else is read as a one-character surname.
-COMPOUND_SURNAMES = frozenset({
-    "欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒", "司空", "夏侯",
-    "轩辕", "令狐", "钟离", "澹台", "独孤", "南宫", "西门", "百里", "呼延", "端木", "申屠", "太史", "公羊", "濮阳",
-    "淳于", "单于", "闻人", "万俟", "赫连", "拓跋", "东郭", "仲孙", "司寇", "亓官", "子车", "颛孙", "壤驷", "公良",
-    "漆雕", "乐正", "宰父", "谷梁", "左丘", "梁丘", "第五", "羊舌", "微生", "公冶", "太叔", "巫马", "公西", "段干",
-    "东门", "鲜于", "闾丘", "南门",
-})
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any, Mapping, Sequence
 
+from flows.catalog import t
+from flows.lexicon import NO_TEXT, OFFER_YES, WORDS
 from flows.outputs import Ask, Completed, Input, Menu, Output, Review
 
 OFFER = "@offer"  # in a plan: accept the value the engine offers ("对")
@@ -21,17 +23,17 @@ def next_input(outputs: Sequence[Output], plan: Mapping[str, Any], *, sign: bool
     if isinstance(prompt, Review):
         if not prompt.final or not sign:
             return None
-        return Input("text", text="确认签字提交")
+        return Input("text", text=t("engine.sign_button"))
     if isinstance(prompt, Menu):
         if prompt.key.startswith("confirm:value"):
-            return Input("text", text="确认")
+            return Input("text", text=t("engine.confirm_value_yes"))
         if prompt.key.startswith("confirm:duplicate"):
-            return Input("text", text="仍然新建")
+            return Input("text", text=t("engine.duplicate_continue"))
         if prompt.key.startswith("confirm:"):
-            return Input("text", text="否")
+            return Input("text", text=NO_TEXT)
         items = plan.get(prompt.key) or []
         have = _count_items(prompt.text)
-        return Input("text", text="添加" if have < len(items) else "完成")
+        return Input("text", text=WORDS["add"][0] if have < len(items) else t("engine.done_button"))
     return Input("text", text=_answer_for(prompt.path, plan))
 
 
@@ -49,7 +51,7 @@ def _answer_for(path: str, plan: Mapping[str, Any]) -> str:
     else:
         value = plan.get(path)
     if value is None:
-        return "跳过"
+        return t("engine.skip")
     if value == OFFER:
-        return "对"
+        return OFFER_YES
     return str(value)

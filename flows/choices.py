@@ -133,15 +133,15 @@ def parse_multi_choice(text: str, choices: Sequence[str], *, min_count: int = 1,
             blocked = _resolve(token, list(exclude)) if exclude else None
             if isinstance(blocked, int) and not _NUMBER.fullmatch(_key(token)):
                 code = choices.index(exclude[blocked]) + 1 if exclude[blocked] in choices else ""
-                return Invalid(t("v.multi.excluded", option=_coded(code, exclude[blocked]), where=exclude_label or "前面的问题",
-                                 example=example))
+                return Invalid(t("v.multi.excluded", option=_coded(code, exclude[blocked]),
+                                 where=exclude_label or t("ans.multi.where_default"), example=example))
             return found.invalid
         picked.add(found)
     if picked & excluded:
         first = min(picked & excluded)
         allowed = [str(i + 1) for i in range(len(choices)) if i not in excluded][:2]
-        return Invalid(t("v.multi.excluded", option=_coded(first + 1, choices[first]), where=exclude_label or "前面的问题",
-                         example=",".join(allowed) or "1"))
+        return Invalid(t("v.multi.excluded", option=_coded(first + 1, choices[first]),
+                         where=exclude_label or t("ans.multi.where_default"), example=",".join(allowed) or "1"))
     if max_count is not None and len(picked) > max_count:
         return Invalid(t("v.multi.too_many", max=max_count, n=len(picked),
                          example=",".join(str(i) for i in range(1, max_count + 1)) or "1"))

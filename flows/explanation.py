@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from flows.catalog import t
+from flows.categories import CATEGORY_BY_CRITERION
 
 _CENT = Decimal("0.01")
 
@@ -80,7 +81,7 @@ def explain(criterion: int | None, f: Figures, special: tuple[str, ...], sudden:
         "adj_vs_s": _adjusted_versus(f),
     }
     if criterion is not None:
-        return t(f"elig.c{criterion}", **common)
+        return t(f"elig.c{criterion}", category=CATEGORY_BY_CRITERION[criterion], **common)
     parts = [p_text, t("elig.comma"), common["vs_s"]]
     if f.p < f.s:
         # Below S, not eligible: no 低保, too few months, no special reason and no sudden hardship.

@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any, Callable, Mapping
 
 from flows.answers import Result, Valid
+from flows.catalog import t
 from flows.choices import parse_choice, parse_multi_choice
 from flows.health import parse_health
 from flows.names import normalize_name
@@ -43,11 +44,11 @@ def _as_note(result: Result) -> Result:
 
 
 def _health(text: str, o: Mapping[str, Any], today: date) -> Result:
-    return _as_note(parse_health(text, max_len=_opt(o, "max_len", 50), example="糖尿病"))
+    return _as_note(parse_health(text, max_len=_opt(o, "max_len", 50), example=t("ex.illness")))
 
 
 def _name(text: str, o: Mapping[str, Any], today: date) -> Result:
-    return _as_note(normalize_name(text, max_len=_opt(o, "max_len", 30), example=_opt(o, "example", "王建国")))
+    return _as_note(normalize_name(text, max_len=_opt(o, "max_len", 30), example=_opt(o, "example", t("ex.name"))))
 
 
 def _opt(options: Mapping[str, Any], key: str, default: Any) -> Any:
@@ -106,13 +107,12 @@ def _multi(text: str, o: Mapping[str, Any], today: date) -> Result:
 
 
 TYPES: Mapping[str, FieldType] = {ft.name: ft for ft in (
-    FieldType("text", _text(100, False, "张三"), example="张三", literal=True),
-    FieldType("long_text", _text(500, True, "患高血压多年，需要长期服药"), example="患高血压多年，需要长期服药",
+    FieldType("text", _text(100, False, t("ex.text")), example=t("ex.text"), literal=True),
+    FieldType("long_text", _text(500, True, t("ex.long_text")), example=t("ex.long_text"), literal=True),
+    FieldType("other_contact", _text(100, False, t("ex.other_contact")), example=t("ex.other_contact"),
               literal=True),
-    FieldType("other_contact", _text(100, False, "微信号 zhangsan1980"), example="微信号 zhangsan1980",
-              literal=True),
-    FieldType("name", _name, example="王建国"),
-    FieldType("health", _health, example="良好"),
+    FieldType("name", _name, example=t("ex.name")),
+    FieldType("health", _health, example=t("ex.health")),
     FieldType("id_number", lambda text, o, today: parse_id_number(text, today=today), literal=True),
     FieldType("phone", lambda text, o, today: parse_phone(text), literal=True),
     FieldType("postcode", lambda text, o, today: parse_postcode(text), example="448000", literal=True),

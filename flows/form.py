@@ -69,7 +69,7 @@ class Group:
     fields: tuple[Field, ...]
     max: int = 20
     help: str = ""
-    counter: str = "位"  # the measure word: 第1位家庭成员, 第1个附件, 第1项措施
+    counter: str = t("form.default_counter")  # the measure word: 第1位家庭成员, 第1个附件, 第1项措施
 
 
 @dataclass(frozen=True)
@@ -187,7 +187,7 @@ def parse_form(data: Mapping[str, Any], *, known_choice_sources: frozenset[str] 
                 gmax = 20
             sections.append(Section(key=skey, label=str(raw.get("label", "")), group=Group(
                 item=str(g["item"]), fields=tuple(gfields), max=gmax, help=str(g.get("help", "")),
-                counter=str(g.get("counter", "位")))))
+                counter=str(g.get("counter", t("form.default_counter"))))))
             top_keys.add(skey)
     _check_references(sections, top_keys, problems)
     entry = parse_entry(data.get("entry"), problems)

@@ -9,27 +9,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
 
 from flows.answers import Invalid, Result, Valid, clean_text, clip
+from flows.catalog import t
 from flows.non_answers import fold, not_an_answer
 
 HEALTH_GOOD = "良好"
 DISABILITY_WORD = "残疾"
 MAX_HEALTH_LEN = 50
-EXAMPLE_ILLNESS = "糖尿病"
+EXAMPLE_ILLNESS = t("ex.illness")
 
-TEXTS: dict[str, str] = {
-    "health.recorded_good": "已记录为：良好",
-    "health.recorded_illness": "已记录为患病：{value}。如不对，请输入“返回”修改；身体没有问题请填“良好”。",
-    "health.recorded_disability": "已记录健康状况：{value}（计为残疾）。如不对，请输入“返回”修改。",
-    "health.empty": "没有收到内容。请填写“良好”，或所患的主要疾病名称，例如：{example}",
-    "health.which_illness": "“{text}”没有写明是什么病。请填写所患的主要疾病名称，例如：{example}；身体没有问题请填“良好”。",
-    "health.not_answer": "“{text}”不是健康状况。请填写“良好”，或所患的主要疾病名称，例如：{example}",
-    "health.command": "“{text}”是操作词或按钮上的文字，不是健康状况。请填写“良好”，或主要疾病名称，例如：{example}",
-    "health.no_letters": "“{text}”不是疾病名称。请填写“良好”，或所患的主要疾病名称，例如：{example}",
-    "health.too_long": "内容太长：{n} 个字，最多 {max} 个字。请只写最主要的一种疾病，例如：{example}",
-}
 
 # --- the word lists (data) --------------------------------------------------------------------
 # Matched after fold() and after dropping the lead-ins and intensifiers below.
@@ -86,10 +75,6 @@ class HealthReading:
     disability: bool = False
 
 
-def _t(key: str, **kwargs: Any) -> str:
-    return TEXTS[key].format(**kwargs)
-
-
 def _core(key: str) -> tuple[str, bool]:
     # Strip "身体" / "目前" and "很" / "挺" … repeatedly: 身体一直都很好 → 好. Report whether anything went.
     stripped = False
@@ -138,28 +123,28 @@ def read_health(text: str, *, max_len: int = MAX_HEALTH_LEN, example: str = EXAM
     """良好 for every way of saying healthy, the illness as typed otherwise, a refusal for words that are no answer."""
     typed = _as_typed(text)
     if not typed:
-        return Invalid(_t("health.empty", example=example))
+        return Invalid(t("health.empty", example=example))
     kind = _classify(typed)
     if kind == "good":
-        return HealthReading(HEALTH_GOOD, False, None if typed == HEALTH_GOOD else _t("health.recorded_good"))
+        return HealthReading(HEALTH_GOOD, False, None if typed == HEALTH_GOOD else t("health.recorded_good"))
     if kind == "unwell":
-        return Invalid(_t("health.which_illness", text=clip(text), example=example))
+        return Invalid(t("health.which_illness", text=clip(text), example=example))
     word = not_an_answer(typed)
     if word in ("command", "button", "skip"):
-        return Invalid(_t("health.command", text=clip(text), example=example))
+        return Invalid(t("health.command", text=clip(text), example=example))
     if word is not None:
-        return Invalid(_t("health.not_answer", text=clip(text), example=example))
+        return Invalid(t("health.not_answer", text=clip(text), example=example))
     if not any(ch.isalpha() for ch in typed):
-        return Invalid(_t("health.no_letters", text=clip(text), example=example))
+        return Invalid(t("health.no_letters", text=clip(text), example=example))
     value = typed
     for short, full in DISABILITY_SHORT.items():
         if short in value and full not in value:
             value = value.replace(short, full)
     if len(value) > max_len:
-        return Invalid(_t("health.too_long", n=len(value), max=max_len, example=example))
+        return Invalid(t("health.too_long", n=len(value), max=max_len, example=example))
     if DISABILITY_WORD in value:
-        return HealthReading(value, True, _t("health.recorded_disability", value=value), disability=True)
-    return HealthReading(value, True, _t("health.recorded_illness", value=value))
+        return HealthReading(value, True, t("health.recorded_disability", value=value), disability=True)
+    return HealthReading(value, True, t("health.recorded_illness", value=value))
 
 
 def parse_health(text: str, *, max_len: int = MAX_HEALTH_LEN, example: str = EXAMPLE_ILLNESS) -> Result:

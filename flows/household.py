@@ -5,13 +5,14 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Any, Mapping
 
-from flows.eligibility import Inputs, InputError, Member, Result, assess, household_facts, result_to_json
+from flows.categories import CAUSES  # noqa: F401 (re-exported: the seed's 致困原因, numbered)
+from flows.eligibility import (
+    DEFAULT_HOUSING, DEFAULT_WORK_STATUS, HEALTH_GOOD, NO_DISABILITY, Inputs, InputError, Member, Result, assess,
+    household_facts, result_to_json,
+)
 from flows.standards import StandardsTable, UnknownRegion
 from flows.tag_rules import TagRules
 
-# 致困原因 numbering of the seed (1–10), by the option text stored in the answers.
-CAUSES = ("无劳动能力", "有劳动能力而未就业", "下岗失业", "未参加社会保险", "社会保险待遇落实不到位",
-          "重特大疾病", "遭受自然灾害", "遭受意外事故", "子女上学", "其他")
 NEEDED = ("region", "household_size", "household_annual_income")
 # The only answers below_standard reads (a test holds it to that): the question list is remembered by them.
 BELOW_STANDARD_READS = NEEDED + ("insurance_contrib_annual",)
@@ -38,7 +39,7 @@ def inputs_from_answers(answers: Mapping[str, Any]) -> Inputs | None:
                       if n is not None and n != causes_main)[:3]
     members = tuple(
         Member(relation=str(m.get("relation") or ""), identity=str(m.get("identity") or ""),
-               health=str(m.get("health") or "良好"), monthly_income=_dec(m.get("monthly_income")))
+               health=str(m.get("health") or HEALTH_GOOD), monthly_income=_dec(m.get("monthly_income")))
         for m in answers.get("members") or [])
     disability = answers.get("disability_category")
     try:
@@ -52,10 +53,10 @@ def inputs_from_answers(answers: Mapping[str, Any]) -> Inputs | None:
             sudden_hardship=answers.get("sudden_hardship") is True,
             main_cause=causes_main, secondary_causes=secondary,
             single_parent=answers.get("single_parent") is True,
-            health=str(answers.get("health") or "良好"),
-            disability_category=str(disability) if disability and disability != "无" else None,
-            work_status=str(answers.get("work_status") or "在岗"),
-            housing_type=str(answers.get("housing_type") or "自建房"),
+            health=str(answers.get("health") or HEALTH_GOOD),
+            disability_category=str(disability) if disability and disability not in NO_DISABILITY else None,
+            work_status=str(answers.get("work_status") or DEFAULT_WORK_STATUS),
+            housing_type=str(answers.get("housing_type") or DEFAULT_HOUSING),
             zero_employment=answers.get("zero_employment") is True,
             family_members=members,
         )

@@ -55,6 +55,8 @@ STEMS: Mapping[Word, tuple[str, ...]] = {
 
 # How a yes/no answer is written in data: the form file's conditions (``dibao == 否``) and JSON inputs.
 YES_TEXT, NO_TEXT = "是", "否"
+# The reply the offer prompt names (catalog engine.offer: 正确请……回复“对”), as a driver types it.
+OFFER_YES = "对"
 
 # A yes/no question shows 是 before 否; typing the position (or 0) answers it.
 YES_NO_NUMBERS: Mapping[str, Word] = {"1": "yes", "2": "no", "0": "no"}

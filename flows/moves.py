@@ -193,7 +193,7 @@ def remove_item(run: Run, group: str, index: int) -> None:
         name = item.get("name") or item.get("type") or ""
         section = run.form.section_of(group)
         item_label = section.group.item if section.group else ""
-        counter = section.group.counter if section.group else "位"
+        counter = section.group.counter if section.group else t("form.default_counter")
         run.outputs.append(Notice(t("engine.group_removed", n=index + 1, item=item_label, counter=counter, name=name)))
         _clear_group_dependents(run, group)
         flags = run.st.get("flags") or {}

@@ -4,26 +4,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Any
 
 from flows.answers import Invalid, Result, Valid, clean_text, clip, normalize
+from flows.catalog import t
 from flows.non_answers import fold, not_an_answer
 
-TEXTS: dict[str, str] = {
-    "name.empty": "没有收到姓名。请输入身份证上的姓名，例如：{example}",
-    "name.yes": "“{text}”不是姓名。请输入身份证上的姓名，例如：{example}",
-    "name.no": "“{text}”不是姓名。姓名必须填写，请输入身份证上的姓名，例如：{example}；不登记这位成员可输入“返回”。",
-    "name.skip": "姓名必须填写，不能跳过。请输入身份证上的姓名，例如：{example}",
-    "name.command": "“{text}”是操作词，不是姓名。请输入身份证上的姓名，例如：{example}",
-    "name.button": "“{text}”是按钮上的文字，不是姓名。请输入身份证上的姓名，例如：{example}",
-    "name.relation": "“{text}”是称呼，不是姓名。请输入他/她身份证上的姓名，例如：{example}",
-    "name.digits": "姓名不能是数字（收到“{text}”）。请输入身份证上的姓名，例如：{example}",
-    "name.has_digit": "姓名里不应有数字（收到“{text}”）。请输入身份证上的姓名，例如：{example}",
-    "name.bad_char": "姓名里不应有“{char}”。请只写姓名本身，例如：{example}",
-    "name.too_long": "姓名太长：{n} 个字，最多 {max} 个字。请只写身份证上的姓名，例如：{example}",
-    "name.recorded": "姓名已记录为：{name}",
-    "name.one_char": "姓名只有一个字“{name}”，请确认是全名；不对请输入“返回”修改。",
-}
 
 # Words for a person rather than their name: typed when the question is "what is his name".
 RELATION_WORDS: frozenset[str] = frozenset({
@@ -37,7 +22,15 @@ NAME_PREFIXES: tuple[str, ...] = ("姓名", "名字", "我叫", "我是", "他�
 NAME_DOTS = "·•‧・･∙⋅·.。‐‑‒–—―-_"
 NAME_DOT = "\u00b7"
 MAX_NAME_LEN = 30
-EXAMPLE_NAME = "王建国"
+# Two-character surnames (复姓); anything else is read as a one-character surname (the 公示 masks 欧阳某某).
+COMPOUND_SURNAMES = frozenset({
+    "欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒", "司空", "夏侯",
+    "轩辕", "令狐", "钟离", "澹台", "独孤", "南宫", "西门", "百里", "呼延", "端木", "申屠", "太史", "公羊", "濮阳",
+    "淳于", "单于", "闻人", "万俟", "赫连", "拓跋", "东郭", "仲孙", "司寇", "亓官", "子车", "颛孙", "壤驷", "公良",
+    "漆雕", "乐正", "宰父", "谷梁", "左丘", "梁丘", "第五", "羊舌", "微生", "公冶", "太叔", "巫马", "公西", "段干",
+    "东门", "鲜于", "闾丘", "南门",
+})
+EXAMPLE_NAME = t("ex.name")
 
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f〇"
 _HAS_HAN = re.compile(f"[{_HAN}]")
@@ -47,10 +40,6 @@ _HAN_DOT_HAN = re.compile(f"(?<=[{_HAN}])\\s*{_DOT_CLASS}[\\s{re.escape(NAME_DOT
 _HAN_SPACE_HAN = re.compile(f"(?<=[{_HAN}{NAME_DOT}])\\s+(?=[{_HAN}{NAME_DOT}])")
 _LATIN_PUNCT = "-'."
 _TRIM = " \t。.!！,，;；~～\"'“”‘’「」《》【】"
-
-
-def _t(key: str, **kwargs: Any) -> str:
-    return TEXTS[key].format(**kwargs)
 
 
 def _strip_prefix(s: str) -> str:
@@ -87,29 +76,29 @@ def normalize_name(text: str, *, max_len: int = MAX_NAME_LEN, example: str = EXA
     typed = clean_text(text, False).strip(_TRIM)
     s = normalize(text).strip(_TRIM)
     if not s:
-        return Invalid(_t("name.empty", example=example))
+        return Invalid(t("name.empty", example=example))
     kind = not_an_answer(s)
     if kind is not None:
-        return Invalid(_t(f"name.{kind}", text=clip(text), example=example))
+        return Invalid(t(f"name.{kind}", text=clip(text), example=example))
     if fold(s) in RELATION_WORDS:
-        return Invalid(_t("name.relation", text=clip(text), example=example))
+        return Invalid(t("name.relation", text=clip(text), example=example))
     s = _strip_prefix(s).strip(_TRIM)
     compact_s = "".join(s.split())
     if compact_s.isdigit():
-        return Invalid(_t("name.digits", text=clip(text), example=example))
+        return Invalid(t("name.digits", text=clip(text), example=example))
     if any(ch.isdigit() for ch in compact_s):
-        return Invalid(_t("name.has_digit", text=clip(text), example=example))
+        return Invalid(t("name.has_digit", text=clip(text), example=example))
     name, han = _shape(s)
     if not name:
-        return Invalid(_t("name.empty", example=example))
+        return Invalid(t("name.empty", example=example))
     bad = _bad_char(name, han)
     if bad is not None:
-        return Invalid(_t("name.bad_char", char=bad, example=example))
+        return Invalid(t("name.bad_char", char=bad, example=example))
     if len(name) > max_len:
-        return Invalid(_t("name.too_long", n=len(name), max=max_len, example=example))
+        return Invalid(t("name.too_long", n=len(name), max=max_len, example=example))
     warning = None
     if han and len(name) == 1:
-        warning = _t("name.one_char", name=name)
+        warning = t("name.one_char", name=name)
     elif name != typed:
-        warning = _t("name.recorded", name=name)
+        warning = t("name.recorded", name=name)
     return Valid(name, name, warning=warning)

@@ -15,37 +15,12 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from typing import Any
 
 from flows.answers import Invalid, Result, Valid, clip, compact, empty, normalize
 from flows.catalog import t
 
-__all__ = ["TEXTS", "parse_count", "parse_money", "parse_months", "parse_number", "read_number"]
+__all__ = ["parse_count", "parse_money", "parse_months", "parse_number", "read_number"]
 
-# New texts of this module; the lead moves them into flows/catalog.py when merging (keys are final).
-TEXTS: dict[str, str] = {
-    "v.money.range": "请只填一个金额，不要写范围或两个数（您写的是“{text}”）。拿不准就填大概的数，例如 1200",
-    "v.money.period_year": "这里问的是每月金额，您写的“{text}”是全年的。请除以 12 后填每月金额，例如 一年两万 就填 1667",
-    "v.money.period_month": "这里问的是全年合计，您写的“{text}”是每月的。请乘以 12 后填全年金额，例如 每月1000 就填 12000",
-    "v.money.period_none": "请直接填写金额，不用写每月或每年（您写的是“{text}”），例如 1200",
-    "v.money.approx": "您写的是“{text}”，按 {amount} 元 记录，对吗？",
-    "v.money.note": "已记录为 {amount} 元",
-    "v.count.range_words": "请只填一个数，不要写范围或两个数（您写的是“{text}”），例如 {example}",
-    "v.count.approx": "您写的是“{text}”，按 {value} 记录，对吗？",
-    "v.count.note": "已记录为 {value}",
-    "v.months.format": "没看懂“{text}”，请填写月数（整数），例如 {example}、半年、一年半 或 2年3个月",
-    "v.months.half": "月数要是整数，“{text}”不是整月，请填整月数，例如 {example}",
-    "v.months.approx": "您写的是“{text}”，按 {value} 个月 记录，对吗？",
-    "v.months.note": "已记录为 {value} 个月",
-}
-
-
-def _say(key: str, **kwargs: Any) -> str:
-    """This module's text for key (falling back to the shared catalog for the existing v.* keys)."""
-    text = TEXTS.get(key)
-    if text is None:
-        return t(key, **kwargs)
-    return text.format(**kwargs) if kwargs else text
 
 
 _MONEY_CENT = Decimal("0.01")
@@ -189,36 +164,36 @@ def parse_money(text: str, *, max_plausible: Decimal | int | str = 100000, allow
     if not raw:
         return empty("金额（元）", "1200")
     if raw[0] in "-负" and re.search(r"[0-9零一二两三四五六七八九十百千万]", raw[1:]):
-        return Invalid(_say("v.money.negative"))
+        return Invalid(t("v.money.negative"))
     if len(raw) > 200:
-        return Invalid(_say("v.money.too_large", text=clip(text)))
+        return Invalid(t("v.money.too_large", text=clip(text)))
     s, kinds = _peel(raw, _MONEY_PEEL)
     # A yearly amount typed at a monthly question is refused, not divided by 12: the quotient (1666.67)
     # is a number nobody said, and one retype costs less than an income that changes the 困难类别.
     if "year" in kinds and period != "year":
-        return Invalid(_say("v.money.period_year" if period == "month" else "v.money.period_none", text=clip(text)))
+        return Invalid(t("v.money.period_year" if period == "month" else "v.money.period_none", text=clip(text)))
     if "month" in kinds and period != "month":
-        return Invalid(_say("v.money.period_month" if period == "year" else "v.money.period_none", text=clip(text)))
+        return Invalid(t("v.money.period_month" if period == "year" else "v.money.period_none", text=clip(text)))
     if raw in _MONEY_ZERO or s in _MONEY_ZERO:
         return _money_value(Decimal(0), text, allow_zero, max_plausible, note=raw != "零", approx=False)
     if _two_numbers(text, s):
-        return Invalid(_say("v.money.range", text=clip(text)))
+        return Invalid(t("v.money.range", text=clip(text)))
     plain = re.fullmatch(r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]*)?", s)
     if plain:
         whole, _, frac = s.replace(",", "").partition(".")
         if len(whole.lstrip("0")) > _MAX_INT_DIGITS:
-            return Invalid(_say("v.money.too_large", text=clip(text)))
+            return Invalid(t("v.money.too_large", text=clip(text)))
         if len(frac.rstrip("0")) > 2:
-            return Invalid(_say("v.money.decimals"))
+            return Invalid(t("v.money.decimals"))
         amount: Decimal | None = Decimal(f"{whole or '0'}.{frac or '0'}")
     else:
         amount = read_number(s)
         if amount is None or len(str(int(amount))) > _MAX_INT_DIGITS:
             digits = re.fullmatch(r"[0-9]+(?:\.[0-9]*)?[千万]?", s)
-            return Invalid(_say("v.money.too_large" if digits and len(s) > _MAX_INT_DIGITS else "v.money.format",
+            return Invalid(t("v.money.too_large" if digits and len(s) > _MAX_INT_DIGITS else "v.money.format",
                                 text=clip(text)))
         if amount != amount.quantize(_MONEY_CENT):
-            return Invalid(_say("v.money.decimals"))
+            return Invalid(t("v.money.decimals"))
     return _money_value(amount, text, allow_zero, max_plausible, note=not plain or bool(kinds - {"cur"}),
                         approx="approx" in kinds)
 
@@ -227,13 +202,13 @@ def _money_value(amount: Decimal, text: str, allow_zero: bool, max_plausible: De
                  note: bool, approx: bool) -> Result:
     amount = amount.quantize(_MONEY_CENT)
     if amount == 0 and not allow_zero:
-        return Invalid(_say("v.money.zero"))
+        return Invalid(t("v.money.zero"))
     shown = f"{amount:,.2f}"
-    confirms = [_say("v.money.approx", text=clip(text), amount=shown)] if approx else []
+    confirms = [t("v.money.approx", text=clip(text), amount=shown)] if approx else []
     if amount > Decimal(str(max_plausible)):
-        confirms.append(_say("v.money.confirm", amount=shown))
-    return Valid(str(amount), _say("v.money.display", amount=shown), confirm="".join(confirms) or None,
-                 note=_say("v.money.note", amount=shown) if note or approx else None)
+        confirms.append(t("v.money.confirm", amount=shown))
+    return Valid(str(amount), t("v.money.display", amount=shown), confirm="".join(confirms) or None,
+                 note=t("v.money.note", amount=shown) if note or approx else None)
 
 
 _COUNT_ZERO = frozenset({"无", "没有", "没", "没有了", "零", "一个也没有", "一个都没有", "暂无", "没人"})
@@ -265,16 +240,16 @@ def parse_count(text: str, *, min_value: int = 0, max_value: int = 30, example: 
         return empty("一个整数", example)
     n, core, kinds = _whole(raw, _COUNT_PEEL)
     if _two_numbers(text, core):
-        return Invalid(_say("v.count.range_words", text=clip(text), example=example))
+        return Invalid(t("v.count.range_words", text=clip(text), example=example))
     if n is None:
         if "huge" in kinds:
-            return Invalid(_say("v.count.range", min=min_value, max=max_value, value=clip(core), example=example))
-        return Invalid(_say("v.count.format", text=clip(text), example=example))
+            return Invalid(t("v.count.range", min=min_value, max=max_value, value=clip(core), example=example))
+        return Invalid(t("v.count.format", text=clip(text), example=example))
     if not min_value <= n <= max_value:
-        return Invalid(_say("v.count.range", min=min_value, max=max_value, value=n, example=example))
+        return Invalid(t("v.count.range", min=min_value, max=max_value, value=n, example=example))
     approx = "approx" in kinds
-    confirm = _say("v.count.approx", text=clip(text), value=n) if approx else None
-    note = _say("v.count.note", value=n) if approx or "numeral" in kinds else None
+    confirm = t("v.count.approx", text=clip(text), value=n) if approx else None
+    note = t("v.count.note", value=n) if approx or "numeral" in kinds else None
     return Valid(n, str(n), confirm=confirm, note=note)
 
 
@@ -290,7 +265,7 @@ def parse_months(text: str, *, min_value: int = 0, max_value: int = 600, example
         return empty("月数（整数）", example)
     s, kinds = _peel(raw, _MONTHS_PEEL)
     if _two_numbers(text, s):
-        return Invalid(_say("v.count.range_words", text=clip(text), example=example))
+        return Invalid(t("v.count.range_words", text=clip(text), example=example))
     if s == "半年":
         total: int | None = 6
     elif "年" in s:
@@ -299,25 +274,25 @@ def parse_months(text: str, *, min_value: int = 0, max_value: int = 600, example
         months = (read_number(_peel(m.group(3), _MONTHS_PEEL)[0]) if m.group(3) else Decimal(0)) if m else None
         if m is None or years is None or months is None or (m.group(2) and m.group(3)) \
                 or months != months.to_integral() or years > 100:
-            return Invalid(_say("v.months.format", text=clip(text), example=example))
+            return Invalid(t("v.months.format", text=clip(text), example=example))
         span = years * 12 + months + (6 if m.group(2) else 0)  # 1.5年 = 18 is fine, 0.3年 is not whole
         if span != span.to_integral():
-            return Invalid(_say("v.months.half", text=clip(text), example=example))
+            return Invalid(t("v.months.half", text=clip(text), example=example))
         total = int(span)
         kinds.add("numeral")
     elif "半" in s:  # 三个半月, 半个月: not whole months
-        return Invalid(_say("v.months.half", text=clip(text), example=example))
+        return Invalid(t("v.months.half", text=clip(text), example=example))
     else:
         total, s, kinds = _whole(raw, _MONTHS_PEEL)
         if total is None:
             if "huge" in kinds:
-                return Invalid(_say("v.count.range", min=min_value, max=max_value, value=clip(s), example=example))
-            return Invalid(_say("v.months.format", text=clip(text), example=example))
+                return Invalid(t("v.count.range", min=min_value, max=max_value, value=clip(s), example=example))
+            return Invalid(t("v.months.format", text=clip(text), example=example))
     if not min_value <= total <= max_value:
-        return Invalid(_say("v.count.range", min=min_value, max=max_value, value=total, example=example))
+        return Invalid(t("v.count.range", min=min_value, max=max_value, value=total, example=example))
     approx = "approx" in kinds
-    confirm = _say("v.months.approx", text=clip(text), value=total) if approx else None
-    note = _say("v.months.note", value=total) if approx or "numeral" in kinds or s == "半年" else None
+    confirm = t("v.months.approx", text=clip(text), value=total) if approx else None
+    note = t("v.months.note", value=total) if approx or "numeral" in kinds or s == "半年" else None
     return Valid(total, str(total), confirm=confirm, note=note)
 
 
@@ -327,12 +302,12 @@ _AREA_UNITS = ("平方米", "平米", "平方", "m2", "平")
 def parse_number(text: str, *, min_value: Decimal | int | str = 0, max_value: Decimal | int | str = 100000,
                  max_decimals: int = 2, unit: str = "", example: str = "65.5") -> Result:
     """A decimal such as an area ("65.5", "65.5平方米", "65.5㎡"); value is the shortest form ("65.5", "70")."""
-    unit_hint = f"（单位：{unit}）" if unit else ""
+    unit_hint = t("ans.what.unit_hint", unit=unit) if unit else ""
     s = compact(text).lower()
     if not s:
-        return empty("一个数" + unit_hint, example)
+        return empty(t("ans.what.number") + unit_hint, example)
     if s[0] in "-负" and re.search(r"[0-9]", s):
-        return Invalid(_say("v.number.negative", example=example))
+        return Invalid(t("v.number.negative", example=example))
     units = tuple(u for u in (compact(unit).lower(),) if u) + _AREA_UNITS
     s, _ = _peel(s, tuple((u, "suf", "unit") for u in units))
     if s and not re.search(r"[0-9]", s):  # 六十 (平方米): a whole Chinese numeral, read as the number it says
@@ -342,12 +317,12 @@ def parse_number(text: str, *, min_value: Decimal | int | str = 0, max_value: De
     m = re.fullmatch(r"((?:[0-9]{1,3}(?:,[0-9]{3})+)|[0-9]+)(?:\.([0-9]*))?", s)
     low, high = Decimal(str(min_value)), Decimal(str(max_value))
     if m is None:
-        return Invalid(_say("v.number.format", text=clip(text), unit=unit_hint, example=example))
+        return Invalid(t("v.number.format", text=clip(text), unit=unit_hint, example=example))
     whole, frac = m.group(1).replace(",", "").lstrip("0"), (m.group(2) or "").rstrip("0")
     if len(frac) > max_decimals:
-        return Invalid(_say("v.number.decimals", n=max_decimals, example=example))
+        return Invalid(t("v.number.decimals", n=max_decimals, example=example))
     amount = Decimal(f"{whole or '0'}.{frac or '0'}") if len(whole) <= _MAX_INT_DIGITS else None
     if amount is None or not low <= amount <= high:
-        return Invalid(_say("v.number.range", min=low, max=high, unit=unit, value=clip(s), example=example))
+        return Invalid(t("v.number.range", min=low, max=high, unit=unit, value=clip(s), example=example))
     value = format(amount.normalize(), "f")
-    return Valid(value, _say("v.number.display", value=value, unit=unit).strip())
+    return Valid(value, t("v.number.display", value=value, unit=unit).strip())

@@ -162,7 +162,8 @@ def parse_standards(data: Mapping[str, Any]) -> StandardsTable:
             effective = date.min
     source = data.get("source", "")
     if not isinstance(source, str):
-        problems.append(problem_line("source", "elig.std.not_text", example="荆工办发电〔2018〕2号", got=show_value(source)))
+        problems.append(problem_line("source", "elig.std.not_text", example=t("elig.example.source"),
+                                     got=show_value(source)))
         source = ""
     standards: list[Standard] = []
     regions = data.get("regions")
@@ -190,7 +191,7 @@ def _parse_region(region: object, where: str, problems: list[str]) -> Standard |
         name = name.strip()
         where = f"{where}（{name}）"
     problems.extend(unknown_keys(region, _REGION_KEYS, where))
-    name = required_text(region, "name", where, problems, "东宝区")
+    name = required_text(region, "name", where, problems, t("elig.example.region"))
     aliases = region.get("aliases", [])
     if not isinstance(aliases, list) or not all(isinstance(a, str) and a.strip() for a in aliases):
         problems.append(problem_line(f"{where}.aliases", "elig.std.bad_aliases", got=show_value(aliases)))

@@ -214,7 +214,7 @@ def _parse_rule(data: object, where: str, problems: list[str]) -> TagRule | None
     row = data.get("row")
     if not _is_value(row, int) or row < 4 or row == 10:
         problems.append(problem_line(f"{where}.row", "elig.tags.bad_row", got=show_value(row)))
-    tag = required_text(data, "tag", where, problems, "零就业家庭")
+    tag = required_text(data, "tag", where, problems, t("elig.example.tag"))
     conditions = data.get("any")
     parsed: list[Condition] = []
     if not isinstance(conditions, list) or not conditions:

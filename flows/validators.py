@@ -45,11 +45,12 @@ _MAX_INT_DIGITS = 12  # beyond this an amount or area is a typo; also keeps Deci
 
 
 def parse_text(text: str, *, max_len: int = 100, min_len: int = 1, multiline: bool = False,
-               example: str = "张三") -> Result:
+               example: str | None = None) -> Result:
     """Free text: stripped, control characters removed, length checked."""
+    example = t("ex.text") if example is None else example
     value = clean_text(text, multiline)
     if not value:
-        return empty("内容", example)
+        return empty(t("ans.what.content"), example)
     if len(value) < min_len:
         return Invalid(t("v.text.too_short", min=min_len, example=example))
     if len(value) > max_len:
@@ -61,7 +62,7 @@ def parse_id_number(text: str, *, today: date) -> Result:
     """18-character citizen ID number; derives birth date, sex and region code."""
     typed = compact(text).replace("-", "")  # 420802-19750314-1232, as some people group it
     if not typed:
-        return empty("18位身份证号", EXAMPLE_ID_NUMBER)
+        return empty(t("ans.what.id_number"), EXAMPLE_ID_NUMBER)
     found = read_id_number(typed, today)
     if isinstance(found, IdProblem):
         params = {"n": found.length, "pos": found.position, "char": found.char, "raw": found.birth,
@@ -76,7 +77,7 @@ def parse_phone(text: str) -> Result:
     """Mainland mobile number; spaces, hyphens, brackets and +86/0086/86 are dropped."""
     digits = re.sub(r"[\s\-()]", "", normalize(text))
     if not digits:
-        return empty("11位手机号", EXAMPLE_PHONE)
+        return empty(t("ans.what.phone"), EXAMPLE_PHONE)
     for prefix in ("+86", "0086", "86"):
         if digits.startswith(prefix) and (prefix != "86" or len(digits) == 13):
             digits = digits[len(prefix):]
@@ -97,7 +98,7 @@ def parse_postcode(text: str) -> Result:
     """Six-digit postal code."""
     code = compact(text)
     if not code:
-        return empty("6位邮政编码", _EXAMPLES["postcode"])
+        return empty(t("ans.what.postcode"), _EXAMPLES["postcode"])
     if not re.fullmatch(r"[0-9]{6}", code):
         return Invalid(t("v.postcode", text=clip(text), example=_EXAMPLES["postcode"]))
     return Valid(code, code)
@@ -107,7 +108,7 @@ def parse_ethnicity(text: str) -> Result:
     """One of the 56 民族, with or without 族 ("汉" → "汉族"; also "维族", "蒙族")."""
     s = compact(text).removesuffix("的")
     if not s:
-        return empty("民族", "汉族")
+        return empty(t("ans.what.ethnicity"), t("ex.ethnicity"))
     for candidate in (s, s.removesuffix("人")):
         candidate = _ETHNICITY_ALIASES.get(candidate, candidate)
         for name in (candidate, candidate + "族"):
@@ -128,7 +129,7 @@ def parse_bank_card(text: str) -> Result:
     """12–19 digit bank card number; failing Luhn is only a warning."""
     digits = re.sub(r"[\s\-]", "", normalize(text))
     if not digits:
-        return empty("银行卡号", EXAMPLE_BANK_CARD)
+        return empty(t("ans.what.bank_card"), EXAMPLE_BANK_CARD)
     bad = next((ch for ch in digits if ch not in "0123456789"), None)
     if bad is not None:
         return Invalid(t("v.bank.non_digit", char=bad, example=EXAMPLE_BANK_CARD))
@@ -145,8 +146,8 @@ def parse_yes_no(text: str, *, aliases: Mapping[str, Sequence[str]] | None = Non
         typed = compact(text).lower()
         keys = {typed, typed.rstrip("的了啊呀。.!！")}
         for option, words in aliases.items():
-            if any(compact(w).lower() in keys for w in words) and option in ("是", "否"):
-                found = option == "是"
+            if any(compact(w).lower() in keys for w in words) and option in (lexicon.YES_TEXT, lexicon.NO_TEXT):
+                found = option == lexicon.YES_TEXT
     if found is None:
         return Invalid(t("v.yes_no"))
     return Valid(found, t("v.yes_no.display_yes" if found else "v.yes_no.display_no"))

@@ -15,13 +15,13 @@ from flows import policy
 from flows.answers import compact
 from flows.catalog import t
 from flows.form_entry import stored_key
+from flows.categories import CLOSE_REASONS, REASON_OTHER
 from storage.models import AnswerEvent, AuditLog, Interview, StatusChange, User, utcnow
 
 ARCHIVE_FORM = stored_key("household")  # the household form's key (entry.kind: household), as rows carry it
 FOLLOWUP_FORM = stored_key("followup")  # the follow-up form's key (entry.kind: followup)
 IN_ARCHIVE = ("submitted", "approved")  # statuses of a household in the current archive
 FOLLOWUP_DONE = ("submitted", "approved")  # follow-ups that count (drafts do not)
-CLOSE_REASONS = ("就业增收", "纳入低保兜底后稳定", "子女毕业就业", "其他")
 # The 两有五保障, as keyed in flows/forms/followup.yaml (section "guarantees"); a test keeps them in step.
 GUARANTEE_KEYS = ("has_food", "has_clothing", "employment_secured", "medical_secured", "education_secured",
                   "social_insurance_secured", "housing_secured")
@@ -258,7 +258,7 @@ def close_household(session: Session, *, user: User, household_id: int, on: date
     if reason not in CLOSE_REASONS:
         raise HouseholdError("fu.close.bad_reason", reason=reason, reasons="、".join(CLOSE_REASONS))
     note = note.strip()
-    if reason == "其他" and not note:
+    if reason == REASON_OTHER and not note:
         raise HouseholdError("fu.close.need_note")
     now = as_of
     if on > now:

@@ -13,6 +13,7 @@ from bot.telegram.actions import Action, EditMessage, Expect, Incoming, SendDocu
 from bot.telegram.buttons import Pressed, is_id
 from bot.telegram.desk import DeskContext
 from flows.catalog import MESSAGES, t
+from flows.categories import CATEGORY_CHOICES, NOT_ELIGIBLE
 from flows.engine import advance
 from flows.form import Form
 from flows.outputs import Context, Input, Review
@@ -24,7 +25,7 @@ log = logging.getLogger(__name__)
 STAFF = ("staff", "admin")
 INVITE_HOURS = 72
 ROLE_WORDS = {"调查员": "surveyor", "工作人员": "staff", "职工": "worker", "管理员": "admin"}
-OVERRIDE_CATEGORIES = ("低保户", "低保边缘户", "意外致困户", "不符合认定标准")  # in the order of buttons.OVERRIDE_TO
+OVERRIDE_CATEGORIES = CATEGORY_CHOICES  # in the order of buttons.OVERRIDE_TO
 REPLIES = ("return_comment", "override_reason")  # the typed replies this desk reads (Expect.kind)
 _DESK_BUTTONS = (buttons.REVIEW, buttons.APPROVE, buttons.RETURN, buttons.DOWNLOAD, buttons.TAKE_OVER,
                  buttons.OVERRIDE, *buttons.OVERRIDE_TO)
@@ -206,7 +207,7 @@ class StaffDesk:
             fresh = s.get(Interview, interview_id)
             assert fresh is not None
             repo.override_category(s, interview=fresh, category=category, reason=reason, actor_id=user.id or 0)
-        return [SendMessage(chat, t("tg.override.done", ref=iv.ref or iv.id, computed=iv.category or "不符合认定标准",
+        return [SendMessage(chat, t("tg.override.done", ref=iv.ref or iv.id, computed=iv.category or NOT_ELIGIBLE,
                                     category=category, reason=reason.strip()))]
 
     def return_comment(self, chat: int, user: User, interview_id: int, comment: str, shown_name: str) -> list[Action]:

@@ -13,13 +13,13 @@ MESSAGES: dict[str, str] = {
     "elig.adj_below": "低于低保标准 {s} 元",
     "elig.adj_equal": "等于低保标准 {s} 元",
     "elig.adj_above": "仍高于低保标准 {s} 元 {diff} 元",
-    "elig.c1": "{p_text}，{vs_s}，且已连续 {months} 个月 → 低保边缘户（认定标准第1条）",
-    "elig.c2": "{p_text}，{vs_s}，且享受城市低保 → 低保户（认定标准第2条）",
-    "elig.c3": "{p_text}，{vs_s}，未超过150%上限 {cap} 元，且有特殊困难原因：{reasons} → 低保边缘户（认定标准第3条）",
+    "elig.c1": "{p_text}，{vs_s}，且已连续 {months} 个月 → {category}（认定标准第1条）",
+    "elig.c2": "{p_text}，{vs_s}，且享受城市低保 → {category}（认定标准第2条）",
+    "elig.c3": "{p_text}，{vs_s}，未超过150%上限 {cap} 元，且有特殊困难原因：{reasons} → {category}（认定标准第3条）",
     "elig.c4": (
         "{p_text}，{vs_s}，未超过300%上限 {s3} 元；有突发困难情形：{sudden}，"
         "扣除困难情形引发的必要支出 {expenses} 元/年后家庭人均月收入 {adjusted} 元，{adj_vs_s}"
-        " → 意外致困户（认定标准第4条）"
+        " → {category}（认定标准第4条）"
     ),
     "elig.comma": "，",
     "elig.sep": "、",
@@ -92,6 +92,8 @@ MESSAGES: dict[str, str] = {
     "elig.field.member.health": "健康状况",
     "elig.field.member.monthly_income": "月收入",
     "elig.example.region": "东宝区",
+    "elig.example.source": "荆工办发电〔2018〕2号",
+    "elig.example.tag": "零就业家庭",
     "elig.example.household_size": "3",
     "elig.example.household_annual_income": "24000 或 \"1200.50\"",
     "elig.example.insurance_contrib_annual": "1800",

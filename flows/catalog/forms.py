@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 MESSAGES: dict[str, str] = {
+    "form.default_counter": "位",  # a group's measure word unless the form file names one: 第1位家庭成员
     "form.error_title": "表单文件有 {count} 处问题：",
     "form.error_item": "- {problem}",
     "form.top_not_mapping": "文件顶层应是一个映射（form、version、title、sections）。",
