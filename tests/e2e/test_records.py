@@ -27,7 +27,7 @@ from tests.e2e.conftest import ADMIN_ID, RUNTIMES, BotProcess, running
 from tests.e2e.fake_bot_api import Call
 from tests.e2e.people import Person, buttons_of, shipped_form, text_of
 from tests.plans import household
-from tests.test_followup import ALL_MET
+from tests.bot.test_followup import ALL_MET
 
 UNIT = "东宝区总工会"
 OTHER_UNIT = "掇刀区总工会"

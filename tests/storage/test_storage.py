@@ -219,7 +219,7 @@ def test_an_accepted_file_is_linked_in_the_answers_own_transaction(service: Inta
 # --- access: the SQL form of flows.policy agrees with the rule itself ----------------------
 
 def _people_and_records(db: Any) -> tuple[list[User], list[Interview]]:
-    from tests.test_policy import PEOPLE, RECORDS
+    from tests.flows.test_policy import PEOPLE, RECORDS
 
     with Session(db, expire_on_commit=False) as s:
         users = {pid: User(local_name=f"p{pid}", name=f"王{pid}", role=p.role, unit=p.unit)

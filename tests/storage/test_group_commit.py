@@ -17,7 +17,7 @@ from storage.migrate import ensure_schema
 from storage.models import AnswerEvent, Interview, ProcessedUpdate
 from storage.commit import GroupCommit
 from storage.steps import CommitFailed
-from tests.test_storage import surveyor
+from tests.storage.test_storage import surveyor
 
 
 def _survey(service: IntakeService, user: Any) -> int:
