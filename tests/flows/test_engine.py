@@ -17,7 +17,7 @@ from flows.form import Form, parse_form
 from flows.outputs import (
     AnswerChanged, Ask, Cancelled, Completed, Context, Input, Menu, Notice, OpenOther, Review, Submitted,
 )
-from tests.plans import WANG, household
+from tests.support.plans import WANG, household
 
 SMALL = yaml.safe_load("""
 form: small
