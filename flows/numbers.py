@@ -3,7 +3,7 @@
 Every parser is total: any ``str`` gives ``Valid`` or ``Invalid``, never an exception. Decimal only.
 
 Chinese numerals are read by ``read_number`` here, not by the ``cn2an`` library. cn2an 0.5.24 was
-measured on the 266-row corpus of tests/test_natural_*.py with the same peeling around it: smart mode
+measured on the 266-row corpus of tests/flows/test_natural_*.py with the same peeling around it: smart mode
 missed 2 rows and normal mode 15 (normal refuses 3千5, 1.2千, 1万2, 1.5k); the reader below misses none.
 Where cn2an is wrong for these answers: "3千25" → 3025 and "1.234567万" → 12345 (cents dropped), both
 stored silently; "三四" / "两三" → 34 / 23 where people mean "three or four"; "一点二万" refused;

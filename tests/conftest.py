@@ -5,21 +5,18 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
 
 from bot.service import IntakeService
-from flows.registry import Registry, load_registry
+from flows.registry import Registry
 from storage.db import make_engine
 from storage.migrate import ensure_schema
+from tests.support.factory import FIXED_NOW, TZ, fixed_registry, make_service  # noqa: F401  (TZ: still importable from here)
 
 PG_ADMIN_URL = os.environ.get("INTAKE_TEST_PG_ADMIN", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
-TZ = ZoneInfo("Asia/Shanghai")  # the tests' zone, given to the registry as Settings.timezone would be
-FIXED_NOW = datetime(2026, 11, 29, 10, 30, tzinfo=TZ)
 
 
 def pg_available() -> bool:
@@ -81,13 +78,11 @@ def db(db_url: str) -> Iterator[Engine]:
 
 @pytest.fixture(scope="session")
 def registry() -> Registry:
-    """The shipped forms and standards, with a fixed clock."""
-    reg = load_registry(timezone=str(TZ))
-    reg.clock = lambda: FIXED_NOW
-    return reg
+    """The shipped forms and standards, with a fixed clock (tests.support.factory.fixed_registry)."""
+    return fixed_registry(FIXED_NOW)
 
 
 @pytest.fixture
 def service(db: Engine, registry: Registry) -> IntakeService:
     """The application service over a fresh database."""
-    return IntakeService(db, registry)
+    return make_service(db, registry)

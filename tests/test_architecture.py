@@ -3,7 +3,7 @@
 Every module of bot/, flows/, storage/, exports/ and bench/ is read with ``ast``: every import counts,
 the ones inside functions and under ``if TYPE_CHECKING:`` too (a type-only import still ties the two
 modules together and still closes a circle), relative imports resolved. The flows purity rule (no
-aiogram, telegram, sqlmodel, … in flows/) is ``test_flows_is_pure`` in tests/test_engine.py.
+aiogram, telegram, sqlmodel, … in flows/) is ``test_flows_is_pure`` in tests/flows/test_engine.py.
 
 Run it alone: ``.venv/bin/python -m pytest tests/test_architecture.py``.
 """

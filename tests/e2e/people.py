@@ -10,6 +10,7 @@ from typing import Any, Mapping
 from flows.autofill import OFFER
 from flows.form import Field, Form, Section
 from tests.e2e.fake_bot_api import Call, FakeBotAPI, TgUser, _bare
+from tests.support.plans import plan_value
 
 _PROGRESS = re.compile(r"^第 \d+ / \d+ 项 · (.+)$")
 _ITEM = re.compile(r"^第 (\d+) \S(.+)$")  # 第 1 位家庭成员, 第 1 个附件
@@ -120,7 +121,7 @@ class Person:
             done = next(b for b in labels if b in ("没有，跳过", "登记完毕"))
             return self.presses(add if have < want and add else done)
         field, path = _asked(text, form)
-        value = _plan_value(plan, path)
+        value = plan_value(plan, path)
         if value is None:
             return self.presses("跳过") if "跳过" in labels else self.says("跳过")
         if value == OFFER:
@@ -176,11 +177,3 @@ def _asked(text: str, form: Form) -> tuple[Field, str]:
             return field, f"{section.key}.{index}.{field.key}" if section.group else field.key
     raise AssertionError(f"not a question: {text[:300]}")
 
-
-def _plan_value(plan: Mapping[str, Any], path: str) -> Any:
-    parts = path.split(".")
-    if len(parts) == 3:
-        items = plan.get(parts[0]) or []
-        idx = int(parts[1])
-        return items[idx].get(parts[2]) if idx < len(items) else None
-    return plan.get(path)

@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
@@ -18,21 +17,19 @@ from sqlmodel import Session, select
 from flows.registry import load_registry
 from bot.service import IntakeService
 from exports.form_pdf import PdfUnavailable, check_pdf_support
-from flows.autofill import OFFER, next_input
-from storage import repo, review
+from flows.autofill import OFFER
+from storage import review
 from storage.households import CLOSE_REASONS, local_date
 from storage.migrate import ensure_schema
 from storage.models import AuditLog, Interview, JobRun, User
 from tests.e2e.conftest import ADMIN_ID, RUNTIMES, BotProcess, running
 from tests.e2e.fake_bot_api import Call
 from tests.e2e.people import Person, buttons_of, shipped_form, text_of
-from tests.plans import household
-from tests.test_followup import ALL_MET
+from tests.support.factory import OTHER_UNIT, TZ, UNIT, make_user
+from tests.support.household import submit
+from tests.support.plans import ALL_MET, household
 
-UNIT = "东宝区总工会"
-OTHER_UNIT = "掇刀区总工会"
 ID_NUMBER = household()["id_number"]
-TZ = ZoneInfo("Asia/Shanghai")
 KINDS = {"电子台账 XLSX", "CSV", "附件1 打印版 PDF", "附件1 HTML", "附件2 统计表", "公示名单", "脱困档案库"}
 DENIED_EXPORT = "只有工会工作人员和管理员可以导出档案"
 DENIED_STAFF = "只有本单位的工作人员或管理员"
@@ -50,32 +47,15 @@ class Desk:
     household_id: int
 
 
-def enrol(service: IntakeService, person: Person, role: str, unit: str) -> User:
-    """Give a Telegram user a role, as /role or an invite would."""
-    user = service.user(tg_id=person.user.id, name=person.user.first_name)
-    with service.session() as s:
-        repo.set_role(s, user=user, role=role, unit=unit, actor_id=None)
-    return service.user(tg_id=person.user.id)
-
-
-def register_household(service: IntakeService, surveyor: User) -> int:
-    """The Wang household, entered through the engine the way the surveyor would answer."""
-    reply = service.start_interview(user=surveyor, kind="survey")
-    plan = household()
-    while (inp := next_input(reply.outputs, plan)) is not None:
-        reply = service.handle(user=surveyor, interview_id=reply.interview_id or 0, inp=inp)
-    assert service.interview(reply.interview_id or 0).status == "submitted"  # type: ignore[union-attr]
-    return reply.interview_id or 0
-
-
 @pytest.fixture(scope="module")
 def desk(bot: BotProcess) -> Desk:
     """Staff, surveyor and worker of one unit, staff of another, the admin, and one approved household."""
     service = IntakeService(bot.db, load_registry())
     staff, other, surveyor, worker = (bot.person(n) for n in ("刘干事", "陈干事", "张调查员", "王建国"))
-    staff_user = enrol(service, staff, "staff", UNIT)
-    enrol(service, other, "staff", OTHER_UNIT)
-    hid = register_household(service, enrol(service, surveyor, "surveyor", UNIT))
+    staff_user = make_user(service, "staff", UNIT, tg_id=staff.user.id, name=staff.user.first_name)
+    make_user(service, "staff", OTHER_UNIT, tg_id=other.user.id, name=other.user.first_name)
+    entered_by = make_user(service, "surveyor", UNIT, tg_id=surveyor.user.id, name=surveyor.user.first_name)
+    hid = submit(service, entered_by, household())  # the Wang household, as the surveyor would answer
     with service.session() as s:
         review.approve(s, interview_id=hid, reviewer=staff_user)
     return Desk(staff, other, surveyor, worker, bot.person("管理员", user_id=ADMIN_ID), hid)
@@ -296,8 +276,10 @@ def test_the_daily_ledger_arrives_once_and_not_again_after_a_restart(daily_bot: 
     ensure_schema(proc.db)
     service = IntakeService(proc.db, load_registry())
     staff = proc.person("刘干事")
-    enrol(service, staff, "staff", UNIT)
-    register_household(service, enrol(service, proc.person("张调查员"), "surveyor", UNIT))
+    make_user(service, "staff", UNIT, tg_id=staff.user.id, name=staff.user.first_name)
+    surveyor = proc.person("张调查员")
+    submit(service, make_user(service, "surveyor", UNIT, tg_id=surveyor.user.id, name=surveyor.user.first_name),
+           household())
 
     proc.start()
     ledger = next_document(proc, staff, 0)

@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from storage.models import AnswerEvent, Attachment, Interview, User
 from tests.e2e.conftest import BotProcess
-from tests.plans import household
+from tests.support.plans import household
 
 PHOTO = b"\xff\xd8\xff\xe0JFIF-test-photo-" + bytes(range(256)) * 40
 PDF = b"%PDF-1.4\n% test receipt\n" + b"0123456789" * 500

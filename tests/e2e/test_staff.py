@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 from storage.models import AnswerEvent, AuditLog, Interview, User
 from tests.e2e.conftest import ADMIN_ID, BotProcess
 from tests.e2e.people import Person, buttons_of, text_of
-from tests.plans import household
+from tests.support.plans import household
 
 LINK = re.compile(r"https://t\.me/intake_test_bot\?start=([A-Za-z0-9_-]+)")
 UNIT = "东宝区总工会"

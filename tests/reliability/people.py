@@ -21,6 +21,7 @@ from flows.form import Field, Form
 from storage.models import ProcessedUpdate
 from tests.e2e.fake_bot_api import Call, TgUser, _bare
 from tests.reliability.standin import StandInAPI
+from tests.support.plans import plan_value
 
 SUBMITTED = "✅ 已提交"
 RESUMED = t("engine.resumed")
@@ -81,16 +82,6 @@ def asked(text: str) -> tuple[Field, str] | None:
             if fld is not None:
                 return fld, f"{section.key}.{index}.{fld.key}" if section.group else fld.key
     return None
-
-
-def plan_value(plan: Mapping[str, Any], path: str) -> Any:
-    """The planned answer for a path (None: skip)."""
-    parts = path.split(".")
-    if len(parts) == 3:
-        items = plan.get(parts[0]) or []
-        idx = int(parts[1])
-        return items[idx].get(parts[2]) if idx < len(items) else None
-    return plan.get(path)
 
 
 def is_prompt(call: Call, chat: int) -> bool:

@@ -42,7 +42,8 @@ from storage import repo
 from storage.db import make_engine
 from storage.migrate import ensure_schema
 from storage.models import STATUSES, Interview, User
-from tests.plans import household
+from tests.support.factory import UNIT, make_user
+from tests.support.plans import household
 
 TOKEN = "123456:FUZZ-TOKEN-abcdefghijklmnopqrstuvwxyz"
 ME, STRANGER = 880_001, 880_002
@@ -196,10 +197,9 @@ def desk(tmp_path_factory: pytest.TempPathFactory, registry: Registry) -> Iterat
     settings_ = Settings(_env_file=None, TELEGRAM_BOT_TOKEN=TOKEN, DATABASE_URL=str(engine.url),
                          INTAKE_ATTACHMENTS_DIR=str(tmp / "attachments"), INTAKE_ADMIN_IDS="")
     core = BotCore(service, settings_, bot_username="intake_fuzz_bot")
-    me = service.user(tg_id=ME, name="调查员甲")
+    me = make_user(service, "surveyor", UNIT, tg_id=ME, name="调查员甲")
     stranger = service.user(tg_id=STRANGER, name="路人")
     with service.session() as s:
-        repo.set_role(s, user=me, role="surveyor", unit="东宝区总工会", actor_id=None)
         state = new_state(FORM, role="worker")  # the stranger's own record, holding WANG's ID number
         state["answers"] = {"name": "王建国", "id_number": "420802197503141232"}
         holder = repo.create_interview(s, form_key="archive", form_version=FORM.version, state=state,

@@ -23,13 +23,14 @@ from storage.models import Interview, User
 UNIT = "东宝区总工会"
 OTHER_UNIT = "掇刀区总工会"
 ROLES = ("worker", "surveyor", "staff", "admin")
-FIXED_NOW = datetime(2026, 11, 29, 10, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
+TZ = ZoneInfo("Asia/Shanghai")  # the tests' zone, given to the registry as Settings.timezone would be
+FIXED_NOW = datetime(2026, 11, 29, 10, 30, tzinfo=TZ)
 _serial = itertools.count(1)
 
 
 def fixed_registry(now: datetime = FIXED_NOW) -> Registry:
     """The shipped forms and standards, with a clock that always says ``now``."""
-    reg = load_registry(timezone="Asia/Shanghai")
+    reg = load_registry(timezone=str(TZ))
     reg.clock = lambda: now
     return reg
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping
 from typing import Any
 
 from flows.autofill import OFFER
@@ -34,6 +35,16 @@ WANG: dict[str, Any] = {
     "action_plans": "3,6", "action_plans_other": "社区就业岗位推荐", "remarks": "入户核查属实",
     "filed_by": OFFER, "help_unit": "东宝区总工会", "help_person": "李帮扶", "entered_by": OFFER,
 }
+
+
+def plan_value(plan: Mapping[str, Any], path: str) -> Any:
+    """The planned answer for a question path (``phone``, ``members.1.name``); None: the plan skips it."""
+    parts = path.split(".")
+    if len(parts) == 3:
+        items = plan.get(parts[0]) or []
+        idx = int(parts[1])
+        return items[idx].get(parts[2]) if idx < len(items) else None
+    return plan.get(path)
 
 
 def household(**changes: Any) -> dict[str, Any]:

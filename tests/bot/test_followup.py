@@ -21,8 +21,7 @@ from storage import households
 from storage.households import HouseholdError
 from storage.models import AuditLog, Interview, User
 from exports.notice import mask_name, write_notice
-from tests.conftest import TZ
-from tests.support.factory import FIXED_NOW, UNIT, approve, load, make_team, override
+from tests.support.factory import FIXED_NOW, TZ, UNIT, approve, load, make_team, override
 from tests.support.household import approved, followup, submit, walk
 from tests.support.plans import ALL_MET, NOT_YET, followup_plan, household
 

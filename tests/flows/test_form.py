@@ -11,8 +11,8 @@ import yaml
 
 from flows.form import FormError, parse_form
 
-DATA = Path(__file__).parent / "data" / "seed_archive_fields.txt"
-SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "000_48f864ec9a79250e.txt"
+DATA = Path(__file__).parents[1] / "data" / "seed_archive_fields.txt"
+SEED = Path(__file__).resolve().parents[3] / "shared" / "seed" / "000_48f864ec9a79250e.txt"
 
 
 def _seed_list() -> dict[str, list[str]]:

@@ -17,7 +17,8 @@ from storage.migrate import ensure_schema
 from storage.models import AnswerEvent, Interview, ProcessedUpdate
 from storage.commit import GroupCommit
 from storage.steps import CommitFailed
-from tests.test_storage import surveyor
+from tests.support.factory import UNIT, make_user
+from tests.support.household import follow
 
 
 def _survey(service: IntakeService, user: Any) -> int:
@@ -47,7 +48,7 @@ def service(sqlite_url: str, registry: Any) -> Iterator[IntakeService]:
 
 
 def test_answers_of_several_interviews_share_one_commit(service: IntakeService) -> None:
-    users = [surveyor(service, f"s{i}") for i in range(3)]
+    users = [make_user(service, "surveyor", UNIT, local_name=f"s{i}", name="张调查员") for i in range(3)]
     interviews = [_survey(service, u) for u in users]
     commits = GroupCommit(service.steps)
 
@@ -63,7 +64,7 @@ def test_answers_of_several_interviews_share_one_commit(service: IntakeService) 
 
 
 def test_a_redelivered_update_in_a_group_is_refused_alone(service: IntakeService) -> None:
-    a, b = surveyor(service, "a"), surveyor(service, "b")
+    a, b = make_user(service, "surveyor", UNIT, local_name="a", name="张调查员"), make_user(service, "surveyor", UNIT, local_name="b", name="张调查员")
     ia, ib = _survey(service, a), _survey(service, b)
     with Session(service.db) as s:  # update 7 was applied before (say, by another worker)
         assert repo.claim_update(s, update_id=7)
@@ -83,7 +84,7 @@ def test_a_redelivered_update_in_a_group_is_refused_alone(service: IntakeService
 
 
 def test_a_stale_step_in_a_group_is_applied_again_to_the_fresh_state(service: IntakeService) -> None:
-    user = surveyor(service)
+    user = make_user(service, "surveyor", UNIT, local_name="s1", name="张调查员")
     iid = _survey(service, user)
     stale = service.steps.load(iid)  # read before someone else saved the interview
     service.handle(user=user, interview_id=iid, inp=Input("text", text="王建国"))
@@ -103,7 +104,7 @@ def test_a_database_outage_fails_every_answer_of_the_group_and_writes_nothing(
 
     from sqlalchemy.exc import OperationalError
 
-    users = [surveyor(service, f"s{i}") for i in range(2)]
+    users = [make_user(service, "surveyor", UNIT, local_name=f"s{i}", name="张调查员") for i in range(2)]
     interviews = [_survey(service, u) for u in users]
     before = [_version(service, iid) for iid in interviews]
     commits = GroupCommit(service.steps)
@@ -133,7 +134,7 @@ def test_a_database_outage_fails_every_answer_of_the_group_and_writes_nothing(
 
 def test_a_step_that_fails_for_its_own_reason_fails_alone(service: IntakeService,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    users = [surveyor(service, f"s{i}") for i in range(3)]
+    users = [make_user(service, "surveyor", UNIT, local_name=f"s{i}", name="张调查员") for i in range(3)]
     interviews = [_survey(service, u) for u in users]
     bad = interviews[1]
     commits = GroupCommit(service.steps)
@@ -218,23 +219,18 @@ def test_a_server_that_cannot_be_reached_is_an_sqlalchemy_operational_error() ->
 
 def test_the_duplicate_check_holds_in_the_group_transaction(service: IntakeService) -> None:
     """Two answers with the same ID number in one group: the second is told of the first (checked again inside)."""
-    from flows.autofill import next_input
     from flows.engine import current_path
     from flows.outputs import Menu
-    from tests.plans import household
+    from tests.support.plans import household
 
     plan = household()
-    users = [surveyor(service, f"d{i}") for i in range(2)]
+    users = [make_user(service, "surveyor", UNIT, local_name=f"d{i}", name="张调查员") for i in range(2)]
     interviews = []
     for u in users:  # each up to its ID number question, one answer at a time
-        reply = service.start_interview(user=u, kind="survey")
-        iid = reply.interview_id or 0
-        while current_path(service.registry.form("archive"), dict(service.steps.load(iid).state),  # type: ignore
-                           service.registry.context()) != "id_number":
-            inp = next_input(reply.outputs, plan)
-            assert inp is not None
-            reply = service.handle(user=u, interview_id=iid, inp=inp)
-        interviews.append(iid)
+        iid = follow(service, u, service.start_interview(user=u, kind="survey"), plan, until="id_number").interview_id
+        assert current_path(service.registry.form("archive"), dict(service.steps.load(iid).state),  # type: ignore
+                            service.registry.context()) == "id_number"
+        interviews.append(iid or 0)
     commits = GroupCommit(service.steps)
 
     async def both() -> list[Any]:

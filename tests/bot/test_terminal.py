@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 from storage.db import make_engine
 from storage.models import AnswerEvent, Interview
 
-SCRIPT = (Path(__file__).parent / "data" / "wang_interview.txt").read_text(encoding="utf-8").splitlines()
+SCRIPT = (Path(__file__).parents[1] / "data" / "wang_interview.txt").read_text(encoding="utf-8").splitlines()
 
 
 def _env(db_url: str) -> dict[str, str]:

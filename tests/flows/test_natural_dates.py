@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from flows.answers import Invalid, Valid
 from flows.dates import TEXTS, MonthOnly, parse_date
 from flows.field_types import validate
-from tests.test_natural_numbers import ASK, Confirm
+from tests.flows.test_natural_numbers import ASK, Confirm
 
 TODAY = date(2026, 11, 29)
 BIRTH: dict[str, Any] = {}  # 出生日期: not in the future, a full date needed

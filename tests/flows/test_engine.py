@@ -17,7 +17,7 @@ from flows.form import Form, parse_form
 from flows.outputs import (
     AnswerChanged, Ask, Cancelled, Completed, Context, Input, Menu, Notice, OpenOther, Review, Submitted,
 )
-from tests.plans import WANG, household
+from tests.support.plans import WANG, household
 
 SMALL = yaml.safe_load("""
 form: small
@@ -351,7 +351,7 @@ def test_final_review_shows_the_eligibility_result_before_signing(registry: Any)
     assert c.state["status"] == "draft"
 
 
-FLOWS = Path(__file__).resolve().parents[1] / "flows"
+FLOWS = Path(__file__).resolve().parents[2] / "flows"
 FORBIDDEN = {"aiogram", "telegram", "sqlmodel", "sqlalchemy", "jinja2", "aiohttp", "requests", "httpx", "os",
              "subprocess", "socket", "pathlib", "io", "shutil"}
 

@@ -29,9 +29,7 @@ from flows.form import Field, Form
 from storage.db import make_engine
 from storage.migrate import ensure_schema
 from storage.models import AuditLog, Interview, User
-
-sys.path.insert(0, str(Path(__file__).parent))
-from export_fixtures import CASES, UNIT_A, UNIT_B, X_ID, ZERO_CARD, ZERO_POSTCODE, populate  # noqa: E402
+from tests.support.export_cases import CASES, UNIT_A, UNIT_B, X_ID, ZERO_CARD, ZERO_POSTCODE, populate
 
 SH = ZoneInfo("Asia/Shanghai")
 

@@ -28,7 +28,7 @@ from flows.tag_rules import TAG_INPUT_TYPES, TagRulesError, parse_tag_rules
 
 D = Decimal
 CENT = D("0.01")
-DATA = Path(__file__).resolve().parent.parent / "flows" / "data"
+DATA = Path(__file__).resolve().parents[2] / "flows" / "data"
 STANDARDS_DATA = json.loads((DATA / "standards.json").read_text(encoding="utf-8"))
 TAGS_DATA = json.loads((DATA / "tags.json").read_text(encoding="utf-8"))
 TABLE = parse_standards(STANDARDS_DATA)

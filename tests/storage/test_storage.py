@@ -9,39 +9,20 @@ from sqlmodel import Session, select
 
 from bot.service import IntakeService
 from flows import policy
-from flows.autofill import next_input
 from flows.engine import new_state
 from flows.outputs import Input, Notice
 from flows.policy import AccessDenied
 from storage import households, repo
 from storage.models import AnswerEvent, Interview, User
-from tests.plans import WANG
+from tests.support.factory import UNIT, make_user
+from tests.support.household import drive, follow
+from tests.support.plans import WANG
 
 import pytest
 
 
-def surveyor(service: IntakeService, name: str = "s1") -> Any:
-    user = service.user(local_name=name, name="张调查员")
-    with Session(service.db, expire_on_commit=False) as s:
-        repo.set_role(s, user=user, role="surveyor", unit="东宝区总工会", actor_id=None)
-    return user
-
-
-def drive(service: IntakeService, user: Any, plan: dict, *, steps: int | None = None) -> int:
-    reply = service.start_interview(user=user, kind="survey")
-    n = 0
-    while steps is None or n < steps:
-        inp = next_input(reply.outputs, plan)
-        if inp is None:
-            break
-        reply = service.handle(user=user, interview_id=reply.interview_id, inp=inp)
-        assert not [o for o in reply.outputs if isinstance(o, Notice) and o.level == "error"]
-        n += 1
-    return reply.interview_id
-
-
 def test_every_accepted_answer_is_committed_with_its_journal_entry(service: IntakeService) -> None:
-    user = surveyor(service)
+    user = make_user(service, "surveyor", UNIT, local_name="s1", name="张调查员")
     iid = drive(service, user, WANG, steps=6)
     with Session(service.db) as s:
         iv = s.get(Interview, iid)
@@ -55,7 +36,7 @@ def test_every_accepted_answer_is_committed_with_its_journal_entry(service: Inta
 
 
 def test_a_change_is_journaled_with_old_and_new_value(service: IntakeService) -> None:
-    user = surveyor(service)
+    user = make_user(service, "surveyor", UNIT, local_name="s1", name="张调查员")
     iid = drive(service, user, WANG, steps=2)
     service.handle(user=user, interview_id=iid, inp=Input("text", text="返回"))
     service.handle(user=user, interview_id=iid, inp=Input("text", text="回族"))
@@ -65,7 +46,7 @@ def test_a_change_is_journaled_with_old_and_new_value(service: IntakeService) ->
 
 
 def test_submission_assigns_a_worker_number_and_stores_the_decision(service: IntakeService) -> None:
-    user = surveyor(service)
+    user = make_user(service, "surveyor", UNIT, local_name="s1", name="张调查员")
     iid = drive(service, user, WANG)
     with Session(service.db) as s:
         iv = s.get(Interview, iid)
@@ -77,7 +58,7 @@ def test_submission_assigns_a_worker_number_and_stores_the_decision(service: Int
 
 
 def test_state_round_trips_through_the_database_unchanged(service: IntakeService) -> None:
-    user = surveyor(service)
+    user = make_user(service, "surveyor", UNIT, local_name="s1", name="张调查员")
     iid = drive(service, user, WANG, steps=30)
     with Session(service.db) as s:
         stored = s.get(Interview, iid).state
@@ -86,7 +67,7 @@ def test_state_round_trips_through_the_database_unchanged(service: IntakeService
 
 
 def test_the_same_id_in_a_second_interview_is_caught(service: IntakeService) -> None:
-    user = surveyor(service)
+    user = make_user(service, "surveyor", UNIT, local_name="s1", name="张调查员")
     first = drive(service, user, WANG)
     reply = service.start_interview(user=user, kind="survey")
     for text in ("王建国", "汉", "群众", "420802197503141232"):
@@ -98,7 +79,7 @@ def test_the_same_id_in_a_second_interview_is_caught(service: IntakeService) -> 
 
 
 def test_a_worker_cannot_open_someone_elses_interview(service: IntakeService) -> None:
-    user = surveyor(service)
+    user = make_user(service, "surveyor", UNIT, local_name="s1", name="张调查员")
     iid = drive(service, user, WANG, steps=3)
     stranger = service.user(tg_id=555, name="路人")
     with pytest.raises(AccessDenied):
@@ -122,7 +103,7 @@ def test_users_are_created_once_and_admins_promoted(db: Any) -> None:
 
 
 def test_drafts_are_listed_most_recent_first(service: IntakeService, registry: Any) -> None:
-    user = surveyor(service)
+    user = make_user(service, "surveyor", UNIT, local_name="s1", name="张调查员")
     first = service.start_interview(user=user, kind="survey").interview_id
     second = service.start_interview(user=user, kind="survey").interview_id
     service.handle(user=user, interview_id=first, inp=Input("text", text="张三"))
@@ -132,7 +113,7 @@ def test_drafts_are_listed_most_recent_first(service: IntakeService, registry: A
 
 
 def test_override_keeps_both_values_and_needs_a_reason(service: IntakeService) -> None:
-    user = surveyor(service)
+    user = make_user(service, "surveyor", UNIT, local_name="s1", name="张调查员")
     iid = drive(service, user, WANG)
     with Session(service.db, expire_on_commit=False) as s:
         iv = s.get(Interview, iid)
@@ -148,7 +129,7 @@ def test_override_keeps_both_values_and_needs_a_reason(service: IntakeService) -
 def test_a_stale_save_is_refused_and_the_service_applies_the_input_again(service: IntakeService,
                                                                           registry: Any) -> None:
     from flows.engine import advance
-    user = surveyor(service)
+    user = make_user(service, "surveyor", UNIT, local_name="s1", name="张调查员")
     iid = drive(service, user, WANG, steps=1)
     store = service.steps
     with store.step(iid) as first:
@@ -169,7 +150,7 @@ def test_a_stale_save_is_refused_and_the_service_applies_the_input_again(service
 
 
 def test_changes_after_submission_are_dated_for_the_daily_ledger(service: IntakeService) -> None:
-    user = surveyor(service)
+    user = make_user(service, "surveyor", UNIT, local_name="s1", name="张调查员")
     iid = drive(service, user, WANG)
     with Session(service.db) as s:
         iv = s.get(Interview, iid)
@@ -189,25 +170,18 @@ def test_old_update_ids_are_forgotten_recent_ones_kept(db: Any) -> None:
 
 
 def test_an_accepted_file_is_linked_in_the_answers_own_transaction(service: IntakeService) -> None:
-    from flows.outputs import Ask
     from storage.models import Attachment
-    from tests.plans import household
+    from tests.support.plans import household
 
     meta = {"file_id": "AgADBAADr6cxG", "name": "身份证.jpg", "mime": "image/jpeg", "size": 1234,
             "path": "attachments/2026/11/id_front.jpg", "sha256": "ab" * 32}
-    user = surveyor(service)
+    user = make_user(service, "surveyor", UNIT, local_name="s1", name="张调查员")
     reply = service.start_interview(user=user, kind="survey")
     iid = reply.interview_id
     early = service.handle(user=user, interview_id=iid, inp=Input("file", file=meta), attachment=meta)
     assert any(isinstance(o, Notice) for o in early.outputs)  # a file where a name is asked: refused, not linked
     plan = dict(household(), attachments=[{"file": meta, "type": "身份证", "name": "身份证正面"}])
-    for _ in range(300):
-        ask = next((o for o in reversed(reply.outputs) if isinstance(o, Ask)), None)
-        if ask is not None and ask.path.endswith(".file"):
-            break
-        reply = service.handle(user=user, interview_id=iid, inp=next_input(reply.outputs, plan))
-    else:
-        raise AssertionError("the interview never asked for a file")
+    follow(service, user, reply, plan, until="attachments.0.file")  # fails if the file is never asked
     service.handle(user=user, interview_id=iid, inp=Input("file", file=meta), attachment=meta, update_id=777)
     with pytest.raises(repo.UpdateAlreadyApplied):  # delivered again: neither the answer nor the file twice
         service.handle(user=user, interview_id=iid, inp=Input("file", file=meta), attachment=meta, update_id=777)
@@ -219,7 +193,7 @@ def test_an_accepted_file_is_linked_in_the_answers_own_transaction(service: Inta
 # --- access: the SQL form of flows.policy agrees with the rule itself ----------------------
 
 def _people_and_records(db: Any) -> tuple[list[User], list[Interview]]:
-    from tests.test_policy import PEOPLE, RECORDS
+    from tests.flows.test_policy import PEOPLE, RECORDS
 
     with Session(db, expire_on_commit=False) as s:
         users = {pid: User(local_name=f"p{pid}", name=f"王{pid}", role=p.role, unit=p.unit)

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from flows.autofill import next_input
 from flows.engine import advance, new_state
 from flows.outputs import Ask, Cancelled, Completed, Context, Input, Menu, OpenOther, Review
-from tests.plans import WANG
+from tests.support.plans import WANG
 
 WORDS = ["返回", "跳过", "查看", "取消", "帮助", "/start", "是", "否", "对", "确认", "1", "2", "3", "0", "-5",
          "1,3", "完成", "添加", "删除", "继续", "确认签字提交", "1.2万", "420802197503141232", "19800503",

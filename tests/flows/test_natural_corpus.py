@@ -23,7 +23,7 @@ from flows.run import Run
 from flows.slots import get_value
 from tests.support.factory import FIXED_NOW
 
-CORPUS = yaml.safe_load((Path(__file__).parent / "data" / "natural_answers.yaml").read_text(encoding="utf-8"))
+CORPUS = yaml.safe_load((Path(__file__).parents[1] / "data" / "natural_answers.yaml").read_text(encoding="utf-8"))
 
 
 def _text(value: Any) -> str:

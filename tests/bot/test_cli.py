@@ -67,7 +67,7 @@ def test_assess_rejects_text_that_is_not_json() -> None:
 
 
 def test_a_new_standards_file_changes_the_result_without_code(tmp_path: Path) -> None:
-    data = json.loads((Path(__file__).parents[1] / "flows" / "data" / "standards.json").read_text(encoding="utf-8"))
+    data = json.loads((Path(__file__).parents[2] / "flows" / "data" / "standards.json").read_text(encoding="utf-8"))
     for region in data["regions"]:
         if region["name"] == "东宝区":
             region["standard"] = 500
@@ -85,7 +85,7 @@ def test_a_new_standards_file_changes_the_result_without_code(tmp_path: Path) ->
 
 
 def test_override_needs_a_reason_and_keeps_both_values(tmp_path: Path) -> None:
-    script = (Path(__file__).parent / "data" / "wang_interview.txt").read_text(encoding="utf-8")
+    script = (Path(__file__).parents[1] / "data" / "wang_interview.txt").read_text(encoding="utf-8")
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'i.db'}"}
     env.pop("TELEGRAM_BOT_TOKEN", None)
 

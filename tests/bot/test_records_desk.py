@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
@@ -28,14 +27,13 @@ from bot.telegram.records import split_date
 from exports.form_pdf import PdfUnavailable, check_pdf_support
 from exports.daily import last_run
 from exports.query import FilterError
-from flows.autofill import next_input
 from flows.catalog import t
-from storage import pending, repo, review
+from storage import pending, review
 from storage.models import Interview, User
-from tests.plans import household
+from tests.support.factory import OTHER_UNIT, TZ, UNIT, make_user
+from tests.support.household import submit
+from tests.support.plans import household
 
-UNIT = "东宝区总工会"
-TZ = ZoneInfo("Asia/Shanghai")
 ID_NUMBER = household()["id_number"]
 
 
@@ -102,31 +100,18 @@ def cells(data: bytes) -> list[Any]:
     return [c.value for s in book.worksheets for row in s.iter_rows() for c in row if c.value is not None]
 
 
-def person(service: IntakeService, tg_id: int, role: str, unit: str | None) -> User:
-    user = service.user(tg_id=tg_id, name=f"用户{tg_id}")
-    with service.session() as s:
-        repo.set_role(s, user=user, role=role, unit=unit, actor_id=None)
-    return service.user(tg_id=tg_id)
-
-
-def submitted(service: IntakeService, surveyor: User) -> int:
-    reply = service.start_interview(user=surveyor, kind="survey")
-    plan = household()
-    while (inp := next_input(reply.outputs, plan)) is not None:
-        reply = service.handle(user=surveyor, interview_id=reply.interview_id or 0, inp=inp)
-    return reply.interview_id or 0
-
-
 @pytest.fixture
 def office(service: IntakeService, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Office:
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
     (tmp_path / "tmp").mkdir()
     settings = Settings(_env_file=None, TELEGRAM_BOT_TOKEN=None,  # type: ignore[call-arg]
                         INTAKE_ATTACHMENTS_DIR=str(tmp_path / "files"), INTAKE_TIMEZONE="Asia/Shanghai")
-    people = {"staff": person(service, 11, "staff", UNIT), "surveyor": person(service, 12, "surveyor", UNIT),
-              "worker": person(service, 13, "worker", None), "admin": person(service, 14, "admin", None),
-              "other": person(service, 15, "staff", "掇刀区总工会")}
-    hid = submitted(service, people["surveyor"])
+    people = {"staff": make_user(service, "staff", UNIT, tg_id=11),
+              "surveyor": make_user(service, "surveyor", UNIT, tg_id=12),
+              "worker": make_user(service, "worker", None, tg_id=13),
+              "admin": make_user(service, "admin", None, tg_id=14),
+              "other": make_user(service, "staff", OTHER_UNIT, tg_id=15)}
+    hid = submit(service, people["surveyor"], household())
     with service.session() as s:
         review.approve(s, interview_id=hid, reviewer=people["staff"])
     return Office(BotCore(service, settings), RecordingIO(), people, hid, itertools.count(1))
@@ -347,7 +332,7 @@ async def test_replies_still_work_when_the_prompts_are_reworded(office: Office, 
     assert "已办理返贫" in texts(await office.send("staff", text="再次失业，收入低于低保标准", reply_to=ask))
     assert office.household().status == "approved"
 
-    other = submitted(office.core.service, office.people["surveyor"])
+    other = submit(office.core.service, office.people["surveyor"], household())
     ask = texts(await office.send("staff", data=f"x:rr:{other}"))
     vague = texts(await office.send("staff", text="请再核实一下", reply_to=ask))
     assert vague == "请直接回复这条消息。"

@@ -19,37 +19,21 @@ from bot.telegram.files import AttachmentStore
 from bot.telegram.staff import named_paths
 from bot.render import Message
 from flows.catalog import t
-from flows.autofill import next_input
 from flows.outputs import Input
 from storage import invites, repo, review
 from storage.models import AnswerEvent, AuditLog, User, utcnow
-from tests.plans import household
-
-
-def _user(service: IntakeService, tg_id: int, role: str = "worker", unit: str = "") -> User:
-    user = service.user(tg_id=tg_id, name=f"用户{tg_id}")
-    if role != "worker" or unit:
-        with service.session() as s:
-            repo.set_role(s, user=user, role=role, unit=unit, actor_id=None)
-    return service.user(tg_id=tg_id)
-
-
-def _submitted(service: IntakeService, user: User) -> int:
-    reply = service.start_interview(user=user, kind="survey")
-    plan = household()
-    while (inp := next_input(reply.outputs, plan)) is not None:
-        reply = service.handle(user=user, interview_id=reply.interview_id or 0, inp=inp)
-    assert service.interview(reply.interview_id or 0).status == "submitted"  # type: ignore[union-attr]
-    return reply.interview_id or 0
+from tests.support.factory import make_user
+from tests.support.household import finish, submit
+from tests.support.plans import household
 
 
 # --- storage: invites ------------------------------------------------------------------
 
 def test_an_invite_is_used_once_and_grants_its_role_and_unit(service: IntakeService) -> None:
-    admin = _user(service, 1, "admin")
+    admin = make_user(service, "admin", "", tg_id=1)
     with service.session() as s:
         code = invites.create_invite(s, role="surveyor", unit="东宝区总工会", created_by=admin.id).code
-    first, second = _user(service, 2), _user(service, 3)
+    first, second = make_user(service, tg_id=2), make_user(service, tg_id=3)
     with service.session() as s:
         invites.redeem_invite(s, code=code, user=first)
         with pytest.raises(invites.InviteError) as used:
@@ -62,7 +46,7 @@ def test_an_invite_is_used_once_and_grants_its_role_and_unit(service: IntakeServ
 
 
 def test_an_expired_invite_is_refused_and_an_invite_never_lowers_a_role(service: IntakeService) -> None:
-    staff = _user(service, 10, "staff", "U")
+    staff = make_user(service, "staff", "U", tg_id=10)
     with service.session() as s:
         old = invites.create_invite(s, role="surveyor", created_by=None, hours=1, now=utcnow() - timedelta(hours=2))
         low = invites.create_invite(s, role="surveyor", unit="V", created_by=None)
@@ -79,7 +63,7 @@ def test_an_expired_invite_is_refused_and_an_invite_never_lowers_a_role(service:
 # --- storage: one update, one step ---------------------------------------------------------
 
 def test_an_update_id_is_applied_once(service: IntakeService) -> None:
-    user = _user(service, 20)
+    user = make_user(service, tg_id=20)
     iid = service.start_interview(user=user).interview_id or 0
     service.handle(user=user, interview_id=iid, inp=Input("text", text="王建国"), update_id=777)
     with pytest.raises(repo.UpdateAlreadyApplied):
@@ -93,8 +77,8 @@ def test_an_update_id_is_applied_once(service: IntakeService) -> None:
 # --- storage: review -----------------------------------------------------------------------
 
 def test_approve_records_the_reviewer_once(service: IntakeService) -> None:
-    surveyor, staff = _user(service, 30, "surveyor", "U"), _user(service, 31, "staff", "U")
-    iid = _submitted(service, surveyor)
+    surveyor, staff = make_user(service, "surveyor", "U", tg_id=30), make_user(service, "staff", "U", tg_id=31)
+    iid = submit(service, surveyor, household())
     with service.session() as s:
         assert [iv.id for iv in review.submitted(s, unit="U")] == [iid]
         assert review.submitted(s, unit="other") == []
@@ -109,8 +93,8 @@ def test_approve_records_the_reviewer_once(service: IntakeService) -> None:
 
 
 def test_return_reopens_at_the_named_field_and_resubmits(service: IntakeService) -> None:
-    surveyor, staff = _user(service, 40, "surveyor", "U"), _user(service, 41, "staff", "U")
-    iid = _submitted(service, surveyor)
+    surveyor, staff = make_user(service, "surveyor", "U", tg_id=40), make_user(service, "staff", "U", tg_id=41)
+    iid = submit(service, surveyor, household())
     with service.session() as s:
         back = review.return_to_author(s, interview_id=iid, reviewer=staff, comment="电话不对",
                                        paths=["phone"])
@@ -121,8 +105,7 @@ def test_return_reopens_at_the_named_field_and_resubmits(service: IntakeService)
     reply = service.handle(user=surveyor, interview_id=iid, inp=Input("start"))
     assert any("手机号码" in getattr(o, "text", "") for o in reply.outputs)
     reply = service.handle(user=surveyor, interview_id=iid, inp=Input("text", text="13800001111"))
-    while (inp := next_input(reply.outputs, household())) is not None:
-        reply = service.handle(user=surveyor, interview_id=iid, inp=inp)
+    finish(service, surveyor, reply, household())
     iv = service.interview(iid)
     assert iv is not None and (iv.status, iv.state["answers"]["phone"]) == ("submitted", "13800001111")
     assert iv.state["answers"]["name"] == "王建国"
@@ -271,7 +254,7 @@ def test_an_answer_waits_while_the_database_is_unreachable_and_is_applied_once(
 
     monkeypatch.setattr(core_module, "DB_RETRY_WAITS", (0.01, 0.01, 0.01))
     core = _core(service, tmp_path)
-    worker = _user(service, 77)
+    worker = make_user(service, tg_id=77)
     real = service.steps.person
     outage = {"left": 2}
 
@@ -301,7 +284,7 @@ def test_a_bug_is_not_retried_and_the_person_hears_about_it(service: IntakeServi
     from bot.telegram.actions import Incoming
 
     core = _core(service, tmp_path)
-    _user(service, 78)
+    make_user(service, tg_id=78)
     calls = {"n": 0}
 
     def broken(tg_id: int):
@@ -325,7 +308,7 @@ def test_a_reply_lost_after_the_answer_was_saved_is_made_good(service: IntakeSer
 
     monkeypatch.setattr(core_module, "DB_RETRY_WAITS", (0.01, 0.01))
     core = _core(service, tmp_path)
-    _user(service, 79)
+    make_user(service, tg_id=79)
     io = _Recorder()
     asyncio.run(core.handle(Incoming(update_id=920, user_id=79, first_name="用户79", chat_id=79,
                                      chat_type="private", text="/start"), io))
