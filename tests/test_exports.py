@@ -88,7 +88,7 @@ def test_ledger_headers_are_the_form_labels_in_form_order(ledger: openpyxl.Workb
     assert header[:len(labels)] == labels
     assert header[0] == "职工编号" and header[1] == "困难类别" and header[2] == "姓名"
     assert header[len(labels):] == ["系统认定类别", "认定标准条款", "低保标准（S，元/人/月）", "低保边缘上限（元/人/月）",
-                                    "附件2统计标签", "认定说明", "人工调整类别", "调整理由", "填报单位", "状态",
+                                    "附件2统计标签", "认定说明", "核对提示", "人工调整类别", "调整理由", "填报单位", "状态",
                                     "提交时间", "最后修改时间", "审核时间"]
     assert len(set(header)) == len(header)
     assert ws.freeze_panes == "A2"

@@ -3,14 +3,15 @@
 One module per area, each owning its key prefix: ``engine`` (engine.*, the conversation),
 ``validators`` (v.*), ``forms`` (form.*, form-file problems), ``eligibility`` (elig.*),
 ``adapters`` (bot.*, tg.*: terminal and Telegram), ``records`` (rec.*, the staff records desk),
-``followup`` (fu.*), ``exports`` (export.*). Keep every string a user can see in one of them.
+``followup`` (fu.*), ``exports`` (export.*), ``checks`` (check.*, a household against
+itself), ``dates`` (the date reader's v.date.* beyond ``validators``). Keep every string a user can see in one of them.
 """
 
 from __future__ import annotations
 
 from typing import Any, Mapping
 
-from flows.catalog import adapters, eligibility, engine, exports, followup, forms, records, validators
+from flows.catalog import adapters, checks, dates, eligibility, engine, exports, followup, forms, records, validators
 
 
 def _merged(*areas: Mapping[str, str]) -> dict[str, str]:
@@ -24,7 +25,8 @@ def _merged(*areas: Mapping[str, str]) -> dict[str, str]:
 
 
 MESSAGES: dict[str, str] = _merged(engine.MESSAGES, validators.MESSAGES, forms.MESSAGES, eligibility.MESSAGES,
-                                   adapters.MESSAGES, records.MESSAGES, followup.MESSAGES, exports.MESSAGES)
+                                   adapters.MESSAGES, records.MESSAGES, followup.MESSAGES, exports.MESSAGES,
+                                   checks.MESSAGES, dates.MESSAGES)
 
 
 def t(key: str, /, **kwargs: Any) -> str:
