@@ -22,6 +22,7 @@ from flows.slots import Slot
 from flows.answers import Invalid, clip
 from flows.field_types import TYPES, validate
 from flows.consistency import id_conflict
+from flows.dates import MonthOnly
 from flows.non_answers import not_an_answer
 
 
@@ -154,6 +155,8 @@ def answer_text(run: Run, slot: Slot, text: str) -> None:
         clash = id_conflict(run.st["answers"], slot.path, result.value)
         if clash is not None:  # a member given the worker's (or another member's) number: never stored
             result = Invalid(clash.message)
+    if isinstance(result, MonthOnly) and _offer_day(run, slot, result.month, offered):
+        return
     if isinstance(result, Invalid):
         run.outputs.append(Notice(result.message, "error"))
         show(run)
@@ -168,6 +171,16 @@ def answer_text(run: Run, slot: Slot, text: str) -> None:
     if result.note:  # what was read from an interpreted answer, so the person can correct it with 返回
         run.outputs.append(Notice(result.note))
     commit(run, slot, result.value)
+
+
+def _offer_day(run: Run, slot: Slot, month: str, offered: tuple[Any, str] | None) -> bool:
+    """1948年2月 typed where the ID number says 1948-02-17: offer that day to confirm (never a made-up day)."""
+    if offered is None or not run.field_of(slot).offer.get("from_id") or not str(offered[0]).startswith(month + "-"):
+        return False
+    run.st["pending"] = {"kind": "value", "path": slot.path, "value": offered[0], "display": offered[1],
+                         "message": t("v.date.month_from_id", month=month, date=offered[1])}
+    show(run)
+    return True
 
 
 def _index(arg: str, size: int) -> int | None:
