@@ -179,10 +179,10 @@ def test_members_sheet_has_one_row_per_member_with_the_household_ref(
 def test_attachments_sheet_lists_type_name_and_file(ledger: openpyxl.Workbook,
                                                     world: tuple[Engine, dict[str, Interview]]) -> None:
     header, rows = _table(ledger["附件"])
-    assert header == ["职工编号", "职工姓名", "附件文件", "附件类型", "附件名称", "备注"]
+    assert header == ["职工编号", "职工姓名", "附件文件", "附件类型", "附件名称", "备注", "附件类型（其他，注明）"]
     assert [[c.value for c in r] for r in rows] == [
-        [world[1]["dibao"].ref, "陈丽", "attachments/2026/11/id_front.jpg", "身份证", "身份证正面", "正反面"],
-        [world[1]["dibao"].ref, "陈丽", "attachments/2026/11/dibao.pdf", "低保证", "低保证复印件", None],
+        [world[1]["dibao"].ref, "陈丽", "attachments/2026/11/id_front.jpg", "身份证", "身份证正面", "正反面", None],
+        [world[1]["dibao"].ref, "陈丽", "attachments/2026/11/dibao.pdf", "低保证", "低保证复印件", None, None],
     ]
 
 
