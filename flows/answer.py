@@ -40,7 +40,7 @@ def handle(run: Run, inp: Input) -> None:
         _on_file(run, inp.file or {})
     else:
         text = (inp.text or "").strip()
-        command = lexicon.command(text)
+        command = lexicon.command(text) or lexicon.command(_undecorated(text))  # "✔ 跳过" as on a button
         if command:
             _on_command(run, command)
         else:
@@ -136,6 +136,8 @@ def answer_text(run: Run, slot: Slot, text: str) -> None:
         show(run)
         return
     kind = not_an_answer(text) if TYPES[f.type].literal else None
+    if kind is None and not TYPES[f.type].choices and f.type != "yes_no":
+        kind = _typed_button(text)  # also at 姓名 / 健康状况, whose readers know only flows.non_answers' words
     if kind is not None:
         # "没有", "不用了", 继续填写 … typed at a free-text question are not its value: an optional question
         # is left empty (and the person is told), a required one is asked again.
@@ -181,6 +183,29 @@ def _offer_day(run: Run, slot: Slot, month: str, offered: tuple[Any, str] | None
                          "message": t("v.date.month_from_id", month=month, date=offered[1])}
     show(run)
     return True
+
+
+# Menu words of the lexicon (签字提交, 继续填写, 登记完毕, 下一页 …): typed at a free-text question they
+# are a button pressed by hand, never the answer.
+_MENU_WORDS = ("sign", "continue", "add", "remove", "done", "next_page", "prev_page", "decline")
+_PARTICLES = "的了啊呀吧"
+_DECORATION = "«»‹›✔✓✅☑✏▶◀►◄→← "
+
+
+def _undecorated(text: str) -> str:
+    return lexicon.normalize(text).strip(_DECORATION)
+
+
+def _typed_button(text: str) -> str | None:
+    """What a text typed from a button is: a command or menu word of the lexicon ("command"), or a
+    decorated label ("✔ 是") whose plain word is a non-answer; None for anything else."""
+    bare = _undecorated(text)
+    if bare != lexicon.normalize(text) and (kind := not_an_answer(bare)):
+        return kind
+    for candidate in (bare, bare.rstrip(_PARTICLES)):
+        if candidate and lexicon.match(candidate, _MENU_WORDS + lexicon.COMMAND_WORDS):
+            return "command"
+    return None
 
 
 def _index(arg: str, size: int) -> int | None:
