@@ -18,7 +18,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
 
 from flows.answers import Invalid, Result, Valid, clip, empty, normalize
 from flows.catalog import t
