@@ -10,6 +10,7 @@ from typing import Any
 
 from flows.catalog import t
 from flows.categories import CATEGORIES
+from flows.consistency import stored_checks
 from flows.form import Field, Form, Section
 
 # A getter reads one cell from the database row and the answers (or one group item) of that household.
@@ -145,6 +146,12 @@ def _signature(row: Any, _data: Mapping[str, Any]) -> str | None:
     return t("export.signature", name=sig["name"], at=sig.get("at", ""))
 
 
+def _checks(row: Any, _data: Mapping[str, Any]) -> str | None:
+    """核对提示: the household's warnings stored at submit, one per line."""
+    found = stored_checks(row.state or {})
+    return "\n".join(f"{i}. {c['message']}" for i, c in enumerate(found, start=1)) or None
+
+
 def value_getter(f: Field) -> Getter:
     """The typed value of a top-level field for one household (system fields read the interview's columns)."""
     return _system_getter(f) if f.system else _answer_getter(f)
@@ -193,6 +200,7 @@ def _tail_columns(zone: tzinfo) -> tuple[Column, ...]:
         Column(t("export.col.cap"), _assessment("cap", _money), money=True, width=14),
         Column(t("export.col.tags"), _counted_tags, width=40),
         Column(t("export.col.explanation"), _assessment("explanation", _text), width=60),
+        Column(t("export.col.checks"), _checks, width=60),
         Column(t("export.col.override_category"), lambda row, _d: row.override_category, width=14),
         Column(t("export.col.override_reason"), lambda row, _d: row.override_reason, width=30),
         Column(t("export.col.unit"), lambda row, _d: row.unit or None, width=18),

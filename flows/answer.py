@@ -22,6 +22,7 @@ from flows.slots import Slot
 from flows.answers import Invalid, clip
 from flows.field_types import TYPES, validate
 from flows.consistency import id_conflict
+from flows.dates import MonthOnly
 from flows.non_answers import not_an_answer
 
 
@@ -39,7 +40,7 @@ def handle(run: Run, inp: Input) -> None:
         _on_file(run, inp.file or {})
     else:
         text = (inp.text or "").strip()
-        command = lexicon.command(text)
+        command = lexicon.command(text) or lexicon.command(_undecorated(text))  # "✔ 跳过" as on a button
         if command:
             _on_command(run, command)
         else:
@@ -135,6 +136,8 @@ def answer_text(run: Run, slot: Slot, text: str) -> None:
         show(run)
         return
     kind = not_an_answer(text) if TYPES[f.type].literal else None
+    if kind is None and not TYPES[f.type].choices and f.type != "yes_no":
+        kind = _typed_button(text)  # also at 姓名 / 健康状况, whose readers know only flows.non_answers' words
     if kind is not None:
         # "没有", "不用了", 继续填写 … typed at a free-text question are not its value: an optional question
         # is left empty (and the person is told), a required one is asked again.
@@ -154,6 +157,8 @@ def answer_text(run: Run, slot: Slot, text: str) -> None:
         clash = id_conflict(run.st["answers"], slot.path, result.value)
         if clash is not None:  # a member given the worker's (or another member's) number: never stored
             result = Invalid(clash.message)
+    if isinstance(result, MonthOnly) and _offer_day(run, slot, result.month, offered):
+        return
     if isinstance(result, Invalid):
         run.outputs.append(Notice(result.message, "error"))
         show(run)
@@ -168,6 +173,38 @@ def answer_text(run: Run, slot: Slot, text: str) -> None:
     if result.note:  # what was read from an interpreted answer, so the person can correct it with 返回
         run.outputs.append(Notice(result.note))
     commit(run, slot, result.value)
+
+
+def _offer_day(run: Run, slot: Slot, month: str, offered: tuple[Any, str] | None) -> bool:
+    """1948年2月 typed where the ID number says 1948-02-17: offer that day to confirm (never a made-up day)."""
+    if offered is None or not run.field_of(slot).offer.get("from_id") or not str(offered[0]).startswith(month + "-"):
+        return False
+    run.st["pending"] = {"kind": "value", "path": slot.path, "value": offered[0], "display": offered[1],
+                         "message": t("v.date.month_from_id", month=month, date=offered[1])}
+    show(run)
+    return True
+
+
+# Menu words of the lexicon (签字提交, 继续填写, 登记完毕, 下一页 …): typed at a free-text question they
+# are a button pressed by hand, never the answer.
+_MENU_WORDS = ("sign", "continue", "add", "remove", "done", "next_page", "prev_page", "decline")
+_DECORATION = "«»‹›✔✓✅☑✏▶◀►◄→← "
+
+
+def _undecorated(text: str) -> str:
+    return lexicon.normalize(text).strip(_DECORATION)
+
+
+def _typed_button(text: str) -> str | None:
+    """What a text typed from a button is: a command or menu word of the lexicon ("command"), or a
+    decorated label ("✔ 是") whose plain word is a non-answer; None for anything else."""
+    bare = _undecorated(text)
+    if bare != lexicon.normalize(text) and (kind := not_an_answer(bare)):
+        return kind
+    for candidate in (bare, bare.rstrip(lexicon.PARTICLES)):
+        if candidate and lexicon.match(candidate, _MENU_WORDS + lexicon.COMMAND_WORDS):
+            return "command"
+    return None
 
 
 def _index(arg: str, size: int) -> int | None:

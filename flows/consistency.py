@@ -13,49 +13,12 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any, Mapping, Sequence
 
+from flows.catalog import t
 from flows.display import mask_id
 from flows.idcard import IdNumber, read_id_number
 
 REFUSE = "refuse"
 WARN = "warn"
-
-TEXTS: dict[str, str] = {
-    "check.worker": "职工本人",
-    "check.member": "第 {n} 位家庭成员（{name}）",
-    "check.member_unnamed": "第 {n} 位家庭成员",
-    "check.member_id_same": (
-        "{who}的身份证号 {masked} 与职工本人的相同。每个人的身份证号都不一样，"
-        "请改为这位成员本人的身份证号（未办身份证的儿童可跳过）。"),
-    "check.member_id_twice": (
-        "{who}的身份证号 {masked} 与{other}的相同。每个人的身份证号都不一样，"
-        "请核对后修改其中一位的身份证号（未办身份证的儿童可跳过）。"),
-    "check.worker_id_member": (
-        "职工本人的身份证号 {masked} 与{other}的相同。请输入职工本人的身份证号，或修改{other}的身份证号。"),
-    "check.child_older": (
-        "{who}的关系是“{relation}”，出生日期 {birth}，却比职工本人（{worker_birth}）出生得还早。"
-        "请核对关系或出生日期，在核对页选择该项修改（或输入“返回”）。"),
-    "check.child_too_close": (
-        "{who}的关系是“{relation}”，出生日期 {birth}，职工本人出生于 {worker_birth}，只相差 {gap} 岁。"
-        "请核对关系或出生日期，在核对页选择该项修改（或输入“返回”）。"),
-    "check.parent_too_close": (
-        "{who}的关系是“{relation}”，出生日期 {birth}，职工本人出生于 {worker_birth}，"
-        "{relation}只比职工本人大 {gap} 岁。请核对关系或出生日期，在核对页选择该项修改（或输入“返回”）。"),
-    "check.spouse_minor": (
-        "{who}的关系是“配偶”，出生日期 {birth}，现在只有 {age} 岁，不满 {min_age} 岁。"
-        "请核对关系或出生日期，在核对页选择该项修改（或输入“返回”）。"),
-    "check.student_age": (
-        "{who}的身份是“{identity}”，出生日期 {birth}，现在已 {age} 岁（超过 {max_age} 岁）。"
-        "请核对身份或出生日期，在核对页选择该项修改（或输入“返回”）。"),
-    "check.household_size": (
-        "家庭人口填的是 {size} 人，但登记了 {members} 位家庭成员，加上职工本人共 {total} 人。"
-        "如有成员没有登记，请在“家庭主要成员”中添加；如家庭人口填错了，请在核对页把“家庭人口”改为 {total}。"),
-    "check.birth_id": (
-        "{who}的出生日期填的是 {birth}，身份证号 {masked} 中的出生日期是 {id_birth}。"
-        "请核对后在核对页修改出生日期或身份证号（或输入“返回”）。"),
-    "check.sex_id": (
-        "{who}的性别填的是“{sex}”，按身份证号 {masked} 应为“{id_sex}”。"
-        "请核对后在核对页修改性别或身份证号（或输入“返回”）。"),
-}
 
 # --- the rules' data -------------------------------------------------------------------------
 CHILD_RELATIONS: frozenset[str] = frozenset({"子", "女"})
@@ -69,6 +32,7 @@ STUDENT_MAX_AGE: dict[str, int] = {
     "高中生": 30, "大学生": 30, "学生": 30, "中专生": 30, "技校生": 30, "职高生": 30,
 }
 MEMBERS_KEY = "members"
+CHECKS_KEY = "checks"  # the interview state's key for the checks stored at submit (checks_to_json)
 _MEMBER_PATH = re.compile(rf"{MEMBERS_KEY}\.(\d+)\.id_number")
 
 
@@ -83,7 +47,7 @@ class Check:
 
 
 def _t(key: str, **kwargs: Any) -> str:
-    return TEXTS[key].format(**kwargs)
+    return t(key, **kwargs)
 
 
 def checks_to_json(checks: Sequence[Check]) -> list[dict[str, str]]:
@@ -268,3 +232,23 @@ def household_warnings(answers: Mapping[str, Any], *, today: date) -> list[Check
     checks += _relation_checks(answers, today)
     checks += _size_check(answers)
     return checks
+
+
+def refusals(checks: Sequence[Check]) -> list[Check]:
+    """The checks that block signing and submitting."""
+    return [c for c in checks if c.severity == REFUSE]
+
+
+def stored_checks(state: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The checks stored with a submitted record (empty when none, or stored before they existed)."""
+    raw = state.get(CHECKS_KEY) if isinstance(state, Mapping) else None
+    return [c for c in raw if isinstance(c, Mapping) and c.get("message")] if isinstance(raw, list) else []
+
+
+def stored_checks_lines(state: Mapping[str, Any]) -> list[str]:
+    """The stored checks as staff read them on a record card: a title and one numbered line each."""
+    found = stored_checks(state)
+    if not found:
+        return []
+    return [_t("check.stored_title", n=len(found))] + [
+        _t("check.review_item", n=i, message=c["message"]) for i, c in enumerate(found, start=1)]

@@ -18,22 +18,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
 
 from flows.answers import Invalid, Result, Valid, clip, empty, normalize
 from flows.catalog import t
 from flows.numbers import read_number
 
-__all__ = ["TEXTS", "MonthOnly", "parse_date"]
-
-# New texts of this module; the lead moves them into flows/catalog.py when merging (keys are final).
-TEXTS: dict[str, str] = {
-    "v.date.note": "已记录为 {date}",
-    "v.date.century": "“{text}”是指 {date} 吗？如果是 {other} 年，请回答“不对”，再写四位年份，例如 {other_date}",
-    "v.date.ambiguous_digits": "“{text}”看不出是哪年哪月，请写成“年-月-日”，四位年份，例如 {example}",
-    "v.date.two_digit_month": "“{text}”看不出是哪一年，请写上“年”字或四位年份，例如 1998年7月",
-    "v.date.no_century": "“{text}”按 {a} 年或 {b} 年都不对（晚于今天或早于{min_year}年），请写四位年份，例如 {example}",
-}
+__all__ = ["MonthOnly", "parse_date"]
 
 _EXAMPLE = "1980-05-03"
 _WINDOW_YEARS = 120  # nobody abbreviates a year further back than a lifetime
@@ -48,14 +38,6 @@ class MonthOnly(Invalid):
     """
 
     month: str = ""
-
-
-def _say(key: str, **kwargs: Any) -> str:
-    """This module's text for key (falling back to the shared catalog for the existing v.* keys)."""
-    text = TEXTS.get(key)
-    if text is None:
-        return t(key, **kwargs)
-    return text.format(**kwargs) if kwargs else text
 
 
 _DAY_PATTERNS = (
@@ -106,25 +88,25 @@ def parse_date(text: str, *, today: date, not_future: bool = True, min_year: int
     rel = _relative(s, today, allow_month) if recent else None
     if rel is not None:
         shown = rel[0].isoformat()[:7] if rel[1] else rel[0].isoformat()
-        return Valid(shown, shown, note=_say("v.date.note", date=shown))
+        return Valid(shown, shown, note=t("v.date.note", date=shown))
     if recent and (m := re.fullmatch(r"([0-9]{1,2})月([0-9]{1,2})[日号]?", s)):
         # No year at a recent date: this year, or last year when that would be in the future.
         year = today.year if (int(m.group(1)), int(m.group(2))) <= (today.month, today.day) else today.year - 1
         s = f"{year}年{s}"
     if re.fullmatch(r"[0-9]{6}", s) and not (min_year <= int(s[:4]) <= today.year + 100):
-        return Invalid(_say("v.date.ambiguous_digits", text=clip(text), example=_EXAMPLE))  # 750512
+        return Invalid(t("v.date.ambiguous_digits", text=clip(text), example=_EXAMPLE))  # 750512
     if re.fullmatch(r"[0-9]{2}[-/.][0-9]{1,2}", s):
-        return Invalid(_say("v.date.two_digit_month", text=clip(text)))  # 95.7: a decimal, or 5 December?
+        return Invalid(t("v.date.two_digit_month", text=clip(text)))  # 95.7: a decimal, or 5 December?
     day_match = next((m for p in _DAY_PATTERNS if (m := re.fullmatch(p, s))), None)
     month_match = next((m for p in _MONTH_PATTERNS if (m := re.fullmatch(p, s))), None)
     match = day_match or month_match
     if match is None:
-        return Invalid(_say("v.date.format_month" if allow_month else "v.date.format", text=clip(text),
+        return Invalid(t("v.date.format_month" if allow_month else "v.date.format", text=clip(text),
                             example=_EXAMPLE))
     typed_year, month = match.group(1), int(match.group(2))
     day = int(match.group(3)) if day_match else 1
     if not 1 <= month <= 12:
-        return Invalid(_say("v.date.bad_month", month=month, example=_EXAMPLE))
+        return Invalid(t("v.date.bad_month", month=month, example=_EXAMPLE))
     if len(typed_year) == 2:
         return _two_digit_year(text, int(typed_year), month, day, day_match is not None, today=today,
                                not_future=not_future, min_year=min_year, allow_month=allow_month, recent=recent)
@@ -143,17 +125,17 @@ def _checked(year: int, month: int, day: int, has_day: bool, *, today: date, not
         first = date(year, month, day)
     except ValueError:
         if year == 0:
-            return Invalid(_say("v.date.too_early", date=f"{year:04d}-{month:02d}", min_year=min_year,
+            return Invalid(t("v.date.too_early", date=f"{year:04d}-{month:02d}", min_year=min_year,
                                 example=_EXAMPLE))
-        return Invalid(_say("v.date.bad_day", year=year, month=month, day=day, example=_EXAMPLE))
+        return Invalid(t("v.date.bad_day", year=year, month=month, day=day, example=_EXAMPLE))
     shown = first.isoformat() if has_day else first.isoformat()[:7]
     if year < min_year:
-        return Invalid(_say("v.date.too_early", date=shown, min_year=min_year, example=_EXAMPLE))
+        return Invalid(t("v.date.too_early", date=shown, min_year=min_year, example=_EXAMPLE))
     if not_future and first > today:
-        return Invalid(_say("v.date.future", date=shown, today=today.isoformat(), example=_EXAMPLE))
+        return Invalid(t("v.date.future", date=shown, today=today.isoformat(), example=_EXAMPLE))
     if not has_day and not allow_month:
-        return MonthOnly(_say("v.date.need_day", example=f"{shown}-15"), month=shown)
-    return Valid(shown, shown, note=_say("v.date.note", date=shown) if interpreted else None)
+        return MonthOnly(t("v.date.need_day", example=f"{shown}-15"), month=shown)
+    return Valid(shown, shown, note=t("v.date.note", date=shown) if interpreted else None)
 
 
 def _two_digit_year(text: str, yy: int, month: int, day: int, has_day: bool, *, today: date, not_future: bool,
@@ -170,7 +152,7 @@ def _two_digit_year(text: str, yy: int, month: int, day: int, has_day: bool, *, 
                        allow_month=True, interpreted=True)
         if isinstance(bad, Invalid):  # the day itself is wrong (2月30日): say that, not the century
             return bad
-        return Invalid(_say("v.date.no_century", text=clip(text), a=1900 + yy, b=2000 + yy, min_year=min_year,
+        return Invalid(t("v.date.no_century", text=clip(text), a=1900 + yy, b=2000 + yy, min_year=min_year,
                             example=_EXAMPLE))
     year, chosen = readings[-1]  # the later reading: the earlier one is a century further back
     if len(readings) == 1 or recent or not isinstance(chosen, Valid):
@@ -178,5 +160,5 @@ def _two_digit_year(text: str, yy: int, month: int, day: int, has_day: bool, *, 
     other_year = readings[0][0]
     other = f"{other_year}{chosen.value[4:]}"
     return Valid(chosen.value, chosen.display, note=chosen.note,
-                 confirm=_say("v.date.century", text=clip(text), date=chosen.value, other=other_year,
+                 confirm=t("v.date.century", text=clip(text), date=chosen.value, other=other_year,
                               other_date=other))

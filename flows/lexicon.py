@@ -62,6 +62,8 @@ OFFER_YES = "对"
 YES_NO_NUMBERS: Mapping[str, Word] = {"1": "yes", "2": "no", "0": "no"}
 
 _TRAILING = "。.!！~～,，、;；…"
+# Sentence-final particles a typed word may carry (签字提交了, 完成吧): peeled before matching a menu word.
+PARTICLES = "的了啊呀吧"
 _MAX_WORD = 12  # longer texts are answers, never a command word
 
 

@@ -11,7 +11,8 @@ from flows.catalog import t
 from flows.offers import dependents_of, group_dependents, offer_for
 from flows.outputs import AnswerChanged, Cancelled, Completed, InterviewCancelled, Notice, OpenOther, Submitted
 from flows.run import Run
-from flows.show import review_items, show
+from flows.consistency import CHECKS_KEY, checks_to_json, refusals
+from flows.show import household_checks, review_items, show
 from flows.slots import Slot, condition_inputs, drop_value, get_value, is_done, set_value
 
 
@@ -222,6 +223,13 @@ def submit(run: Run) -> None:
     """Sign and submit: prune what no longer applies, assess, record the signature."""
     answers = run.st["answers"]
     prune_irrelevant(run)
+    checks = household_checks(run)
+    blocked = refusals(checks)
+    if blocked:  # e.g. a member given the worker's ID number: say why; the review offers 修改
+        run.outputs.append(Notice(t("check.blocked", message=blocked[0].message), "error"))
+        show(run)
+        return
+    run.st[CHECKS_KEY] = checks_to_json(checks)  # the warnings go with the record, for staff and the ledger
     found = run.ctx.assess(answers) if run.ctx.assess and run.form.eligibility else None
     assessment = dict(found) if found is not None else None
     if assessment is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flows.catalog import t
+from flows.consistency import MEMBERS_KEY, Check, household_warnings, refusals
 from flows.display import display_value, mask_id
 from flows.field_types import TYPES
 from flows.offers import offer_for
@@ -221,8 +222,14 @@ def show_review(run: Run, *, final: bool) -> None:
     by_surveyor = run.by_surveyor()
     if final:
         assessment = run.ctx.assess(run.st["answers"]) if run.ctx.assess and run.form.eligibility else None
-        rows.insert(0, (_b(run, t("engine.sign_button_surveyor" if by_surveyor else "engine.sign_button"), "sign"),))
-        footer = t("engine.sign_prompt_surveyor" if by_surveyor else "engine.sign_prompt")
+        checks = household_checks(run)
+        rows[0:0] = _fix_rows(run, checks, sections)
+        blocked = bool(refusals(checks))
+        if not blocked:  # a refusal (a repeated ID number) must be corrected before anyone signs
+            rows.insert(0, (_b(run, t("engine.sign_button_surveyor" if by_surveyor else "engine.sign_button"), "sign"),))
+        footer = "\n\n".join(part for part in (_checks_text(checks), t(
+            "engine.review_edit_prompt" if blocked else
+            "engine.sign_prompt_surveyor" if by_surveyor else "engine.sign_prompt")) if part)
         title = t("engine.final_review_title_surveyor" if by_surveyor else "engine.final_review_title")
     else:
         rows.insert(0, (_b(run, t("engine.review_continue"), "cont"),))
@@ -232,3 +239,44 @@ def show_review(run: Run, *, final: bool) -> None:
     run.outputs.append(Review(title=title, sections=tuple((s, tuple(items)) for s, items in sections),
                               footer=footer, buttons=tuple(rows), final=final, assessment=assessment,
                               eligibility=run.form.eligibility))
+
+
+# --- the household checked against itself, at the final review -----------------------------------
+
+def household_checks(run: Run) -> list[Check]:
+    """The household's inconsistencies (flows.consistency), for a form that registers family members."""
+    if not any(s.key == MEMBERS_KEY for s in run.form.sections):
+        return []
+    return household_warnings(run.st["answers"], today=run.ctx.today)
+
+
+def fix_target(check: Check, sections: list[tuple[str, list[ReviewItem]]]) -> ReviewItem | None:
+    """The review item a check's 修改 button opens: its own answer, else the ID number it was read from."""
+    by_path = {it.path: it for _, items in sections for it in items}
+    scope = check.path.rsplit(".", 1)[0] + "." if "." in check.path else ""
+    return by_path.get(check.path) or by_path.get(scope + "id_number")
+
+
+def _fix_rows(run: Run, checks: list[Check], sections: list[tuple[str, list[ReviewItem]]]) -> list[tuple[Button, ...]]:
+    rows: list[tuple[Button, ...]] = []
+    seen: set[int] = set()
+    for check in checks:
+        item = fix_target(check, sections)
+        if item is not None and item.index not in seen:  # the engine's edit-from-review: e:<item number>
+            seen.add(item.index)
+            rows.append((_b(run, t("check.fix_button", label=item.label), f"e:{item.index}"),))
+    return rows
+
+
+def _checks_text(checks: list[Check]) -> str:
+    refused = [c for c in checks if c in refusals(checks)]
+    warned = [c for c in checks if c not in refused]
+    parts: list[str] = []
+    if refused:
+        parts.append("\n".join([t("check.review_refused")] + [
+            t("check.review_item", n=i, message=c.message) for i, c in enumerate(refused, start=1)]))
+    if warned:
+        parts.append("\n".join([t("check.review_title", n=len(warned))] + [
+            t("check.review_item", n=i, message=c.message) for i, c in enumerate(warned, start=1)]
+            + ([] if refused else [t("check.review_warned")])))
+    return "\n\n".join(parts)

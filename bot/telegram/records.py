@@ -18,6 +18,7 @@ from bot.telegram.exports_desk import ExportDesk
 from bot.telegram.staff import STAFF
 from exports.query import FilterError
 from flows.catalog import MESSAGES, t
+from flows.consistency import stored_checks_lines
 from storage import households
 from storage.households import CLOSE_REASONS, HouseholdError, HouseholdNotFound
 from storage.models import Interview, PendingReply, User
@@ -169,6 +170,7 @@ class RecordsDesk:
         """档案: status, 脱困/返贫 and the follow-ups, with the household's buttons."""
         household = self._household(user, household_id)
         text = followups.history_text(self.service, user=user, household_id=household_id)
+        text = "\n".join([text, *stored_checks_lines(household.state or {})])  # 核对提示 stored at submit
         return self._long(chat, text, self.actions(user, household, with_card=False))
 
     def journal(self, user: User, chat: int, household_id: int) -> list[Action]:

@@ -14,6 +14,7 @@ from bot.telegram.buttons import Pressed, is_id
 from bot.telegram.desk import DeskContext
 from flows.catalog import MESSAGES, t
 from flows.categories import CATEGORY_CHOICES, NOT_ELIGIBLE
+from flows.consistency import stored_checks_lines
 from flows.engine import advance
 from flows.form import Form
 from flows.outputs import Context, Input, Review
@@ -152,6 +153,8 @@ class StaffDesk:
                     lines.extend(f"{it.index}. {it.label}：{it.display}" for it in items)
         if form.eligibility:  # a follow-up form decides nothing
             lines += ["", assessment_text(iv.assessment)]
+        if stored_checks_lines(iv.state or {}):  # 核对提示 stored at submit
+            lines += ["", *stored_checks_lines(iv.state or {})]
         return "\n".join(lines)
 
     def _approve(self, user: User, chat: int, iv: Interview, shown_name: str) -> list[Action]:

@@ -16,6 +16,7 @@ MESSAGES: dict[str, str] = {
     "export.col.cap": "低保边缘上限（元/人/月）",
     "export.col.tags": "附件2统计标签",
     "export.col.explanation": "认定说明",
+    "export.col.checks": "核对提示",
     "export.col.override_category": "人工调整类别",
     "export.col.override_reason": "调整理由",
     "export.col.status": "状态",

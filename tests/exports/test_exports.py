@@ -86,7 +86,7 @@ def test_ledger_headers_are_the_form_labels_in_form_order(ledger: openpyxl.Workb
     assert header[:len(labels)] == labels
     assert header[0] == "职工编号" and header[1] == "困难类别" and header[2] == "姓名"
     assert header[len(labels):] == ["系统认定类别", "认定标准条款", "低保标准（S，元/人/月）", "低保边缘上限（元/人/月）",
-                                    "附件2统计标签", "认定说明", "人工调整类别", "调整理由", "填报单位", "状态",
+                                    "附件2统计标签", "认定说明", "核对提示", "人工调整类别", "调整理由", "填报单位", "状态",
                                     "提交时间", "最后修改时间", "审核时间"]
     assert len(set(header)) == len(header)
     assert ws.freeze_panes == "A2"
@@ -177,10 +177,10 @@ def test_members_sheet_has_one_row_per_member_with_the_household_ref(
 def test_attachments_sheet_lists_type_name_and_file(ledger: openpyxl.Workbook,
                                                     world: tuple[Engine, dict[str, Interview]]) -> None:
     header, rows = _table(ledger["附件"])
-    assert header == ["职工编号", "职工姓名", "附件文件", "附件类型", "附件名称", "备注"]
+    assert header == ["职工编号", "职工姓名", "附件文件", "附件类型", "附件名称", "备注", "附件类型（其他，注明）"]
     assert [[c.value for c in r] for r in rows] == [
-        [world[1]["dibao"].ref, "陈丽", "attachments/2026/11/id_front.jpg", "身份证", "身份证正面", "正反面"],
-        [world[1]["dibao"].ref, "陈丽", "attachments/2026/11/dibao.pdf", "低保证", "低保证复印件", None],
+        [world[1]["dibao"].ref, "陈丽", "attachments/2026/11/id_front.jpg", "身份证", "身份证正面", "正反面", None],
+        [world[1]["dibao"].ref, "陈丽", "attachments/2026/11/dibao.pdf", "低保证", "低保证复印件", None, None],
     ]
 
 

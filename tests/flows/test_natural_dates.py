@@ -15,7 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from flows.answers import Invalid, Valid
-from flows.dates import TEXTS, MonthOnly, parse_date
+from flows.catalog.dates import MESSAGES as TEXTS
+from flows.dates import MonthOnly, parse_date
 from flows.field_types import validate
 from tests.flows.test_natural_numbers import ASK, Confirm
 
