@@ -13,7 +13,7 @@ from flows.catalog import t
 from flows.engine import advance, new_state
 from flows.outputs import Input, Notice, OpenOther, Output, Step
 from flows.policy import (AccessDenied, can_open, can_take_over, duplicate_details, engine_role, is_admin,
-                          start_kind)
+                          may_start_survey, start_kind)
 from flows.registry import Registry
 from storage import repo
 from storage.models import Interview, User
@@ -101,6 +101,8 @@ class IntakeService:
         The first question is worked out before anything is written, so the interview is created
         already showing it and made active in one transaction.
         """
+        if not may_start_survey(user):  # a worker only ever reports on themselves (the current role decides)
+            kind = "self"
         form = self.registry.form(form_key)
         role = engine_role(user)
         ctx = self.registry.context(actor_id=str(user.id), actor_name=user.name)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from typing import Any, Iterable
 
-from sqlalchemy import and_, false, literal, or_, true
+from sqlalchemy import and_, false, func, literal, or_, true
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
@@ -126,8 +126,9 @@ def visibility_clause(seen: policy.Visibility) -> ColumnElement[bool]:
         parts.append(Interview.subject_user_id == seen.subject_id)
     if seen.claim_unit:  # policy.claims: the unit's name begins with the self-report's region
         parts.append(and_(Interview.unit == "", Interview.kind == "self", Interview.status == "submitted",
-                          Interview.region != "", literal(seen.claim_unit).startswith(col(Interview.region),
-                                                                                      autoescape=True)))
+                          Interview.region != "",  # a prefix compared exactly (no LIKE: nothing in a region is a wildcard)
+                          func.substr(literal(seen.claim_unit), 1, func.length(Interview.region))
+                          == Interview.region))
     return or_(*parts) if parts else false()
 
 

@@ -80,12 +80,28 @@ def _transition(session: Session, interview: Interview, values: dict[str, Any]) 
         raise ReviewError(fresh.status if fresh is not None else "missing")
 
 
+def register_name(session: Session, *, user: User, name: str) -> User:
+    """Record the real name a staff member gives for 审核人 (audited); the Telegram name is never used."""
+    fresh = session.get(User, user.id)
+    assert fresh is not None
+    old, fresh.registered_name = fresh.registered_name, name
+    session.add(fresh)
+    session.add(AuditLog(actor_id=fresh.id, action="register_name", detail={"user_id": fresh.id, "old": old,
+                                                                            "new": name}))
+    session.commit()
+    session.refresh(fresh)
+    return fresh
+
+
 def approve(session: Session, *, interview_id: int, reviewer: User, name: str | None = None) -> Interview:
-    """Approve: 审核人 = ``name`` or the reviewer's (journalled), approved_at/by, status approved, audited."""
+    """Approve: 审核人 = ``name`` or the reviewer's registered name (journalled), approved_at/by, audited.
+
+    The bot never passes the Telegram display name: without a registered name it asks for one.
+    """
     interview = session.get(Interview, interview_id)
     if interview is None or interview.status != "submitted":
         raise ReviewError(interview.status if interview else "missing")
-    reviewed_by = name or reviewer.name
+    reviewed_by = name or reviewer.registered_name or reviewer.name
     state, old = set_system_answer(interview.state, "reviewed_by", reviewed_by)
     now = utcnow()
     _transition(session, interview, {"status": "approved", "state": state, "approved_at": now,

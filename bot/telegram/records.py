@@ -196,6 +196,8 @@ class RecordsDesk:
         if not query.strip():
             return [SendMessage(chat, t("rec.followup.usage"))]
         found = followups.find(self.service, user=user, query=query)
+        if found:
+            self.service.audit_view(user, "find", *(_Seen(f.household_id, f.ref) for f in found), query=query)
         if len(found) == 1:
             return self.start_followup(user, chat, found[0].household_id)
         if not found:

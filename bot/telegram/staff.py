@@ -14,7 +14,9 @@ from bot.telegram.buttons import Pressed, is_id
 from bot.telegram.desk import DeskContext
 from flows.catalog import MESSAGES, t
 from flows.engine import advance
+from flows.answers import Invalid
 from flows.form import Form
+from flows.names import normalize_name
 from flows import policy
 from flows.outputs import Context, Input, Review
 from flows.slots import slots
@@ -26,7 +28,7 @@ STAFF = policy.STAFF_ROLES  # kept for importers; the rule is policy.is_staff
 INVITE_HOURS = 72
 ROLE_WORDS = {"调查员": "surveyor", "工作人员": "staff", "职工": "worker", "管理员": "admin"}
 OVERRIDE_CATEGORIES = ("低保户", "低保边缘户", "意外致困户", "不符合认定标准")  # in the order of buttons.OVERRIDE_TO
-REPLIES = ("return_comment", "override_reason")  # the typed replies this desk reads (Expect.kind)
+REPLIES = ("return_comment", "override_reason", "reviewer_name")  # the typed replies this desk reads (Expect.kind)
 _DESK_BUTTONS = (buttons.REVIEW, buttons.APPROVE, buttons.RETURN, buttons.DOWNLOAD, buttons.TAKE_OVER,
                  buttons.OVERRIDE, *buttons.OVERRIDE_TO)
 _READ_BUTTONS = (buttons.REVIEW, buttons.DOWNLOAD)  # reading the record: allowed on a readable one (policy.can_see_review)
@@ -130,7 +132,9 @@ class StaffDesk:
             return [SendMessage(chat, m.text, m.buttons) for m in split_message(Message(self.record_text(iv), rows))]
         unbutton: list[Action] = [EditMessage(chat, inc.message_id, None, ())] if inc.message_id else []
         if kind is buttons.APPROVE:
-            return unbutton + self._approve(user, chat, iv, inc.full_name)
+            if not user.registered_name:  # 审核人 is a real name, never the Telegram display name
+                return unbutton + [self._ask_name(chat, user, iv, "tg.review.need_name")]
+            return unbutton + self._approve(user, chat, iv)
         return unbutton + [SendMessage(chat, t("tg.review.return_prompt", id=iv.id, ref=iv.ref or iv.id),
                                        force_reply=True, expects=Expect("return_comment", iid, user.id or 0))]
 
@@ -165,8 +169,30 @@ class StaffDesk:
             lines += ["", assessment_text(iv.assessment)]
         return "\n".join(lines)
 
-    def _approve(self, user: User, chat: int, iv: Interview, shown_name: str) -> list[Action]:
-        name = user.name or shown_name or str(user.tg_id or user.id)
+    def _ask_name(self, chat: int, user: User, iv: Interview, key: str, **values: str) -> SendMessage:
+        return SendMessage(chat, t(key, ref=iv.ref or iv.id, **values), force_reply=True,
+                           expects=Expect("reviewer_name", iv.id or 0, user.id or 0))
+
+    def reviewer_name(self, chat: int, user: User, interview_id: int, text: str) -> list[Action]:
+        """The real name typed for 审核人: registered (audited), echoed, then the approval goes on."""
+        if not policy.is_staff(user):
+            return [SendMessage(chat, t("tg.denied_staff"))]
+        iv = self.core.load(interview_id)
+        if iv is None or not policy.can_review(user, iv):
+            return [SendMessage(chat, t("bot.not_yours"))]
+        got = normalize_name(text)
+        if isinstance(got, Invalid):
+            return [self._ask_name(chat, user, iv, "tg.review.bad_name", error=got.message)]
+        with self.service.session() as s:
+            fresh = review.register_name(s, user=user, name=str(got.value))
+        user.registered_name = fresh.registered_name
+        echo = SendMessage(chat, t("tg.review.name_registered", name=fresh.registered_name))
+        if iv.status != "submitted":
+            return [echo, self._not_waiting(chat, iv, iv.status)]
+        return [echo] + self._approve(user, chat, iv)
+
+    def _approve(self, user: User, chat: int, iv: Interview) -> list[Action]:
+        name = user.registered_name
         with self.service.session() as s:
             try:
                 done = review.approve(s, interview_id=iv.id or 0, reviewer=user, name=name)
@@ -196,6 +222,8 @@ class StaffDesk:
 
     def on_reply(self, chat: int, user: User, prompt: PendingReply, text: str, shown_name: str) -> list[Action]:
         """A typed reply to one of this desk's prompts (already claimed): a 退回 comment or a 调整类别 reason."""
+        if prompt.kind == "reviewer_name":
+            return self.reviewer_name(chat, user, prompt.interview_id, text)
         if prompt.kind == "override_reason":
             category = str(prompt.payload.get("category", ""))
             if category not in OVERRIDE_CATEGORIES:
@@ -247,7 +275,7 @@ class StaffDesk:
         if author is not None and author.tg_id and author.id != user.id:
             out.append(SendMessage(author.tg_id, t("tg.review.returned_notice", ref=done.ref or done.id,
                                                    comment=comment, fields=fields,
-                                                   reviewer=user.name or shown_name),
+                                                   reviewer=user.registered_name or user.name or shown_name),
                                    (((t("tg.review.continue"), buttons.OPEN.data(done.id or 0)),),)))
         return out
 
