@@ -10,6 +10,7 @@ import sys
 from typing import Callable
 
 from bot.logging_setup import setup_logging
+from flows.policy import ROLES
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -31,12 +32,13 @@ def cmd_chat(args: argparse.Namespace) -> int:
     """Run an interview in the terminal."""
     from bot.terminal import TerminalChat
     from sqlmodel import Session
+    from flows import policy
     from storage import repo
 
     _, service = _service(args)
     name = args.user or getpass.getuser() or "terminal"
     user = service.user(local_name=name, name=args.name or name)
-    role = args.role or ("surveyor" if user.role == "worker" else None)
+    role = args.role or (None if policy.may_start_survey(user) else policy.SURVEYOR)
     if role and user.role != role:
         with Session(service.db, expire_on_commit=False) as s:
             repo.set_role(s, user=user, role=role, unit=args.unit, actor_id=user.id)
@@ -89,7 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Interview over stdin/stdout on the same database; works with piped input.")
     p.add_argument("--user", help="terminal user name (default: the OS user)")
     p.add_argument("--name", help="display name, e.g. 张调查员 (offered as 建档人/录入人)")
-    p.add_argument("--role", choices=["worker", "surveyor", "staff", "admin"], default=None,
+    p.add_argument("--role", choices=list(ROLES), default=None,
                    help="role of this terminal user (default: surveyor for a new user)")
     p.add_argument("--unit", default=None, help="the union unit this user belongs to")
     p.add_argument("--new", action="store_true", help="start a new interview instead of resuming")

@@ -6,7 +6,7 @@ import argparse
 import asyncio
 import sys
 
-from storage.models import ROLES
+from flows.policy import OPERATOR_INVITES, ROLES
 
 
 def bot_username(api_url: str, token: str | None, *, timeout: float = 5.0) -> str:
@@ -88,7 +88,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     """Add `intake invite` and `intake role`."""
     p = sub.add_parser("invite", help="create a single-use invite link for a role",
                        description="Print a deep link https://t.me/<bot>?start=<code> that grants the role once.")
-    p.add_argument("--role", choices=[r for r in ROLES if r != "admin"], required=True,
+    p.add_argument("--role", choices=list(OPERATOR_INVITES), required=True,
                    help="surveyor or staff (worker binds a worker to a unit)")
     p.add_argument("--unit", default="", help="the union unit, e.g. 东宝区总工会")
     p.add_argument("--hours", type=float, default=72, help="hours until the code expires (default 72)")

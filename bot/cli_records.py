@@ -27,7 +27,7 @@ def cmd_override(args: argparse.Namespace) -> int:
         return 2
     with Session(engine, expire_on_commit=False) as s:
         actor = s.exec(select(User).where((User.local_name == args.by) | (User.name == args.by))).first()
-        if actor is None or not may_search(actor):
+        if actor is None or not may_search(actor):  # policy: the roles that may change a 困难类别 at all
             print(f"error: {args.by}: only a surveyor, staff member or admin may override 困难类别", file=sys.stderr)
             return 2
         interview = repo.find_by_ref(s, ref=args.ref)
@@ -46,7 +46,10 @@ def cmd_override(args: argparse.Namespace) -> int:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    """Add the `override` subcommand."""
+    """Add the `override` subcommand (and `audit`, which lives in bot.cli_audit)."""
+    from bot import cli_audit
+
+    cli_audit.register(sub)
     p = sub.add_parser("override", help="override a household's 困难类别 with a written reason",
                        description="Both the computed and the overriding category are kept, and exported.")
     p.add_argument("ref", help="职工编号, e.g. JM2026000001")

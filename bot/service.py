@@ -12,7 +12,8 @@ from sqlmodel import Session
 from flows.catalog import t
 from flows.engine import advance, new_state
 from flows.outputs import Input, Notice, OpenOther, Output, Step
-from flows.policy import STAFF_ROLES, AccessDenied, can_open, engine_role
+from flows.policy import (AccessDenied, can_open, can_take_over, duplicate_details, engine_role, is_admin,
+                          may_start_survey, start_kind)
 from flows.registry import Registry
 from storage import repo
 from storage.models import Interview, User
@@ -89,7 +90,7 @@ class IntakeService:
         interview comes along only where no lock must be taken before reading it (SQLite).
         """
         known, active = self.steps.person(tg_id)
-        if known is not None and (not name or name == known.name) and (not admin or known.role == "admin"):
+        if known is not None and (not name or name == known.name) and (not admin or is_admin(known)):
             return known, (None if self.steps.postgres else active)
         with self.session() as s:
             return repo.get_or_create_user(s, tg_id=tg_id, name=name, admin=admin), None
@@ -101,6 +102,8 @@ class IntakeService:
         blocks say which). The first question is worked out before anything is written, so the
         interview is created already showing it and made active in one transaction.
         """
+        if not may_start_survey(user):  # a worker only ever reports on themselves (the current role decides)
+            kind = "self"
         form = self.registry.form(form_key) if form_key is not None else \
             (self.registry.default_form(user.role) or self.registry.archive_form())
         role = engine_role(user)
@@ -125,7 +128,7 @@ class IntakeService:
                         repo.set_active_interview(s, user=user, interview_id=iv.id)
                     break
             else:
-                return self.start_interview(user=user, kind="self" if user.role == "worker" else "survey")
+                return self.start_interview(user=user, kind=start_kind(user))
         return self.handle(user=user, interview_id=iv.id or 0, inp=Input("start"))
 
     def handle(self, *, user: User, interview_id: int, inp: Input, update_id: int | None = None,
@@ -186,7 +189,7 @@ class IntakeService:
         state["role"] = engine_role(user, iv)
         find = duplicates or self._duplicate
         ctx = self.registry.context(actor_id=str(user.id), actor_name=user.name,
-                                    find_duplicate=lambda number: find(number, iv.id))
+                                    find_duplicate=lambda number: self.duplicate_for(user, find(number, iv.id)))
         step = advance(form, state, inp, ctx)
         log.debug("interview %s advanced by user %s (%d events)", iv.id, user.id, len(step.events))
         return Prepared(iv, step)
@@ -198,6 +201,20 @@ class IntakeService:
             if isinstance(out, OpenOther) and out.interview_ref.isdigit():
                 return self._switch_to(user, int(out.interview_ref), outputs)
         return Reply(prepared.interview.id, outputs)
+
+    def duplicate_for(self, user: User, found: dict[str, Any] | None) -> dict[str, Any] | None:
+        """What the duplicate-ID check may tell this user about the record on file (flows.policy).
+
+        Those who may read it get its 编号, name and status (in Chinese); everyone else only that
+        the number is registered (``hidden``): nothing of another unit's archive is disclosed.
+        """
+        if found is None:
+            return None
+        with self.session() as s:
+            other = repo.load_interview(s, interview_id=int(found["interview_id"]))
+        if other is None or not duplicate_details(user, other):
+            return {"hidden": True}
+        return dict(found, status=t(f"engine.status.{found['status']}"))
 
     def _duplicate(self, id_number: str, exclude_id: int | None) -> dict[str, Any] | None:
         with self.steps.connection() as conn:
@@ -219,15 +236,20 @@ class IntakeService:
         """Staff take a submitted self-report over and are asked the staff parts (help plan, 建档人 …)."""
         from storage import review
 
-        if user.role not in STAFF_ROLES:
-            raise AccessDenied(interview_id)
         with self.session() as s:
             iv = repo.load_interview(s, interview_id=interview_id)
-            if iv is None or not can_open(user, iv):
+            if iv is None or not can_take_over(user, iv):
                 raise AccessDenied(interview_id)
             review.take_over(s, interview_id=interview_id, taker=user)
             repo.set_active_interview(s, user=user, interview_id=interview_id)
         return self.handle(user=user, interview_id=interview_id, inp=Input("start"))
+
+    def audit_view(self, user: User, what: str, *records: Any, query: str = "") -> None:
+        """An audit row for a look at personal data (find results, card, history, review card, download)."""
+        from storage.audit import record_view
+
+        with self.session() as s:
+            record_view(s, actor_id=user.id, what=what, records=records, query=query)
 
     def interview(self, interview_id: int) -> Interview | None:
         """Read one interview."""

@@ -209,7 +209,17 @@ def remove_item(run: Run, group: str, index: int) -> None:
 # --- finishing ---------------------------------------------------------------
 
 def offer_duplicate(run: Run, dup: dict[str, Any], id_number: str) -> None:
-    """Tell a surveyor the ID is already on file; a worker's record is only flagged."""
+    """Tell a surveyor the ID is already on file; a worker's record is only flagged.
+
+    ``hidden``: the record on file is not the person's to read (another unit's): they are told only
+    that the number is registered and to contact staff, and the record is flagged without its 编号.
+    """
+    if dup.get("hidden"):
+        run.st.setdefault("flags", {})["id_number"] = t("engine.duplicate_flag_hidden")
+        if run.st.get("role") != "worker":
+            run.outputs.append(Notice(t("engine.duplicate_hidden"), "info"))
+        move_on(run, run.slot_at("id_number"))
+        return
     if run.st.get("role") == "worker":
         run.st.setdefault("flags", {})["id_number"] = t("engine.duplicate_flag", ref=dup.get("ref", ""))
         move_on(run, run.slot_at("id_number"))
@@ -276,8 +286,6 @@ def cancel(run: Run) -> None:
 
 
 def open_other(run: Run, interview_id: str, ref: str) -> None:
-    """The surveyor opens the record already on file instead of this one."""
-    run.st["status"] = "cancelled"
+    """The surveyor opens the record already on file instead; this draft stays (nobody's is cancelled)."""
     run.st["pending"] = None
-    run.events.append(InterviewCancelled(run.ctx.now))
     run.outputs.append(OpenOther(interview_id, t("engine.duplicate_opening", ref=ref)))

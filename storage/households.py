@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from typing import Any, Iterable
 
-from sqlalchemy import and_, false, or_, true
+from sqlalchemy import and_, false, func, literal, or_, true
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
@@ -128,9 +128,17 @@ def visibility_clause(seen: policy.Visibility) -> ColumnElement[bool]:
         parts.append(Interview.created_by == seen.creator_id)
     if seen.subject_id is not None:
         parts.append(Interview.subject_user_id == seen.subject_id)
-    if seen.unassigned_self:
-        parts.append(and_(Interview.unit == "", Interview.kind == "self"))
+    if seen.claim_unit:  # policy.claims: the unit's name begins with the self-report's region
+        parts.append(and_(Interview.unit == "", Interview.kind == "self", Interview.status == "submitted",
+                          Interview.region != "",  # a prefix compared exactly (no LIKE: nothing in a region is a wildcard)
+                          func.substr(literal(seen.claim_unit), 1, func.length(Interview.region))
+                          == Interview.region))
     return or_(*parts) if parts else false()
+
+
+def readable_filter(user: User) -> ColumnElement[bool]:
+    """Records a user may read (flows.policy.readable): the review list's and the review card's rule."""
+    return visibility_clause(policy.readable(user))
 
 
 def visible_filter(user: User) -> ColumnElement[bool]:

@@ -24,7 +24,8 @@ class User(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     tg_id: int | None = Field(default=None, sa_column=Column(BigInteger, unique=True, nullable=True))
     local_name: str | None = Field(default=None, unique=True, index=True)
-    name: str = ""
+    name: str = ""  # the Telegram display name (changes when they rename their account)
+    registered_name: str = ""  # the real name staff registered for 审核人 (never taken from Telegram)
     role: str = Field(default="worker", index=True)
     unit: str = ""
     active_interview_id: int | None = None

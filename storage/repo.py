@@ -9,6 +9,7 @@ from sqlalchemy import delete, func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from flows import policy
 from storage.models import AnswerEvent, AuditLog, Interview, ProcessedUpdate, User, utcnow
 from storage.steps import StaleInterview, UpdateAlreadyApplied, assessment_values  # noqa: F401  (raised through repo)
 
@@ -34,7 +35,7 @@ def get_or_create_user(session: Session, *, tg_id: int | None = None, local_name
         session.refresh(user)
     else:
         changed = False
-        if admin and user.role != "admin":
+        if admin and not policy.is_admin(user):
             user.role, changed = "admin", True
         if name and name != user.name:  # a renamed Telegram account, or a name given later
             user.name, changed = name, True
@@ -53,13 +54,14 @@ def set_active_interview(session: Session, *, user: User, interview_id: int | No
 
 def set_role(session: Session, *, user: User, role: str, unit: str | None = None, actor_id: int | None) -> None:
     """Change a user's role (audited)."""
-    old = user.role
+    old, old_unit = user.role, user.unit
     user.role = role
     if unit is not None:
         user.unit = unit
     session.add(user)
     session.add(AuditLog(actor_id=actor_id, action="set_role",
-                         detail={"user_id": user.id, "old": old, "new": role, "unit": user.unit}))
+                         detail={"user_id": user.id, "old": old, "new": role, "old_unit": old_unit,
+                                 "unit": user.unit}))
     session.commit()
 
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import and_, or_, update
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
+from flows import policy
 from flows.engine import hand_over, reopen_at, set_system_answer
 from flows.form_entry import stored_key
+from storage.households import readable_filter
 from storage.models import AnswerEvent, AuditLog, Interview, User, utcnow
 
 
@@ -20,15 +22,15 @@ class ReviewError(Exception):
         self.status = status
 
 
-def submitted(session: Session, *, unit: str | None, limit: int = 30) -> list[Interview]:
-    """Interviews waiting for review, oldest first; ``unit`` None means every unit (admins).
+def submitted(session: Session, *, user: User, limit: int = 30) -> list[Interview]:
+    """Interviews waiting for review that the user may read (flows.policy.readable), oldest first.
 
-    Self-reports from workers not yet assigned to a unit are shown to every unit's staff, so one
-    of them can take the record over (and with it into their unit).
+    Unassigned self-reports come to the staff of the unit they claim (and to admins), so one of
+    them can take the record over, and with it into their unit.
     """
-    stmt = select(Interview).where(Interview.status == "submitted", Interview.form_key == stored_key("household"))
-    if unit is not None:
-        stmt = stmt.where(or_(Interview.unit == unit, and_(Interview.unit == "", Interview.kind == "self")))
+    policy.require(policy.is_staff(user), f"{user.role} does not review")
+    stmt = select(Interview).where(Interview.status == "submitted", Interview.form_key == stored_key("household"),
+                                   readable_filter(user))
     return list(session.exec(stmt.order_by(col(Interview.submitted_at), col(Interview.id)).limit(limit)))
 
 
@@ -43,11 +45,15 @@ def take_over(session: Session, *, interview_id: int, taker: User) -> Interview:
         raise ReviewError("missing")
     if interview.kind != "self" or interview.status != "submitted":
         raise ReviewError(interview.status)
+    policy.require(policy.can_take_over(taker, interview), interview_id)
+    old_unit = interview.unit
     state = hand_over(interview.state, role="staff")
     _transition(session, interview, {"state": state, "status": "draft", "kind": "survey", "created_by": taker.id,
                                      "unit": interview.unit or taker.unit})
     session.add(AuditLog(actor_id=taker.id, action="take_over",
-                         detail={"interview_id": interview.id, "worker_user_id": interview.subject_user_id}))
+                         detail={"interview_id": interview.id, "ref": interview.ref,
+                                 "worker_user_id": interview.subject_user_id, "old_unit": old_unit,
+                                 "unit": interview.unit or taker.unit}))
     session.commit()
     session.refresh(interview)
     return interview
@@ -75,12 +81,28 @@ def _transition(session: Session, interview: Interview, values: dict[str, Any]) 
         raise ReviewError(fresh.status if fresh is not None else "missing")
 
 
+def register_name(session: Session, *, user: User, name: str) -> User:
+    """Record the real name a staff member gives for 审核人 (audited); the Telegram name is never used."""
+    fresh = session.get(User, user.id)
+    assert fresh is not None
+    old, fresh.registered_name = fresh.registered_name, name
+    session.add(fresh)
+    session.add(AuditLog(actor_id=fresh.id, action="register_name", detail={"user_id": fresh.id, "old": old,
+                                                                            "new": name}))
+    session.commit()
+    session.refresh(fresh)
+    return fresh
+
+
 def approve(session: Session, *, interview_id: int, reviewer: User, name: str | None = None) -> Interview:
-    """Approve: 审核人 = ``name`` or the reviewer's (journalled), approved_at/by, status approved, audited."""
+    """Approve: 审核人 = ``name`` or the reviewer's registered name (journalled), approved_at/by, audited.
+
+    The bot never passes the Telegram display name: without a registered name it asks for one.
+    """
     interview = session.get(Interview, interview_id)
     if interview is None or interview.status != "submitted":
         raise ReviewError(interview.status if interview else "missing")
-    reviewed_by = name or reviewer.name
+    reviewed_by = name or reviewer.registered_name or reviewer.name
     state, old = set_system_answer(interview.state, "reviewed_by", reviewed_by)
     now = utcnow()
     _transition(session, interview, {"status": "approved", "state": state, "approved_at": now,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.service import can_open
+from flows import policy
 from bot.telegram import buttons
 from bot.telegram.actions import Action, SendMessage
 from bot.telegram.desk import DeskContext
@@ -11,12 +11,9 @@ from flows.catalog import t
 from storage import repo, review
 from storage.models import User
 
-SURVEY_ROLES = ("surveyor", "staff", "admin")
-
-
 def no_active_text(user: User) -> str:
     """What to say when a message answers no interview (surveyors and staff can start one)."""
-    return t("tg.no_active_survey") if user.role in SURVEY_ROLES else t("tg.no_active")
+    return t("tg.no_active_survey") if policy.may_start_survey(user) else t("tg.no_active")
 
 
 class DraftsDesk:
@@ -32,7 +29,7 @@ class DraftsDesk:
             out += self.staff.redeem(user, chat, code)
             user = self.core.service.user(tg_id=user.tg_id)
         active = self.core.active_interview(user)
-        if active is not None and (active.status not in repo.OPEN_STATUSES or not can_open(user, active)):
+        if active is not None and (active.status not in repo.OPEN_STATUSES or not policy.can_open(user, active)):
             active = None
         with self.core.service.session() as s:
             drafts = repo.open_drafts(s, user_id=user.id or 0)
@@ -41,7 +38,7 @@ class DraftsDesk:
         if resume is not None:
             resumed: list[Action] = [SendMessage(chat, t("engine.resumed"))]
             return out + resumed + self.core.open_interview(chat, user, resume.id or 0)
-        if user.role != "worker":
+        if policy.may_start_survey(user):
             return out + [SendMessage(chat, t(f"tg.welcome.{user.role}"))]
         if latest is not None and latest.status in ("submitted", "approved", "closed"):
             return out + [SendMessage(chat, t("tg.already_submitted", ref=latest.ref or latest.id,
@@ -54,7 +51,7 @@ class DraftsDesk:
 
     def new(self, user: User, chat: int) -> list[Action]:
         """/new: a surveyor's new interview, of the default form, or of the one chosen when several may be begun."""
-        if user.role not in SURVEY_ROLES:
+        if not policy.may_start_survey(user):
             return [SendMessage(chat, t("tg.denied_new"))]
         return self._choice(user, chat) or self._begin(user, chat, None)
 
@@ -73,7 +70,7 @@ class DraftsDesk:
         return self._begin(user, chat, form_key)
 
     def _begin(self, user: User, chat: int, form_key: str | None) -> list[Action]:
-        if user.role not in SURVEY_ROLES:  # a worker's own record
+        if not policy.may_start_survey(user):  # a worker's own record
             return self.core.show(chat, self.core.service.start_interview(user=user, kind="self", form_key=form_key))
         reply = self.core.service.start_interview(user=user, kind="survey", form_key=form_key)
         return [SendMessage(chat, t("tg.new_started", id=reply.interview_id))] + self.core.show(chat, reply)

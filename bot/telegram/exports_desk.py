@@ -20,6 +20,7 @@ from exports.notice import write_notice
 from exports.query import FilterError, Filters, StatusFilter
 from exports.service import run_export
 from exports.stats_xlsx import Reporter
+from flows import policy
 from flows.catalog import t
 from flows.registry import Registry
 from storage import households
@@ -93,7 +94,7 @@ class Outgoing:
 
 def scopes(user: User, kind: ExportKind) -> list[str]:
     """Scope codes a user may pick: unit (u: own, a: every unit) and period (t: today, m: month, a: all)."""
-    units = (["u"] if user.unit else []) + (["a"] if user.role == "admin" and kind.every_unit else [])
+    units = (["u"] if user.unit else []) + (["a"] if policy.is_admin(user) and kind.every_unit else [])
     periods = ("t", "m", "a") if kind.dated else ("a",)
     return [u + p for u in units for p in periods]
 
@@ -133,7 +134,7 @@ class ExportDesk:
         """/export: the kinds as buttons (a kind with a single possible scope starts at once)."""
         if user.role not in STAFF:
             return [SendMessage(chat, t("rec.export.denied"))]
-        if user.role == "staff" and not user.unit:
+        if not policy.is_admin(user) and not user.unit:
             return [SendMessage(chat, t("rec.export.no_unit"))]
         rows = tuple(tuple((self.kinds[k].name(), self._kind_data(user, self.kinds[k])) for k in row)
                      for row in self.rows)

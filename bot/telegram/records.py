@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import dataclass
 from datetime import date
 from typing import Callable
 
 from bot import followups
 from bot.render import Message, split_message
-from bot.service import AccessDenied, can_open
+from bot.service import AccessDenied
 from bot.telegram import buttons
 from bot.telegram.actions import Action, BotIO, EditMessage, Expect, Incoming, Rows, SendMessage
 from bot.telegram.buttons import Pressed
 from bot.telegram.desk import DeskContext
 from bot.telegram.exports_desk import ExportDesk
-from bot.telegram.staff import STAFF
 from exports.query import FilterError
+from flows import policy
 from flows.catalog import MESSAGES, t
 from flows.consistency import stored_checks_lines
 from storage import households
@@ -25,7 +26,6 @@ from storage.models import Interview, PendingReply, User
 
 log = logging.getLogger(__name__)
 
-SEARCH_ROLES = ("surveyor", "staff", "admin")
 COMMANDS = ("export", "find", "followup", "candidates")  # answered like every other command
 MENU = ("export", "find", "followup", "candidates", "notice")
 BUTTONS = (buttons.EXPORT_KIND, buttons.CARD, buttons.JOURNAL, buttons.FOLLOWUP, buttons.CLOSE, buttons.CLOSE_REASON,
@@ -34,6 +34,15 @@ REPLIES = ("close_date", "reopen_reason")  # the typed replies this desk reads (
 OTHER_REASON = "其他"
 _DATE_FIRST = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?=[\s,，:：]|$)[\s,，:：]*(.*)$",
                          re.S)
+
+
+@dataclass(frozen=True)
+class _Seen:
+    """A household as an audit row names it (a /find match: its id and 编号)."""
+
+    id: int
+    ref: str
+    unit: str = ""
 
 
 def split_date(text: str) -> tuple[date | None, str]:
@@ -138,11 +147,11 @@ class RecordsDesk:
     def actions(self, user: User, h: Interview, *, with_card: bool = True) -> Rows:
         """The buttons for one household, as far as the user's role allows."""
         first: list[tuple[str, str]] = []
-        if user.role in SEARCH_ROLES and h.status in (*households.IN_ARCHIVE, "closed"):
+        if policy.may_search(user) and h.status in (*households.IN_ARCHIVE, "closed"):
             first.append((t("rec.btn.followup"), buttons.FOLLOWUP.data(h.id or 0)))
         if with_card:
             first.append((t("rec.btn.card"), buttons.CARD.data(h.id or 0)))
-        if can_open(user, h):
+        if policy.can_see_household(user, h):
             first.append((t("rec.btn.journal"), buttons.JOURNAL.data(h.id or 0)))
         rows = [tuple(first)] if first else []
         if households.is_unit_staff(user, h.unit):
@@ -154,12 +163,14 @@ class RecordsDesk:
 
     def find(self, user: User, chat: int, query: str) -> list[Action]:
         """/find: the matches; one match comes with its buttons, several with one button each."""
-        if user.role not in SEARCH_ROLES:
+        if not policy.may_search(user):
             return [SendMessage(chat, t("rec.find.denied"))]
         if not query.strip():
             return [SendMessage(chat, t("rec.find.usage"))]
         found = followups.find(self.service, user=user, query=query)
         text = followups.find_text(found)
+        if found:  # the matches' names and masked ID numbers are shown: a look at personal data
+            self.service.audit_view(user, "find", *(_Seen(f.household_id, f.ref) for f in found), query=query)
         if len(found) == 1:
             return self._long(chat, text, self.actions(user, self._household(user, found[0].household_id)))
         rows = tuple(((t("rec.find.item", n=i, name=f.name, ref=f.ref)[:60], buttons.CARD.data(f.household_id)),)
@@ -171,19 +182,24 @@ class RecordsDesk:
         household = self._household(user, household_id)
         text = followups.history_text(self.service, user=user, household_id=household_id)
         text = "\n".join([text, *stored_checks_lines(household.state or {})])  # 核对提示 stored at submit
+        self.service.audit_view(user, "card", household)
         return self._long(chat, text, self.actions(user, household, with_card=False))
 
     def journal(self, user: User, chat: int, household_id: int) -> list[Action]:
         """修改记录: who changed which answer, when."""
-        return self._long(chat, followups.journal_text(self.service, user=user, interview_id=household_id))
+        text = followups.journal_text(self.service, user=user, interview_id=household_id)
+        self.service.audit_view(user, "history", self._household(user, household_id))
+        return self._long(chat, text)
 
     def followup(self, user: User, chat: int, query: str) -> list[Action]:
         """/followup: find, then start at once when exactly one household matches."""
-        if user.role not in SEARCH_ROLES:
+        if not policy.may_search(user):
             return [SendMessage(chat, t("rec.find.denied"))]
         if not query.strip():
             return [SendMessage(chat, t("rec.followup.usage"))]
         found = followups.find(self.service, user=user, query=query)
+        if found:
+            self.service.audit_view(user, "find", *(_Seen(f.household_id, f.ref) for f in found), query=query)
         if len(found) == 1:
             return self.start_followup(user, chat, found[0].household_id)
         if not found:
@@ -194,7 +210,7 @@ class RecordsDesk:
 
     def start_followup(self, user: User, chat: int, household_id: int) -> list[Action]:
         """回访: a new follow-up becomes the user's active interview; its first question follows."""
-        if user.role not in SEARCH_ROLES:
+        if not policy.may_search(user):
             return [SendMessage(chat, t("rec.find.denied"))]
         reply = followups.start_followup(self.service, user=user, household_id=household_id)
         log.info("user %s started follow-up %s of household %s", user.id, reply.interview_id, household_id)
@@ -202,7 +218,7 @@ class RecordsDesk:
 
     def candidates(self, user: User, chat: int) -> list[Action]:
         """/candidates: households whose latest follow-up meets all of 两有五保障."""
-        if user.role not in STAFF:
+        if not policy.is_staff(user):
             return [SendMessage(chat, t("fu.denied"))]
         text = followups.candidates_text(self.service, user=user)
         with self.service.session() as s:

@@ -7,7 +7,7 @@ import logging
 from typing import Any
 
 from bot.render import Message, assessment_text, split_message
-from bot.service import AccessDenied, can_open, engine_role
+from bot.service import AccessDenied
 from bot.telegram import buttons
 from bot.telegram.actions import Action, EditMessage, Expect, Incoming, SendDocument, SendMessage
 from bot.telegram.buttons import Pressed, is_id
@@ -16,20 +16,24 @@ from flows.catalog import MESSAGES, t
 from flows.categories import CATEGORY_CHOICES, NOT_ELIGIBLE
 from flows.consistency import stored_checks_lines
 from flows.engine import advance
+from flows.answers import Invalid
 from flows.form import Form
+from flows.names import normalize_name
+from flows import policy
 from flows.outputs import Context, Input, Review
 from flows.slots import slots
 from storage import invites, repo, review
 from storage.models import ROLES, Interview, PendingReply, User
 
 log = logging.getLogger(__name__)
-STAFF = ("staff", "admin")
+STAFF = policy.STAFF_ROLES  # kept for importers; the rule is policy.is_staff
 INVITE_HOURS = 72
 ROLE_WORDS = {"调查员": "surveyor", "工作人员": "staff", "职工": "worker", "管理员": "admin"}
 OVERRIDE_CATEGORIES = CATEGORY_CHOICES  # in the order of buttons.OVERRIDE_TO
-REPLIES = ("return_comment", "override_reason")  # the typed replies this desk reads (Expect.kind)
+REPLIES = ("return_comment", "override_reason", "reviewer_name")  # the typed replies this desk reads (Expect.kind)
 _DESK_BUTTONS = (buttons.REVIEW, buttons.APPROVE, buttons.RETURN, buttons.DOWNLOAD, buttons.TAKE_OVER,
                  buttons.OVERRIDE, *buttons.OVERRIDE_TO)
+_READ_BUTTONS = (buttons.REVIEW, buttons.DOWNLOAD)  # reading the record: allowed on a readable one (policy.can_see_review)
 
 
 def role_label(role: str) -> str:
@@ -80,10 +84,10 @@ class StaffDesk:
     # --- review -----------------------------------------------------------------
     def review_list(self, user: User, chat: int) -> list[Action]:
         """/review: submitted interviews of the caller's unit (admins: all)."""
-        if user.role not in STAFF:
+        if not policy.is_staff(user):
             return [SendMessage(chat, t("tg.denied_staff"))]
         with self.service.session() as s:
-            items = review.submitted(s, unit=None if user.role == "admin" else user.unit)
+            items = review.submitted(s, user=user)
         if not items:
             return [SendMessage(chat, t("tg.review.none"))]
         rows = tuple(((t("tg.review.item", ref=iv.ref or iv.id, name=iv.worker_name or t("tg.unnamed"),
@@ -93,15 +97,22 @@ class StaffDesk:
 
     def on_button(self, inc: Incoming, user: User, chat: int, pressed: Pressed | None) -> list[Action]:
         """Review buttons: view, approve, return, download, take over, change the 困难类别."""
+        if pressed is not None and pressed.button is buttons.INVITE_MOVE:
+            return self.redeem(user, chat, pressed.word("code"), confirmed_move=True, inc=inc)
         if pressed is None or pressed.button not in _DESK_BUTTONS:
             return [SendMessage(chat, t("tg.stale_button"))]
-        if user.role not in STAFF:
+        if not policy.is_staff(user):
             return [SendMessage(chat, t("tg.denied_staff"))]
         iv = self.core.load(pressed.id("interview_id"))
-        if iv is None or not can_open(user, iv):
+        kind = pressed.button
+        allowed = (policy.can_see_review if kind in _READ_BUTTONS else policy.can_take_over
+                   if kind is buttons.TAKE_OVER else policy.can_override_category
+                   if kind is buttons.OVERRIDE or kind in buttons.OVERRIDE_TO else policy.can_review)
+        if iv is None or not allowed(user, iv):
             return [SendMessage(chat, t("bot.not_yours"))]
-        kind, iid = pressed.button, iv.id or 0
+        iid = iv.id or 0
         if kind is buttons.DOWNLOAD:
+            self.service.audit_view(user, "download", iv)
             return [SendDocument(chat, f"{iv.ref or iv.id}.txt", self.record_text(iv).encode("utf-8"),
                                  t("tg.review.file_caption", ref=iv.ref or iv.id))]
         if kind is buttons.OVERRIDE or kind in buttons.OVERRIDE_TO:  # submitted or approved records
@@ -115,12 +126,17 @@ class StaffDesk:
                      (t("tg.review.return"), buttons.RETURN.data(iid))),
                     ((t("tg.review.download"), buttons.DOWNLOAD.data(iid)),
                      (t("tg.override.button"), buttons.OVERRIDE.data(iid))))
+            if not policy.can_review(user, iv):  # an unassigned self-report: read only until taken over
+                rows = ((t("tg.review.download"), buttons.DOWNLOAD.data(iid)),),
             if iv.kind == "self":  # the worker's own report: the help plan is still to be filled by staff
                 rows = (((t("tg.review.take_over"), buttons.TAKE_OVER.data(iid)),),) + rows
+            self.service.audit_view(user, "review_card", iv)
             return [SendMessage(chat, m.text, m.buttons) for m in split_message(Message(self.record_text(iv), rows))]
         unbutton: list[Action] = [EditMessage(chat, inc.message_id, None, ())] if inc.message_id else []
         if kind is buttons.APPROVE:
-            return unbutton + self._approve(user, chat, iv, inc.full_name)
+            if not user.registered_name:  # 审核人 is a real name, never the Telegram display name
+                return unbutton + [self._ask_name(chat, user, iv, "tg.review.need_name")]
+            return unbutton + self._approve(user, chat, iv)
         return unbutton + [SendMessage(chat, t("tg.review.return_prompt", id=iv.id, ref=iv.ref or iv.id),
                                        force_reply=True, expects=Expect("return_comment", iid, user.id or 0))]
 
@@ -157,8 +173,30 @@ class StaffDesk:
             lines += ["", *stored_checks_lines(iv.state or {})]
         return "\n".join(lines)
 
-    def _approve(self, user: User, chat: int, iv: Interview, shown_name: str) -> list[Action]:
-        name = user.name or shown_name or str(user.tg_id or user.id)
+    def _ask_name(self, chat: int, user: User, iv: Interview, key: str, **values: str) -> SendMessage:
+        return SendMessage(chat, t(key, ref=iv.ref or iv.id, **values), force_reply=True,
+                           expects=Expect("reviewer_name", iv.id or 0, user.id or 0))
+
+    def reviewer_name(self, chat: int, user: User, interview_id: int, text: str) -> list[Action]:
+        """The real name typed for 审核人: registered (audited), echoed, then the approval goes on."""
+        if not policy.is_staff(user):
+            return [SendMessage(chat, t("tg.denied_staff"))]
+        iv = self.core.load(interview_id)
+        if iv is None or not policy.can_review(user, iv):
+            return [SendMessage(chat, t("bot.not_yours"))]
+        got = normalize_name(text)
+        if isinstance(got, Invalid):
+            return [self._ask_name(chat, user, iv, "tg.review.bad_name", error=got.message)]
+        with self.service.session() as s:
+            fresh = review.register_name(s, user=user, name=str(got.value))
+        user.registered_name = fresh.registered_name
+        echo = SendMessage(chat, t("tg.review.name_registered", name=fresh.registered_name))
+        if iv.status != "submitted":
+            return [echo, self._not_waiting(chat, iv, iv.status)]
+        return [echo] + self._approve(user, chat, iv)
+
+    def _approve(self, user: User, chat: int, iv: Interview) -> list[Action]:
+        name = user.registered_name
         with self.service.session() as s:
             try:
                 done = review.approve(s, interview_id=iv.id or 0, reviewer=user, name=name)
@@ -188,6 +226,8 @@ class StaffDesk:
 
     def on_reply(self, chat: int, user: User, prompt: PendingReply, text: str, shown_name: str) -> list[Action]:
         """A typed reply to one of this desk's prompts (already claimed): a 退回 comment or a 调整类别 reason."""
+        if prompt.kind == "reviewer_name":
+            return self.reviewer_name(chat, user, prompt.interview_id, text)
         if prompt.kind == "override_reason":
             category = str(prompt.payload.get("category", ""))
             if category not in OVERRIDE_CATEGORIES:
@@ -197,10 +237,10 @@ class StaffDesk:
 
     def override_reason(self, chat: int, user: User, interview_id: int, category: str, reason: str) -> list[Action]:
         """The written reason for a changed 困难类别: both values are kept, and audited."""
-        if user.role not in STAFF:
+        if not policy.is_staff(user):
             return [SendMessage(chat, t("tg.denied_staff"))]
         iv = self.core.load(interview_id)
-        if iv is None or not can_open(user, iv):
+        if iv is None or not policy.can_override_category(user, iv):
             return [SendMessage(chat, t("bot.not_yours"))]
         if iv.status not in ("submitted", "approved"):
             return [self._not_waiting(chat, iv, iv.status)]
@@ -215,15 +255,15 @@ class StaffDesk:
 
     def return_comment(self, chat: int, user: User, interview_id: int, comment: str, shown_name: str) -> list[Action]:
         """The comment typed in reply to 退回: reopen at the fields named and tell the author."""
-        if user.role not in STAFF:
+        if not policy.is_staff(user):
             return [SendMessage(chat, t("tg.denied_staff"))]
         iv = self.core.load(interview_id)
-        if iv is None or not can_open(user, iv):
+        if iv is None or not policy.can_review(user, iv):
             return [SendMessage(chat, t("bot.not_yours"))]
         with self.service.session() as s:
             author = s.get(User, iv.created_by)
         form = self.service.registry.form(iv.form_key)
-        role = engine_role(author, iv) if author is not None else "worker"
+        role = policy.engine_role(author, iv) if author is not None else policy.WORKER
         found = named_paths(form, iv.state, role, comment, self.service.registry.context())
         if not found:
             return [SendMessage(chat, t("tg.review.need_field", id=iv.id, ref=iv.ref or iv.id), force_reply=True,
@@ -239,33 +279,48 @@ class StaffDesk:
         if author is not None and author.tg_id and author.id != user.id:
             out.append(SendMessage(author.tg_id, t("tg.review.returned_notice", ref=done.ref or done.id,
                                                    comment=comment, fields=fields,
-                                                   reviewer=user.name or shown_name),
+                                                   reviewer=user.registered_name or user.name or shown_name),
                                    (((t("tg.review.continue"), buttons.OPEN.data(done.id or 0)),),)))
         return out
 
     # --- invites and roles ---------------------------------------------------------
-    def redeem(self, user: User, chat: int, code: str) -> list[Action]:
-        """/start <code>: use an invite code."""
+    def redeem(self, user: User, chat: int, code: str, *, confirmed_move: bool = False,
+               inc: Incoming | None = None) -> list[Action]:
+        """/start <code>: use an invite code (flows.policy.redeem_decision says what it may do).
+
+        An invite of a lower role is refused; one that moves the person to another unit is used only
+        after they press the confirmation button (and only an admin's invite can do that).
+        """
+        code = code.strip()[:64]
+        unbutton: list[Action] = [EditMessage(chat, inc.message_id, None, ())] if inc and inc.message_id else []
         with self.service.session() as s:
+            fresh = s.get(User, user.id) or user
             try:
-                invites.redeem_invite(s, code=code.strip()[:64], user=user)
+                invites.redeem_invite(s, code=code, user=fresh, confirmed_move=confirmed_move)
             except invites.InviteError as exc:
-                return [SendMessage(chat, t(f"tg.invite.{exc.reason}"))]
-            s.refresh(user)
-        return [SendMessage(chat, t("tg.invite.redeemed", role=role_label(user.role),
-                                    unit=user.unit or t("tg.no_unit")))]
+                if exc.reason != "confirm_move":
+                    return unbutton + [SendMessage(chat, t(f"tg.invite.{exc.reason}", role=role_label(fresh.role),
+                                                           unit=fresh.unit or t("tg.no_unit")))]
+                invite, decision = invites.check_invite(s, code=code, user=fresh)
+                rows = (((t("tg.invite.move_button", unit=decision.unit), buttons.INVITE_MOVE.data(code)),),)
+                return [SendMessage(chat, t("tg.invite.confirm_move", unit=fresh.unit, new_unit=decision.unit,
+                                            role=role_label(decision.role)), rows)]
+            s.refresh(fresh)
+            user.role, user.unit = fresh.role, fresh.unit
+        return unbutton + [SendMessage(chat, t("tg.invite.redeemed", role=role_label(user.role),
+                                               unit=user.unit or t("tg.no_unit")))]
 
     def invite(self, user: User, chat: int, args: str) -> list[Action]:
         """/invite surveyor|staff [unit]: staff invite surveyors to their unit; admins any role, any unit."""
-        if user.role not in STAFF:
+        if not policy.is_staff(user):
             return [SendMessage(chat, t("tg.denied_staff"))]
         parts = args.split(maxsplit=1)
         word = parts[0] if parts else "surveyor"
         role = ROLE_WORDS.get(word, word.lower())
-        allowed = ("surveyor", "staff", "worker") if user.role == "admin" else ("surveyor",)
+        allowed = policy.invitable_roles(user)
         if role not in allowed:
             return [SendMessage(chat, t("tg.invite.usage", roles="、".join(role_label(r) for r in allowed)))]
-        unit = parts[1].strip() if user.role == "admin" and len(parts) > 1 else user.unit
+        unit = policy.invite_unit(user, parts[1].strip() if len(parts) > 1 else "")
         with self.service.session() as s:
             inv = invites.create_invite(s, role=role, unit=unit, created_by=user.id, hours=INVITE_HOURS)
         link = invite_link(self.core.bot_username, inv.code)
@@ -273,8 +328,8 @@ class StaffDesk:
                                     hours=INVITE_HOURS, link=link))]
 
     def role(self, user: User, chat: int, args: str) -> list[Action]:
-        """/role <Telegram id> <role> [unit]: admins only."""
-        if user.role != "admin":
+        """/role <Telegram id> <role> [unit]: admins only (a unit change is an admin action, audited)."""
+        if not policy.is_admin(user):
             return [SendMessage(chat, t("tg.denied_admin"))]
         parts = args.split(maxsplit=2)
         role = ROLE_WORDS.get(parts[1], parts[1].lower()) if len(parts) > 1 else ""

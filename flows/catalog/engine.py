@@ -103,7 +103,9 @@ MESSAGES: dict[str, str] = {
     "engine.group_hint": "请点按钮，或输入“添加”“删除”“完成”。例如：完成",
     "engine.pending_hint": "请先回答上面的确认问题：点按钮，或输入“是”或“否”。",
     "engine.review_hint": "请输入要修改的项目序号（例如 5），或点按钮。全部无误请点“确认签字提交”。",
-    "engine.duplicate_opening": "好的，正在打开档案 {ref}。本次新建的草稿已作废。",
+    "engine.duplicate_opening": "好的，正在打开档案 {ref}。本次新建的草稿仍保留在 /drafts 中，不需要的话可打开后发送 /cancel 作废。",
     "engine.duplicate_flag": "该身份证号已有档案（编号 {ref}），待工作人员核实。",
+    "engine.duplicate_flag_hidden": "该身份证号已有档案登记，待工作人员核实。",
+    "engine.duplicate_hidden": "该身份证号已经登记过。为避免重复建档，请联系工作人员核实；本次记录已标注待核实，可以继续填写。",
     "engine.resumed": "欢迎回来，从上次的问题继续。",
 }

@@ -52,9 +52,10 @@ def test_an_expired_invite_is_refused_and_an_invite_never_lowers_a_role(service:
         low = invites.create_invite(s, role="surveyor", unit="V", created_by=None)
         with pytest.raises(invites.InviteError) as expired:
             invites.redeem_invite(s, code=old.code, user=staff)
-        invites.redeem_invite(s, code=low.code, user=staff)
-    assert expired.value.reason == "expired"
-    assert (service.user(tg_id=10).role, service.user(tg_id=10).unit) == ("staff", "V")
+        with pytest.raises(invites.InviteError) as lower:
+            invites.redeem_invite(s, code=low.code, user=staff)
+    assert expired.value.reason == "expired" and lower.value.reason == "lower"
+    assert (service.user(tg_id=10).role, service.user(tg_id=10).unit) == ("staff", "U"), "neither lowered nor moved"
     with pytest.raises(ValueError):
         with service.session() as s:
             invites.create_invite(s, role="king", created_by=None)
@@ -80,8 +81,8 @@ def test_approve_records_the_reviewer_once(service: IntakeService) -> None:
     surveyor, staff = make_user(service, "surveyor", "U", tg_id=30), make_user(service, "staff", "U", tg_id=31)
     iid = submit(service, surveyor, household())
     with service.session() as s:
-        assert [iv.id for iv in review.submitted(s, unit="U")] == [iid]
-        assert review.submitted(s, unit="other") == []
+        assert [iv.id for iv in review.submitted(s, user=staff)] == [iid]
+        assert review.submitted(s, user=_user(service, 32, "staff", "other")) == []
         done = review.approve(s, interview_id=iid, reviewer=staff, name="刘审核")
         with pytest.raises(review.ReviewError) as again:
             review.approve(s, interview_id=iid, reviewer=staff)

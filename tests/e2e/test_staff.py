@@ -93,7 +93,12 @@ def test_invites_a_surveyor_with_two_interviews_and_staff_review(bot: BotProcess
     assert doc.method == "sendDocument" and "王建国" in doc.params["document"]["content"].decode("utf-8")
     since = bot.api.mark()
     staff.presses("✅ 审核通过", prompt=False)
-    assert "审核人：刘审核" in text_of(staff.expect(since))
+    ask_name = staff.expect(since)  # 审核人 is a registered real name, never the Telegram display name
+    assert "还没有登记" in text_of(ask_name) and _by_name(bot, "王建国").status == "submitted"
+    since = bot.api.mark()
+    staff.says("刘审核", prompt=False, reply_to=ask_name.result)
+    bot.api.wait_idle()
+    assert "审核人：刘审核" in "\n".join(text_of(c) for c in bot.api.sent_to(staff.chat, since=since))
     assert "已审核通过" in text_of(surveyor.expect(since))
     wang = _by_name(bot, "王建国")
     assert (wang.status, wang.approved_by, wang.state["answers"]["reviewed_by"]) == \

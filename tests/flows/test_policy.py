@@ -32,12 +32,19 @@ UNASSIGNED_SURVEY = RecordRef(created_by=4, kind="survey", unit="")
 RECORDS = {"survey_a": SURVEY_A, "unassigned_self": UNASSIGNED_SELF, "taken_over_self": TAKEN_OVER_SELF,
            "unassigned_survey": UNASSIGNED_SURVEY}
 
-# Who may open each record (ids of PEOPLE).
+# Who may open (and change) each record (ids of PEOPLE).
 OPENERS = {
     "survey_a": {1, 2, 4},  # admin, the unit's staff, the surveyor who made it
-    "unassigned_self": {1, 2, 3, 6},  # any unit's staff may triage a self-report no unit has taken over
-    "taken_over_self": {1, 2, 6},  # now the unit's; the worker keeps their own record
+    "unassigned_self": {6},  # a self-report is the worker's own until staff take it over
+    "taken_over_self": {6},  # a unit's worker's self-report: still theirs (staff take it over to change it)
     "unassigned_survey": {1, 4},  # not a self-report: only its surveyor and admins
+}
+# Who may see it in their unit's scope (visibility: cards, review, approval).
+SEERS = {
+    "survey_a": {1, 2, 4},
+    "unassigned_self": {1, 6},  # only admins, the worker (and, read only, staff of the claimed unit)
+    "taken_over_self": {1, 2, 6},  # the unit's
+    "unassigned_survey": {1, 4},
 }
 
 
@@ -46,7 +53,7 @@ OPENERS = {
 def test_who_may_open_which_record(person: int, record: str) -> None:
     user, rec = PEOPLE[person], RECORDS[record]
     assert policy.can_open(user, rec) is (person in OPENERS[record])
-    assert policy.visibility(user).allows(rec) is policy.can_open(user, rec)
+    assert policy.visibility(user).allows(rec) is (person in SEERS[record])
 
 
 def test_a_surveyor_does_not_see_another_surveyors_household_of_the_same_unit() -> None:
@@ -77,7 +84,7 @@ def test_the_engine_role_follows_the_users_role(user: Person, role: str, record:
 
 def test_review_is_for_staff_who_may_open_the_record_and_admins() -> None:
     assert policy.can_review(STAFF_A, SURVEY_A) and policy.can_review(ADMIN, SURVEY_A)
-    assert policy.can_review(STAFF_B, UNASSIGNED_SELF)
+    assert not policy.can_review(STAFF_B, UNASSIGNED_SELF), "an unassigned self-report is read only until taken over"
     assert not policy.can_review(STAFF_B, SURVEY_A) and not policy.can_review(SURVEYOR_A, SURVEY_A)
 
 
