@@ -12,8 +12,9 @@ from bot.telegram import buttons
 from bot.telegram.actions import Action, Incoming, SendMessage
 from bot.telegram.core import BotCore
 from flows.idcard import id_check_digit
-from storage import repo, review
+from storage import review
 from storage.models import User
+from tests.support.factory import make_user
 from tests.support.household import submit
 from tests.support.plans import household
 
@@ -31,13 +32,6 @@ class _IO:
         raise AssertionError(file_id)
 
 
-def _person(service: IntakeService, tg_id: int, role: str) -> User:
-    user = service.user(tg_id=tg_id, name=f"用户{tg_id}")
-    with service.session() as s:
-        repo.set_role(s, user=user, role=role, unit=UNIT, actor_id=None)
-    return service.user(tg_id=tg_id)
-
-
 def _press(core: BotCore, user: User, data: str, n: int) -> str:
     io = _IO()
     inc = Incoming(update_id=n, user_id=user.tg_id, first_name=user.name, chat_id=user.tg_id, chat_type="private",
@@ -49,7 +43,7 @@ def _press(core: BotCore, user: User, data: str, n: int) -> str:
 def test_staff_see_the_stored_checks_on_the_review_and_record_cards(service: IntakeService, tmp_path: Path) -> None:
     settings = Settings(_env_file=None, TELEGRAM_BOT_TOKEN=None,  # type: ignore[call-arg]
                         INTAKE_ATTACHMENTS_DIR=str(tmp_path / "files"), INTAKE_TIMEZONE="Asia/Shanghai")
-    staff, surveyor = _person(service, 11, "staff"), _person(service, 12, "surveyor")
+    staff, surveyor = make_user(service, "staff", UNIT, tg_id=11), make_user(service, "surveyor", UNIT, tg_id=12)
     odd = submit(service, surveyor, household(household_size="5", months_below_standard="8"))
     body = "42080219750408123"
     plain = submit(service, surveyor, household(name="李建军", id_number=body + id_check_digit(body)))

@@ -82,7 +82,7 @@ def test_approve_records_the_reviewer_once(service: IntakeService) -> None:
     iid = submit(service, surveyor, household())
     with service.session() as s:
         assert [iv.id for iv in review.submitted(s, user=staff)] == [iid]
-        assert review.submitted(s, user=_user(service, 32, "staff", "other")) == []
+        assert review.submitted(s, user=make_user(service, "staff", "other", tg_id=32)) == []
         done = review.approve(s, interview_id=iid, reviewer=staff, name="刘审核")
         with pytest.raises(review.ReviewError) as again:
             review.approve(s, interview_id=iid, reviewer=staff)

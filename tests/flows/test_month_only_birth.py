@@ -6,13 +6,13 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from flows.autofill import next_input
 from flows.catalog import t
-from flows.engine import advance, new_state
+from flows.engine import advance
 from flows.outputs import Ask, Input, Menu, Notice, Step
 from flows.registry import Registry
 from flows.slots import get_value
 from flows.validators import id_check_digit
+from tests.support.household import walk
 from tests.support.plans import WANG, household
 
 BODY = "42080219480217001"
@@ -21,15 +21,7 @@ OLD_ID = BODY + id_check_digit(BODY)  # born 1948-02-17
 
 def _to(registry: Registry, plan: dict[str, Any], path: str) -> tuple[Any, Step]:
     form, ctx = registry.form("archive"), registry.context(actor_id="1", actor_name="张调查员")
-    step = advance(form, new_state(form, role="surveyor"), Input("start"), ctx)
-    for _ in range(200):
-        ask = next((o for o in reversed(step.outputs) if isinstance(o, Ask)), None)
-        if ask is not None and ask.path == path and not step.state.get("pending"):
-            return (form, ctx), step
-        inp = next_input(step.outputs, plan, sign=False)
-        assert inp is not None, f"{path} never asked"
-        step = advance(form, step.state, inp, ctx)
-    raise AssertionError(path)
+    return (form, ctx), walk(form, plan, ctx, sign=False, until=path).step
 
 
 def _type(env: tuple[Any, Any], step: Step, text: str) -> Step:

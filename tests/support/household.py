@@ -121,14 +121,20 @@ class Walk:
 
 
 def walk(form: Form, plan: Mapping[str, Any], ctx: Any, *, role: str = "surveyor",
-         state: dict[str, Any] | None = None, sign: bool = True) -> Walk:
-    """Run ``plan`` through ``advance`` alone (no service, no database) from a new interview or ``state``."""
+         state: dict[str, Any] | None = None, sign: bool = True, until: str | None = None) -> Walk:
+    """Run ``plan`` through ``advance`` alone (no service, no database) from a new interview or ``state``;
+    with ``until``, stop when that question is asked (and nothing is pending)."""
     step = advance(form, state if state is not None else new_state(form, role=role), Input("start"), ctx)
     out = Walk(step)
     for _ in range(MAX_ANSWERS):
         out.asked += [o.path for o in step.outputs if isinstance(o, Ask)]
+        ask = next((o for o in reversed(step.outputs) if isinstance(o, Ask)), None)
+        if until is not None and ask is not None and ask.path == until and not step.state.get("pending"):
+            out.step = step
+            return out
         inp = planned_input(list(step.outputs), plan, sign=sign)
         if inp is None:
+            assert until is None, f"{until} never asked"
             out.step = step
             return out
         step = advance(form, step.state, inp, ctx)
