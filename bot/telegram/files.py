@@ -46,7 +46,8 @@ class AttachmentStore:
         """Store the bytes; return the engine's file value (file_id, name, mime, size, sha256, path, kind)."""
         digest = hashlib.sha256(data).hexdigest()
         folder = self.root / str(interview_id)
-        folder.mkdir(parents=True, exist_ok=True)
+        self.root.mkdir(mode=0o700, parents=True, exist_ok=True)  # private even without the CLI's umask
+        folder.mkdir(mode=0o700, exist_ok=True)
         fallback = f"{info.kind}.jpg" if info.kind == "photo" else "document"
         target = folder / f"{digest[:16]}-{safe_name(name, fallback)}"
         if not target.exists():
