@@ -4,14 +4,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test bench bench-quick clean lint
+.PHONY: setup run test bench bench-quick clean lint constraints
 
 setup: $(STAMP)
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
 	@touch $(STAMP)
 
 # Starts the Telegram bot when TELEGRAM_BOT_TOKEN is set (environment or .env),
@@ -32,6 +32,17 @@ bench: setup
 
 bench-quick: setup
 	$(BIN)/intake bench --quick
+
+# Re-pin constraints.txt to the newest versions pyproject.toml allows (review the diff, run the tests).
+constraints:
+	rm -rf .venv-constraints
+	$(PY) -m venv .venv-constraints
+	.venv-constraints/bin/python -m pip install --quiet --upgrade pip
+	.venv-constraints/bin/python -m pip install --quiet '.[test]'
+	{ head -3 constraints.txt; .venv-constraints/bin/python -m pip freeze --exclude-editable | grep -v '^intake=='; } \
+		> constraints.txt.new
+	mv constraints.txt.new constraints.txt
+	rm -rf .venv-constraints build *.egg-info
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info

@@ -7,9 +7,11 @@ import getpass
 import json
 import logging
 import sys
+from pathlib import Path
 from typing import Callable
 
-from bot.logging_setup import setup_logging
+from bot.file_modes import check_private, private_umask
+from bot.logging_setup import print_error, setup_logging
 from flows.policy import ROLES
 
 Handler = Callable[[argparse.Namespace], int]
@@ -125,11 +127,27 @@ def _optional_commands() -> list[Callable[[argparse._SubParsersAction], None]]:
     return out
 
 
+def _check_files(args: argparse.Namespace) -> None:
+    """One warning line when the database, attachments or export folder is open to other local users."""
+    from bot.settings import SettingsError, load_settings
+
+    try:
+        settings = load_settings()
+    except SettingsError:  # the command itself reports a bad setting
+        return
+    out = getattr(args, "out", None)
+    check_private(database_url=getattr(args, "db", None) or settings.database_url,
+                  attachments=settings.attachments_dir,
+                  export_dir=(Path(out).resolve().parent if isinstance(out, str) else None))
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `intake` console command."""
+    private_umask()  # before anything opens a file: database, -wal/-shm, attachments, exports are 0600/0700
     args = build_parser().parse_args(argv)
     setup_logging(args.log_level)
     try:
+        _check_files(args)
         return int(args.func(args) or 0)
     except KeyboardInterrupt:
         return 130
@@ -137,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
         raise
     except Exception as exc:  # a last line of defence: a clear message, not a traceback
         logging.getLogger("intake").exception("command failed")
-        print(f"error: {exc}", file=sys.stderr)
+        print_error(exc)  # masked: library errors carry the bot token, statements carry ID numbers
         return 1
 
 

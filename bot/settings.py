@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     webhook_port: int = Field(default=8080, alias="INTAKE_WEBHOOK_PORT")
     webhook_path: str = Field(default="/telegram/webhook", alias="INTAKE_WEBHOOK_PATH")
     log_level: str = Field(default="INFO", alias="INTAKE_LOG_LEVEL")
+    # The libraries' own loggers (aiogram, telegram, httpx, aiohttp, sqlalchemy) stay at INFO or above
+    # unless this opens them: their DEBUG lines carry whole updates and requests (bot.logging_setup).
+    library_log_level: str | None = Field(default=None, alias="INTAKE_LIBRARY_LOG_LEVEL")
 
     @field_validator("telegram_api_url")
     @classmethod

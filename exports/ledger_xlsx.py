@@ -12,6 +12,7 @@ from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
 from exports.columns import Column, GroupTable, MonthDate, group_tables, household_columns
+from exports.workbook import open_workbook
 from flows.catalog import t
 from flows.form import Form
 
@@ -73,8 +74,7 @@ def _formats(wb: xlsxwriter.Workbook) -> dict[str, Format]:
 
 def write_ledger(rows: Iterable[Any], form: Form, out: str | Path, *, tz: tzinfo) -> int:
     """Write the 电子台账 for ``rows`` (household select rows, in order) to ``out``; the household count."""
-    wb = xlsxwriter.Workbook(str(out), {"constant_memory": True, "strings_to_numbers": False,
-                                        "strings_to_formulas": False, "strings_to_urls": False})
+    wb = open_workbook(out, constant_memory=True)
     try:
         formats = _formats(wb)
         main = _Sheet(wb.add_worksheet(t("export.sheet.households")), household_columns(form, tz=tz), formats)

@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-import xlsxwriter
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from exports.workbook import open_workbook, write_cells
 from flows.catalog import t
 from flows.form_entry import stored_key
 from flows.names import COMPOUND_SURNAMES
@@ -81,7 +81,7 @@ def write_xlsx(rows: list[NoticeRow], *, unit: str, on: date, out_path: Path) ->
     """One sheet: title, introduction, the table, the objection note and the date."""
     texts = _texts(unit, on)
     headers = texts["headers"].split("|")
-    book = xlsxwriter.Workbook(str(out_path))
+    book = open_workbook(out_path)
     try:
         sheet = book.add_worksheet(t("fu.notice.sheet"))
         title = book.add_format({"bold": True, "font_size": 16, "align": "center"})
@@ -90,9 +90,9 @@ def write_xlsx(rows: list[NoticeRow], *, unit: str, on: date, out_path: Path) ->
         last = len(headers) - 1
         sheet.merge_range(0, 0, 0, last, texts["title"], title)
         sheet.merge_range(1, 0, 1, last, texts["intro"])
-        sheet.write_row(2, 0, headers, head)
+        write_cells(sheet, 2, 0, headers, head)
         for i, r in enumerate(rows, start=3):
-            sheet.write_row(i, 0, [r.n, r.name, r.employer, r.category, r.household_size or ""], cell)
+            write_cells(sheet, i, 0, [r.n, r.name, r.employer, r.category, r.household_size], cell)
         end = 3 + len(rows)
         if not rows:
             sheet.merge_range(end, 0, end, last, texts["empty"], cell)

@@ -6,9 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import xlsxwriter
-
 from exports.stats import StatRow
+from exports.workbook import open_workbook
 from flows.catalog import t
 
 HEADER_ROWS = 3  # title, reporter line, column headings
@@ -25,7 +24,7 @@ class Reporter:
 
 def write_stats(rows: Sequence[StatRow], out: str | Path, *, reporter: Reporter, scope: str, generated: str) -> None:
     """Write the 附件2 table to ``out``."""
-    wb = xlsxwriter.Workbook(str(out))
+    wb = open_workbook(out)
     try:
         ws = wb.add_worksheet(t("export.sheet.stats"))
         border = {"border": 1, "valign": "vcenter"}

@@ -39,6 +39,13 @@ _DOT_CLASS = "[" + re.escape(NAME_DOTS) + "]"
 _HAN_DOT_HAN = re.compile(f"(?<=[{_HAN}])\\s*{_DOT_CLASS}[\\s{re.escape(NAME_DOTS)}]*(?=[{_HAN}])")
 _HAN_SPACE_HAN = re.compile(f"(?<=[{_HAN}{NAME_DOT}])\\s+(?=[{_HAN}{NAME_DOT}])")
 _LATIN_PUNCT = "-'."
+# Characters that show nothing: Hangul fillers count as letters, format characters (zero-width space,
+# joiners, RTL overrides and isolates, BOM) as nothing. A name is read without them.
+_FILLERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
+
+def _visible(text: str) -> str:
+    return "".join(ch for ch in text if ch not in _FILLERS and unicodedata.category(ch) != "Cf")
 _TRIM = " \t。.!！,，;；~～\"'“”‘’「」《》【】"
 
 
@@ -73,6 +80,7 @@ def _shape(s: str) -> tuple[str, bool]:
 
 def normalize_name(text: str, *, max_len: int = MAX_NAME_LEN, example: str = EXAMPLE_NAME) -> Result:
     """A name as the record keeps it: no spaces inside a Chinese name, one kind of middle dot, non-names refused."""
+    text = _visible(text)
     typed = clean_text(text, False).strip(_TRIM)
     s = normalize(text).strip(_TRIM)
     if not s:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
+from pathlib import Path
 from typing import Any
 
 import orjson
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from sqlmodel import SQLModel, create_engine
 
 from storage import models  # noqa: F401  (registers the tables)
@@ -38,6 +40,20 @@ def json_loads(value: Any) -> Any:
     return orjson.loads(value)
 
 
+def _create_private(url: str) -> None:
+    """Create a missing SQLite file as 0600 first: SQLite gives its -wal and -shm the database file's mode."""
+    database = make_url(url).database
+    if not database or database == ":memory:" or database.startswith("file:") or "mode=memory" in url:
+        return
+    path = Path(database)
+    if path.exists() or not path.parent.is_dir():
+        return
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:  # another process made it meanwhile
+        pass
+
+
 def make_engine(url: str = DEFAULT_URL, **kwargs: Any) -> Engine:
     """An engine with the pragmas and pool settings that suit each backend."""
     url = normalize_url(url)
@@ -45,6 +61,7 @@ def make_engine(url: str = DEFAULT_URL, **kwargs: Any) -> Engine:
     kwargs.setdefault("json_serializer", json_dumps)
     kwargs.setdefault("json_deserializer", json_loads)
     if url.startswith("sqlite"):
+        _create_private(url)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs)
 
         @event.listens_for(engine, "connect")

@@ -130,6 +130,11 @@ def _str(value: Any) -> str:
     return str(getattr(value, "value", value) or "")
 
 
+def _clean(value: str | None) -> str | None:
+    """Text as the database can store it: PostgreSQL refuses NUL in text (DataError on every later update)."""
+    return value.replace("\x00", "") if value else value
+
+
 def incoming_from(update: Any) -> Incoming | None:
     """The neutral view of an update of either library (None for kinds the bot ignores).
 
@@ -144,23 +149,26 @@ def incoming_from(update: Any) -> Incoming | None:
             file = FileInfo(p.file_id, p.file_unique_id, "photo", "", "image/jpeg", p.file_size or 0)
         elif m.document is not None:
             d = m.document
-            file = FileInfo(d.file_id, d.file_unique_id, "document", d.file_name or "", d.mime_type or "",
+            file = FileInfo(d.file_id, d.file_unique_id, "document", _clean(d.file_name) or "",
+                            _clean(d.mime_type) or "",
                             d.file_size or 0)
-        text = m.text if m.text is not None else m.caption
+        text = _clean(m.text if m.text is not None else m.caption)
         other = next((k for k in OTHER_KINDS if getattr(m, k, None) is not None), None)
-        reply_to = m.reply_to_message.text if m.reply_to_message is not None else None
+        reply_to = _clean(m.reply_to_message.text) if m.reply_to_message is not None else None
         reply_to_id = m.reply_to_message.message_id if m.reply_to_message is not None else None
         return Incoming(update_id=update.update_id, user_id=user.id if user else None,
-                        first_name=user.first_name if user else "", last_name=(user.last_name or "") if user else "",
+                        first_name=_clean(user.first_name) or "" if user else "",
+                        last_name=_clean(user.last_name) or "" if user else "",
                         chat_id=m.chat.id, chat_type=_str(m.chat.type), text=text, reply_to_text=reply_to,
                         reply_to_id=reply_to_id, file=file, other=other)
     if update.callback_query is not None:
         cq = update.callback_query
         msg = cq.message
-        return Incoming(update_id=update.update_id, user_id=cq.from_user.id, first_name=cq.from_user.first_name,
-                        last_name=cq.from_user.last_name or "",
+        return Incoming(update_id=update.update_id, user_id=cq.from_user.id,
+                        first_name=_clean(cq.from_user.first_name) or "",
+                        last_name=_clean(cq.from_user.last_name) or "",
                         chat_id=msg.chat.id if msg is not None else cq.from_user.id,
                         chat_type=_str(msg.chat.type) if msg is not None else "private",
-                        callback_id=cq.id, callback_data=cq.data or "",
+                        callback_id=cq.id, callback_data=_clean(cq.data) or "",
                         message_id=msg.message_id if msg is not None else None)
     return None

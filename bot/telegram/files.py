@@ -42,13 +42,18 @@ class AttachmentStore:
     def __init__(self, root: str | os.PathLike[str]) -> None:
         self.root = Path(root)
 
+    def target(self, *, interview_id: int, data: bytes, info: FileInfo, name: str) -> Path:
+        """Where ``save`` puts these bytes (the same bytes and name always land on the same file)."""
+        fallback = f"{info.kind}.jpg" if info.kind == "photo" else "document"
+        return self.root / str(interview_id) / f"{hashlib.sha256(data).hexdigest()[:16]}-{safe_name(name, fallback)}"
+
     def save(self, *, interview_id: int, data: bytes, info: FileInfo, name: str) -> dict[str, Any]:
         """Store the bytes; return the engine's file value (file_id, name, mime, size, sha256, path, kind)."""
         digest = hashlib.sha256(data).hexdigest()
-        folder = self.root / str(interview_id)
-        folder.mkdir(parents=True, exist_ok=True)
-        fallback = f"{info.kind}.jpg" if info.kind == "photo" else "document"
-        target = folder / f"{digest[:16]}-{safe_name(name, fallback)}"
+        target = self.target(interview_id=interview_id, data=data, info=info, name=name)
+        folder = target.parent
+        self.root.mkdir(mode=0o700, parents=True, exist_ok=True)  # private even without the CLI's umask
+        folder.mkdir(mode=0o700, exist_ok=True)
         if not target.exists():
             fd, tmp = tempfile.mkstemp(dir=folder, prefix=".part-")
             try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from pathlib import Path
 
 from bot.service import can_open, engine_role
 from bot.telegram.actions import Action, BotIO, Incoming, SendMessage
@@ -65,7 +66,14 @@ class UploadDesk:
             log.warning("update %s: download failed: %s", inc.update_id, type(exc).__name__)
             return [SendMessage(inc.chat_id or 0, t("tg.file_failed"))]
         name = display_name(info, inc.text or "", self.core.service.registry.clock())
-        meta = await asyncio.to_thread(self.store.save, interview_id=interview_id, data=data, info=info, name=name)
-        return await asyncio.to_thread(self.core.apply, inc, user, inc.chat_id or 0, interview_id,
-                                       Input("file", file=meta), meta)
+        where = {"interview_id": interview_id, "data": data, "info": info, "name": name}
+        fresh = not self.store.target(**where).exists()
+        meta = await asyncio.to_thread(self.store.save, **where)
+        try:
+            return await asyncio.to_thread(self.core.apply, inc, user, inc.chat_id or 0, interview_id,
+                                           Input("file", file=meta), meta)
+        except BaseException:  # not recorded: a file no answer refers to is not left on disk
+            if fresh:
+                Path(meta["path"]).unlink(missing_ok=True)
+            raise
 
