@@ -11,15 +11,17 @@ from __future__ import annotations
 import asyncio
 import logging
 import traceback
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
-from typing import Any, ContextManager, Iterator, Protocol
+from typing import Any, Callable, ContextManager, Iterator, Protocol, TypeVar
 
 from storage.steps import (
-    CommitFailed, StaleInterview, StepRow, StepStore, StepTx, StepWrite, UpdateAlreadyApplied, unreachable,
+    CommitFailed, StaleInterview, StepRow, StepStore, StepTx, StepWrite, UpdateAlreadyApplied, describe, unreachable,
 )
 
 log = logging.getLogger(__name__)
 Found = dict[str, Any] | None
+T = TypeVar("T")
 
 
 class Attempt(Protocol):
@@ -103,36 +105,94 @@ class _Grouped:
 
 
 class GroupCommit:
-    """Steps from answers handled at the same moment, committed together in one transaction.
+    """Steps from answers handled at the same moment, committed together in one transaction, on one writer thread.
 
-    A handler queues its step and waits; the queue is written at the loop's next turn (a
-    redelivered update or a stale version refuses that step alone) and committed once. Every waiter is told only after the commit returned: nothing is acknowledged
-    before it is durable, and a failed commit fails every step in it (nothing was written).
-    For SQLite on the event loop's thread: the one writer a SQLite database has anyway.
+    A handler queues its step and waits; the queue is handed to the writer thread at the loop's next
+    turn (a redelivered update or a stale version refuses that step alone) and committed once. While
+    the writer is busy (or waits for a lock another process holds), new steps gather for the next
+    group: the event loop never waits for the database, only the answers waiting to be written do.
+    Every waiter is told only after the commit returned: nothing is acknowledged before it is
+    durable, and a failed commit fails every step in it (nothing was written). SQLite has one writer
+    anyway; other writes of the bot (update claims) go through the same thread (``call``).
     """
 
     def __init__(self, store: StepStore) -> None:
         self.store = store
         self._queue: list[tuple[StepWrite, asyncio.Future[None]]] = []
+        self._writing = False  # a group is on the writer thread now
+        self._kicked = False  # a hand-over is scheduled for the loop's next turn
+        self._thread: ThreadPoolExecutor | None = None
         self.batches = 0
         self.steps = 0
+
+    @property
+    def writer(self) -> ThreadPoolExecutor:
+        """The one thread every write of this commit runs on (started on first use)."""
+        if self._thread is None:
+            self._thread = ThreadPoolExecutor(1, thread_name_prefix="intake-writer")
+        return self._thread
+
+    def close(self) -> None:
+        """Let the writer thread finish what it was given and end."""
+        if self._thread is not None:
+            self._thread.shutdown(wait=True)
+            self._thread = None
 
     @contextmanager
     def attempt(self, interview_id: int, loaded: StepRow | None) -> Iterator[Attempt]:
         """Reads outside any transaction; the write joins the next group."""
         yield _Grouped(self, loaded)
 
+    async def call(self, work: Callable[..., T], *args: Any) -> T:
+        """Run other database writes on the writer thread (after the groups handed over before)."""
+        return await asyncio.get_running_loop().run_in_executor(self.writer, work, *args)
+
+    def later(self, work: Callable[..., Any], *args: Any) -> None:
+        """Hand a write to the writer thread without waiting for it (a failure is logged)."""
+        def done(f: Future[Any]) -> None:
+            exc = f.exception()
+            if exc is not None:
+                log.warning("deferred write %s failed: %s", getattr(work, "__name__", "?"), describe(exc))
+        self.writer.submit(work, *args).add_done_callback(done)
+
     async def save(self, w: StepWrite) -> None:
         """Queue a step and return once it is committed (or raise why it was not)."""
         loop = asyncio.get_running_loop()
         fut: asyncio.Future[None] = loop.create_future()
-        if not self._queue:
-            loop.call_soon(self._flush)
         self._queue.append((w, fut))
-        await fut
+        if not self._writing and not self._kicked:
+            self._kicked = True
+            loop.call_soon(self._hand_over)
+        await asyncio.shield(fut)  # a cancelled handler does not cancel what the writer is writing
 
-    def _flush(self) -> None:
+    def _hand_over(self) -> None:
+        """Give the queued steps to the writer thread as one group (on the loop's thread)."""
+        self._kicked = False
+        if self._writing or not self._queue:
+            return
         batch, self._queue = self._queue, []
+        self._writing = True
+        loop = asyncio.get_running_loop()
+        written = loop.run_in_executor(self.writer, self._commit, batch)
+        written.add_done_callback(lambda f: self._written(batch, f))
+
+    def _written(self, batch: list[tuple[StepWrite, asyncio.Future[None]]], f: asyncio.Future[Any]) -> None:
+        """Tell every waiter of a group how it went, then hand over what gathered meanwhile."""
+        self._writing = False
+        exc = f.exception() if not f.cancelled() else asyncio.CancelledError()
+        outcomes: list[BaseException | None] = [CommitFailed(exc) for _ in batch] if exc else f.result()
+        for (_w, fut), outcome in zip(batch, outcomes):
+            if fut.done():
+                continue
+            if outcome is None:
+                fut.set_result(None)
+            else:
+                fut.set_exception(outcome)
+        if self._queue:
+            self._hand_over()
+
+    def _commit(self, batch: list[tuple[StepWrite, asyncio.Future[None]]]) -> list[BaseException | None]:
+        """On the writer thread: the group in one transaction, else each step alone to find the faulty one."""
         try:
             outcomes = self._write(batch)
         except Exception as exc:
@@ -143,13 +203,7 @@ class GroupCommit:
                 outcomes = [CommitFailed(exc) for _ in batch]
         self.batches += 1
         self.steps += len(batch)
-        for (_w, fut), outcome in zip(batch, outcomes):
-            if fut.done():  # its handler was cancelled meanwhile
-                continue
-            if outcome is None:
-                fut.set_result(None)
-            else:
-                fut.set_exception(outcome)
+        return outcomes
 
     def _write(self, batch: list[tuple[StepWrite, asyncio.Future[None]]]) -> list[BaseException | None]:
         """All the steps in one transaction; raises (having written nothing) if it cannot be committed."""
@@ -181,5 +235,5 @@ class GroupCommit:
     @staticmethod
     def _log(exc: BaseException, steps: int) -> None:
         # Frames only: a database error's message can carry answers.
-        log.error("group commit of %d step(s) failed: %s\n%s", steps, type(exc).__name__,
+        log.error("group commit of %d step(s) failed: %s\n%s", steps, describe(exc),
                   "".join(traceback.format_tb(exc.__traceback__)))
