@@ -24,6 +24,7 @@ from bot.telegram.actions import (
 )
 from bot.telegram.core import BotCore
 from bot.telegram.delivery import Transient
+from bot.telegram.files import MAX_DOWNLOAD, FileTooBig, read_limited, within_limit
 from bot.telegram.startup import ALLOWED_UPDATES, run_bot
 
 log = logging.getLogger(__name__)
@@ -94,9 +95,16 @@ class AiogramIO:
             info = await self.bot.get_file(file_id)
             if not info.file_path:
                 raise Transient("no file_path")
-            buffer = await self.bot.download_file(info.file_path)
-            assert buffer is not None
-            return buffer.read()
+            if info.file_size and info.file_size > MAX_DOWNLOAD:
+                raise FileTooBig(f"{info.file_size} bytes")
+            session = self.bot.session
+            if session.api.is_local:
+                buffer = await self.bot.download_file(info.file_path)
+                assert buffer is not None
+                return within_limit(buffer.read())
+            return await read_limited(session.stream_content(  # counted as it comes, stopped past the limit
+                url=session.api.file_url(self.bot.token, info.file_path), timeout=30, chunk_size=65536,
+                raise_for_status=True))
 
 
 def build_dispatcher(core: BotCore, settings: Settings) -> Dispatcher:

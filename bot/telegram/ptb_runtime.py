@@ -21,6 +21,7 @@ from bot.telegram.actions import (
 )
 from bot.telegram.core import BotCore
 from bot.telegram.delivery import Transient
+from bot.telegram.files import MAX_DOWNLOAD, FileTooBig, within_limit
 from bot.telegram.startup import ALLOWED_UPDATES, run_bot
 
 log = logging.getLogger(__name__)
@@ -96,7 +97,9 @@ class PtbIO:
         """getFile, then the file itself from the configured server."""
         async with transient_errors():
             info = await self.bot.get_file(file_id)
-            return bytes(await info.download_as_bytearray())
+            if info.file_size and info.file_size > MAX_DOWNLOAD:  # getFile's own size, not the update's
+                raise FileTooBig(f"{info.file_size} bytes")
+            return within_limit(bytes(await info.download_as_bytearray()))
 
 
 async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
