@@ -11,7 +11,7 @@ from aiogram import Bot, Dispatcher, Router
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import (
-    TelegramEntityTooLarge, TelegramNetworkError, TelegramRetryAfter, TelegramServerError,
+    TelegramConflictError, TelegramEntityTooLarge, TelegramNetworkError, TelegramRetryAfter, TelegramServerError,
 )
 from aiogram.types import (
     BotCommand, BufferedInputFile, CallbackQuery, ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Message,
@@ -25,7 +25,7 @@ from bot.telegram.actions import (
 from bot.telegram.core import BotCore
 from bot.telegram.delivery import Transient
 from bot.telegram.files import MAX_DOWNLOAD, FileTooBig, read_limited, within_limit
-from bot.telegram.startup import ALLOWED_UPDATES, run_bot
+from bot.telegram.startup import ALLOWED_UPDATES, PollingConflict, run_bot
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -161,12 +161,25 @@ class AiogramRuntime:
 
     async def poll(self, stop: asyncio.Event, poll_timeout: int) -> None:
         """The dispatcher's long polling, stopped by ``stop`` (startup owns the signal handlers)."""
+        conflict = asyncio.Event()
+
+        async def watch(make_request: Any, bot: Bot, method: Any) -> Any:  # 409 on getUpdates: stop, not retry
+            try:
+                return await make_request(bot, method)
+            except TelegramConflictError:
+                if getattr(method, "__api_method__", "") == "getUpdates":
+                    conflict.set()
+                raise
+
+        self.bot.session.middleware(watch)
         polling = asyncio.create_task(self.dp.start_polling(
             self.bot, polling_timeout=poll_timeout, allowed_updates=ALLOWED_UPDATES, handle_signals=False,
             close_bot_session=False))
         stopping = asyncio.create_task(stop.wait())
-        await asyncio.wait({polling, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        conflicted = asyncio.create_task(conflict.wait())
+        await asyncio.wait({polling, stopping, conflicted}, return_when=asyncio.FIRST_COMPLETED)
         stopping.cancel()
+        conflicted.cancel()
         if not polling.done():
             try:
                 await self.dp.stop_polling()
@@ -174,6 +187,8 @@ class AiogramRuntime:
                 polling.cancel()
         with suppress(asyncio.CancelledError):
             await polling
+        if conflict.is_set():
+            raise PollingConflict
 
     async def feed(self, data: dict[str, Any]) -> None:
         """One webhook update through the dispatcher."""

@@ -58,6 +58,7 @@ class BotCore:
         self.records = RecordsDesk(self)
         self.drafts = DraftsDesk(self, self.staff)
         self.tz = service.registry.tz  # the one zone: INTAKE_TIMEZONE, set on the registry
+        self._notices: set[asyncio.Task[None]] = set()  # "saving is delayed" messages being sent
 
     def menu(self) -> list[tuple[str, str]]:
         """The command menu (setMyCommands): command and its Chinese description."""
@@ -104,19 +105,29 @@ class BotCore:
         """The update's actions; when the database keeps it waiting, the person is told saving is delayed.
 
         Only this person's update waits (the commit runs on the writer thread, the event loop goes on);
-        what they sent is kept and answered once it is written.
+        what they sent is kept and answered once it is written. (A timer, not a task per update: cheap.)
         """
-        task = asyncio.ensure_future(work)
-        done, _ = await asyncio.wait({task}, timeout=SAVING_NOTICE_AFTER)
-        if not done and inc.chat_type == "private" and inc.chat_id is not None:
-            log.warning("update %s from user %s waits for the database; the person is told", inc.update_id,
-                        inc.user_id)
-            try:
-                await with_retries(lambda: io.perform(SendMessage(inc.chat_id or 0, t("tg.saving_delayed"))),
-                                   what="SendMessage")
-            except Exception as exc:  # the answer still comes; only the notice was lost
-                log.warning("update %s: saving notice not delivered: %s", inc.update_id, type(exc).__name__)
-        return await task
+        if inc.chat_type != "private" or inc.chat_id is None:
+            return await work
+        loop = asyncio.get_running_loop()
+        timer = loop.call_later(SAVING_NOTICE_AFTER, self._spawn_notice, inc, io)
+        try:
+            return await work
+        finally:
+            timer.cancel()
+
+    def _spawn_notice(self, inc: Incoming, io: BotIO) -> None:
+        task = asyncio.get_running_loop().create_task(self._tell_saving(inc, io))
+        self._notices.add(task)  # held until done (the loop keeps only a weak reference)
+        task.add_done_callback(self._notices.discard)
+
+    async def _tell_saving(self, inc: Incoming, io: BotIO) -> None:
+        log.warning("update %s from user %s waits for the database; the person is told", inc.update_id, inc.user_id)
+        try:
+            await with_retries(lambda: io.perform(SendMessage(inc.chat_id or 0, t("tg.saving_delayed"))),
+                               what="SendMessage")
+        except Exception as exc:  # the answer still comes; only the notice was lost
+            log.warning("update %s: saving notice not delivered: %s", inc.update_id, type(exc).__name__)
 
     def _after_outage(self, inc: Incoming) -> list[Action]:
         """A try wrote the update and then lost the database: say it was kept and show where the person is."""
