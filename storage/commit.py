@@ -163,7 +163,7 @@ class GroupCommit:
         if not self._writing and not self._kicked:
             self._kicked = True
             loop.call_soon(self._hand_over)
-        await asyncio.shield(fut)  # a cancelled handler does not cancel what the writer is writing
+        await fut  # (a cancelled handler cancels only its future: the group is written all the same)
 
     def _hand_over(self) -> None:
         """Write the queued steps as one group: at once when the lock is free, else on the writer thread.
