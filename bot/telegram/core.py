@@ -6,12 +6,13 @@ import asyncio
 import inspect
 import logging
 import traceback
-from typing import Any, Awaitable, Callable, Union
+from typing import Any, Awaitable, Callable
 
 from bot.render import render
 from bot.service import AccessDenied, IntakeService, InterviewClosed, Reply, can_open
 from bot.settings import Settings
 from bot.telegram import buttons, records as records_desk, staff as staff_desk
+from bot.telegram.claims import Claims, Decision
 from bot.telegram.actions import Action, AnswerCallback, BotIO, EditMessage, Incoming, SendMessage, bind
 from bot.telegram.delivery import with_retries
 from bot.telegram.drafts import DraftsDesk, no_active_text
@@ -24,8 +25,8 @@ from flows.catalog import t
 from flows.outputs import Input
 from storage import pending, repo
 from storage.commit import GroupCommit
-from storage.models import Interview, PendingReply, ProcessedUpdate, User
-from storage.steps import StepRow, unreachable
+from storage.models import Interview, PendingReply, User
+from storage.steps import StepRow, describe, unreachable
 
 log = logging.getLogger(__name__)
 
@@ -35,15 +36,11 @@ IN_PLACE = ("t", "pg")  # toggles and pages redraw the same question in place
 MENU = ("start", "new", "drafts", "review", "cancel", "help", "invite")
 _REFUSALS = (repo.UpdateAlreadyApplied, AccessDenied, InterviewClosed)
 DB_RETRY_WAITS = (0.5, 1.0, 2.0, 4.0, 8.0)  # seconds; an update waits up to ~15 s for the database to return
-SAVING_NOTICE_AFTER = 3.0  # seconds an update may wait for the database before the person is told
 READ_COMMANDS = ("help", "drafts")  # commands that only read: answered even while the database is locked
 READ_BUTTONS = (buttons.CARD, buttons.JOURNAL, buttons.REVIEW, buttons.EXPORT_KIND)  # desk buttons that only read
 
 
-Decision = Union[list[Action], Awaitable[list[Action]]]  # actions now, or once the answer's commit returns
-
-
-class BotCore:
+class BotCore(Claims):
     """Commands, answers, buttons and files for one bot; each runtime only converts and delivers."""
 
     def __init__(self, service: IntakeService, settings: Settings, *, bot_username: str = "") -> None:
@@ -91,43 +88,15 @@ class BotCore:
             except Exception as exc:  # bad input never crashes the bot; the person hears about it
                 if wait is not None and unreachable(exc):
                     log.warning("update %s from user %s: database unavailable (%s); trying again in %.1f s",
-                                inc.update_id, inc.user_id, type(exc).__name__, wait)
+                                inc.update_id, inc.user_id, describe(exc), wait)
                     waited = True
                     await asyncio.sleep(wait)
                     continue
                 # Frames only: an exception's message can carry answers (SQL parameters, the state).
                 log.error("update %s from user %s failed: %s\n%s", inc.update_id, inc.user_id,
-                          type(exc).__name__, "".join(traceback.format_tb(exc.__traceback__)))
+                          describe(exc), "".join(traceback.format_tb(exc.__traceback__)))
                 return self._oops(inc)
         raise AssertionError("unreachable")  # pragma: no cover - the last wait is None
-
-    async def _telling_when_slow(self, work: Awaitable[list[Action]], inc: Incoming, io: BotIO) -> list[Action]:
-        """The update's actions; when the database keeps it waiting, the person is told saving is delayed.
-
-        Only this person's update waits (the commit runs on the writer thread, the event loop goes on);
-        what they sent is kept and answered once it is written. (A timer, not a task per update: cheap.)
-        """
-        if inc.chat_type != "private" or inc.chat_id is None:
-            return await work
-        loop = asyncio.get_running_loop()
-        timer = loop.call_later(SAVING_NOTICE_AFTER, self._spawn_notice, inc, io)
-        try:
-            return await work
-        finally:
-            timer.cancel()
-
-    def _spawn_notice(self, inc: Incoming, io: BotIO) -> None:
-        task = asyncio.get_running_loop().create_task(self._tell_saving(inc, io))
-        self._notices.add(task)  # held until done (the loop keeps only a weak reference)
-        task.add_done_callback(self._notices.discard)
-
-    async def _tell_saving(self, inc: Incoming, io: BotIO) -> None:
-        log.warning("update %s from user %s waits for the database; the person is told", inc.update_id, inc.user_id)
-        try:
-            await with_retries(lambda: io.perform(SendMessage(inc.chat_id or 0, t("tg.saving_delayed"))),
-                               what="SendMessage")
-        except Exception as exc:  # the answer still comes; only the notice was lost
-            log.warning("update %s: saving notice not delivered: %s", inc.update_id, type(exc).__name__)
 
     def _after_outage(self, inc: Incoming) -> list[Action]:
         """A try wrote the update and then lost the database: say it was kept and show where the person is."""
@@ -205,16 +174,6 @@ class BotCore:
         """The person behind an update; INTAKE_ADMIN_IDS are admins from the start."""
         return self.service.user(tg_id=inc.user_id, name=inc.full_name, admin=inc.user_id in self.admin_ids)
 
-    def claim(self, inc: Incoming) -> bool:
-        """Mark a non-answer update applied before acting on it (False: it was already)."""
-        with self.service.session() as s:
-            return repo.claim_update(s, update_id=inc.update_id)
-
-    def seen(self, update_id: int) -> bool:
-        """True when this update was applied before."""
-        with self.service.session() as s:
-            return s.get(ProcessedUpdate, update_id) is not None
-
     def load(self, interview_id: int) -> Interview | None:
         """One interview."""
         return self.service.interview(interview_id)
@@ -271,33 +230,6 @@ class BotCore:
         if prompt is not None and prompt.kind in records_desk.REPLIES:
             return self._once(inc, lambda: self.records.on_reply(chat, user, prompt, text))
         return self._answer(inc, user, chat, Input("text", text=text), active)
-
-    def once(self, inc: Incoming, act: Callable[[], list[Action]]) -> list[Action]:
-        """Claim the update first (at most once), then act (off the event loop: the claim writes)."""
-        return act() if self.claim(inc) else []
-
-    def _once(self, inc: Incoming, act: Callable[[], list[Action]], *, reads: bool = False) -> Decision:
-        """once() for decisions made on the event loop (SQLite): the claim is written on the writer thread.
-
-        ``reads``: the action only reads (/help, a record card), so it is answered at once and its
-        claim is written behind it; a redelivery seen before that claim is written is answered twice,
-        which for a read is harmless. Any other action waits for its claim and then runs in a thread,
-        so a locked database holds up this person only.
-        """
-        if self.commits is None:  # PostgreSQL: the whole decision already runs in a thread
-            return self.once(inc, act)
-        if reads:
-            if self.seen(inc.update_id):
-                return []
-            self.commits.later(self.claim, inc)
-            return act()
-        return self._claimed_then(self.commits, inc, act)
-
-    async def _claimed_then(self, commits: GroupCommit, inc: Incoming, act: Callable[[], list[Action]]
-                            ) -> list[Action]:
-        if not await commits.call(self.claim, inc):
-            return []
-        return await asyncio.to_thread(act)
 
     def active_interview(self, user: User) -> Interview | None:
         """The interview the user's next message answers (None when there is none)."""

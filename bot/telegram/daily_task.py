@@ -27,6 +27,7 @@ from bot.telegram.exports_desk import file_name
 from exports.daily import JOB, Send, due, last_run, run_daily
 from flows.catalog import t
 from storage.models import JobRun, User
+from storage.steps import describe
 
 log = logging.getLogger(__name__)
 CHECK_EVERY = 30.0  # seconds between checks; the delivery happens within this of INTAKE_DAILY_EXPORT_AT
@@ -73,7 +74,7 @@ async def daily_loop(core: DeskContext, io: BotIO, *, every: float = CHECK_EVERY
             stopping.set()
             raise
         except Exception as exc:  # the next check tries again; frames only (messages can carry personal data)
-            log.error("daily delivery check failed: %s\n%s", type(exc).__name__,
+            log.error("daily delivery check failed: %s\n%s", describe(exc),
                       "".join(traceback.format_tb(exc.__traceback__)))
         if first:
             first = False
