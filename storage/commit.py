@@ -124,6 +124,7 @@ class GroupCommit:
         self._thread: ThreadPoolExecutor | None = None
         self.batches = 0
         self.steps = 0
+        self.deferred = 0  # groups written on the writer thread (the lock was held, or a step failed)
 
     @property
     def writer(self) -> ThreadPoolExecutor:
@@ -192,6 +193,7 @@ class GroupCommit:
             self._tell(batch, outcomes)
             return
         self._writing = True
+        self.deferred += 1
         loop = asyncio.get_running_loop()
         written = loop.run_in_executor(self.writer, self._commit, batch)
         written.add_done_callback(lambda f: self._written(batch, f))
