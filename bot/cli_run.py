@@ -7,6 +7,7 @@ import asyncio
 import importlib
 import logging
 import re
+import sys
 
 from bot.settings import SettingsError, load_settings
 
@@ -33,7 +34,7 @@ class TokenFilter(logging.Filter):
 def cmd_run(args: argparse.Namespace) -> int:
     """Check the settings, bring the schema up to date, then run the chosen runtime until stopped."""
     from bot import heap
-    from bot.telegram.startup import open_core
+    from bot.telegram.startup import PollingConflict, open_core
 
     settings = load_settings()
     token = settings.require_token()
@@ -53,6 +54,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     try:
         asyncio.run(runtime.run(core, settings, token, webhook=args.webhook, webhook_url=args.webhook_url,
                                 poll_timeout=args.poll_timeout))
+    except PollingConflict:
+        log.error("getUpdates: 409 Conflict, another process polls this token; exiting")
+        print(PollingConflict.MESSAGE, file=sys.stderr)
+        return 3
     finally:
         engine.dispose()
     return 0

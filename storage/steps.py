@@ -73,6 +73,25 @@ def unreachable(exc: BaseException) -> bool:
     return isinstance(exc, (InterfaceError, PendingRollbackError))
 
 
+def describe(exc: BaseException) -> str:
+    """A database error's kind and its driver's cause, never its message's values: what a log may carry.
+
+    ``OperationalError (SQLITE_FULL)`` says the disk is full, ``OperationalError (DiskFull 53100)`` on
+    PostgreSQL; the driver's own text is left out, as it can quote the values of a statement.
+    """
+    outer = exc
+    if isinstance(exc, CommitFailed) and exc.__cause__ is not None:
+        outer = exc.__cause__
+    orig = getattr(outer, "orig", None) or outer.__cause__
+    if orig is None or orig is outer:
+        return type(outer).__name__
+    cause = getattr(orig, "sqlite_errorname", None)  # SQLITE_FULL, SQLITE_BUSY, SQLITE_IOERR_WRITE …
+    if cause is None:
+        code = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+        cause = " ".join(p for p in (type(orig).__name__, code) if p)
+    return f"{type(outer).__name__} ({cause})"
+
+
 class StepRow:
     """The interview columns an answer needs (a plain object: no ORM identity map on the hot path)."""
 

@@ -11,7 +11,7 @@ from aiogram import Bot, Dispatcher, Router
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import (
-    TelegramEntityTooLarge, TelegramNetworkError, TelegramRetryAfter, TelegramServerError,
+    TelegramConflictError, TelegramEntityTooLarge, TelegramNetworkError, TelegramRetryAfter, TelegramServerError,
 )
 from aiogram.types import (
     BotCommand, BufferedInputFile, CallbackQuery, ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Message,
@@ -24,7 +24,8 @@ from bot.telegram.actions import (
 )
 from bot.telegram.core import BotCore
 from bot.telegram.delivery import Transient
-from bot.telegram.startup import ALLOWED_UPDATES, run_bot
+from bot.telegram.files import MAX_DOWNLOAD, FileTooBig, read_limited, within_limit
+from bot.telegram.startup import ALLOWED_UPDATES, PollingConflict, run_bot
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -94,9 +95,16 @@ class AiogramIO:
             info = await self.bot.get_file(file_id)
             if not info.file_path:
                 raise Transient("no file_path")
-            buffer = await self.bot.download_file(info.file_path)
-            assert buffer is not None
-            return buffer.read()
+            if info.file_size and info.file_size > MAX_DOWNLOAD:
+                raise FileTooBig(f"{info.file_size} bytes")
+            session = self.bot.session
+            if session.api.is_local:
+                buffer = await self.bot.download_file(info.file_path)
+                assert buffer is not None
+                return within_limit(buffer.read())
+            return await read_limited(session.stream_content(  # counted as it comes, stopped past the limit
+                url=session.api.file_url(self.bot.token, info.file_path), timeout=30, chunk_size=65536,
+                raise_for_status=True))
 
 
 def build_dispatcher(core: BotCore, settings: Settings) -> Dispatcher:
@@ -153,12 +161,25 @@ class AiogramRuntime:
 
     async def poll(self, stop: asyncio.Event, poll_timeout: int) -> None:
         """The dispatcher's long polling, stopped by ``stop`` (startup owns the signal handlers)."""
+        conflict = asyncio.Event()
+
+        async def watch(make_request: Any, bot: Bot, method: Any) -> Any:  # 409 on getUpdates: stop, not retry
+            try:
+                return await make_request(bot, method)
+            except TelegramConflictError:
+                if getattr(method, "__api_method__", "") == "getUpdates":
+                    conflict.set()
+                raise
+
+        self.bot.session.middleware(watch)
         polling = asyncio.create_task(self.dp.start_polling(
             self.bot, polling_timeout=poll_timeout, allowed_updates=ALLOWED_UPDATES, handle_signals=False,
             close_bot_session=False))
         stopping = asyncio.create_task(stop.wait())
-        await asyncio.wait({polling, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        conflicted = asyncio.create_task(conflict.wait())
+        await asyncio.wait({polling, stopping, conflicted}, return_when=asyncio.FIRST_COMPLETED)
         stopping.cancel()
+        conflicted.cancel()
         if not polling.done():
             try:
                 await self.dp.stop_polling()
@@ -166,6 +187,8 @@ class AiogramRuntime:
                 polling.cancel()
         with suppress(asyncio.CancelledError):
             await polling
+        if conflict.is_set():
+            raise PollingConflict
 
     async def feed(self, data: dict[str, Any]) -> None:
         """One webhook update through the dispatcher."""

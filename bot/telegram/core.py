@@ -6,12 +6,13 @@ import asyncio
 import inspect
 import logging
 import traceback
-from typing import Any, Awaitable, Callable, Union
+from typing import Any, Awaitable, Callable
 
 from bot.render import render
 from bot.service import AccessDenied, IntakeService, InterviewClosed, Reply, can_open
 from bot.settings import Settings
 from bot.telegram import buttons, records as records_desk, staff as staff_desk
+from bot.telegram.claims import Claims, Decision
 from bot.telegram.actions import Action, AnswerCallback, BotIO, EditMessage, Incoming, SendMessage, bind
 from bot.telegram.delivery import with_retries
 from bot.telegram.drafts import DraftsDesk, no_active_text
@@ -24,8 +25,8 @@ from flows.catalog import t
 from flows.outputs import Input
 from storage import pending, repo
 from storage.commit import GroupCommit
-from storage.models import Interview, PendingReply, ProcessedUpdate, User
-from storage.steps import StepRow, unreachable
+from storage.models import Interview, PendingReply, User
+from storage.steps import StepRow, describe, unreachable
 
 log = logging.getLogger(__name__)
 
@@ -35,12 +36,11 @@ IN_PLACE = ("t", "pg")  # toggles and pages redraw the same question in place
 MENU = ("start", "new", "drafts", "review", "cancel", "help", "invite")
 _REFUSALS = (repo.UpdateAlreadyApplied, AccessDenied, InterviewClosed)
 DB_RETRY_WAITS = (0.5, 1.0, 2.0, 4.0, 8.0)  # seconds; an update waits up to ~15 s for the database to return
+READ_COMMANDS = ("help", "drafts")  # commands that only read: answered even while the database is locked
+READ_BUTTONS = (buttons.CARD, buttons.JOURNAL, buttons.REVIEW, buttons.EXPORT_KIND)  # desk buttons that only read
 
 
-Decision = Union[list[Action], Awaitable[list[Action]]]  # actions now, or once the answer's commit returns
-
-
-class BotCore:
+class BotCore(Claims):
     """Commands, answers, buttons and files for one bot; each runtime only converts and delivers."""
 
     def __init__(self, service: IntakeService, settings: Settings, *, bot_username: str = "") -> None:
@@ -55,6 +55,7 @@ class BotCore:
         self.records = RecordsDesk(self)
         self.drafts = DraftsDesk(self, self.staff)
         self.tz = service.registry.tz  # the one zone: INTAKE_TIMEZONE, set on the registry
+        self._notices: set[asyncio.Task[None]] = set()  # "saving is delayed" messages being sent
 
     def menu(self) -> list[tuple[str, str]]:
         """The command menu (setMyCommands): command and its Chinese description."""
@@ -66,7 +67,9 @@ class BotCore:
         if inc.user_id is None:
             return
         async with self.locks.hold(inc.user_id):
-            actions = await self._process_patiently(inc, io)
+            work = self._process_patiently(inc, io)
+            slow = inc.file is not None or self.records.makes_files(inc)  # downloads and exports take their time
+            actions = await (work if slow else self._telling_when_slow(work, inc, io))
             await self.deliver(actions, io, update_id=inc.update_id)
 
     async def _process_patiently(self, inc: Incoming, io: BotIO) -> list[Action]:
@@ -80,19 +83,18 @@ class BotCore:
             try:
                 actions = await self.process(inc, io)
                 if waited and not actions:  # the failed try had got as far as writing: its reply was lost
-                    return await asyncio.to_thread(self._after_outage, inc) if not self.inline_db \
-                        else self._after_outage(inc)
+                    return await asyncio.to_thread(self._after_outage, inc)
                 return actions
             except Exception as exc:  # bad input never crashes the bot; the person hears about it
                 if wait is not None and unreachable(exc):
                     log.warning("update %s from user %s: database unavailable (%s); trying again in %.1f s",
-                                inc.update_id, inc.user_id, type(exc).__name__, wait)
+                                inc.update_id, inc.user_id, describe(exc), wait)
                     waited = True
                     await asyncio.sleep(wait)
                     continue
                 # Frames only: an exception's message can carry answers (SQL parameters, the state).
                 log.error("update %s from user %s failed: %s\n%s", inc.update_id, inc.user_id,
-                          type(exc).__name__, "".join(traceback.format_tb(exc.__traceback__)))
+                          describe(exc), "".join(traceback.format_tb(exc.__traceback__)))
                 return self._oops(inc)
         raise AssertionError("unreachable")  # pragma: no cover - the last wait is None
 
@@ -124,8 +126,10 @@ class BotCore:
                     log.warning("update %s: reply prompt not stored: %s", update_id, type(exc).__name__)
 
     async def _db(self, work: Callable[..., Any], *args: Any) -> Any:
-        """Database work from the event loop: inline on SQLite, in a thread elsewhere."""
-        return work(*args) if self.inline_db else await asyncio.to_thread(work, *args)
+        """Database writes from the event loop: on the writer thread on SQLite, in a thread elsewhere."""
+        if self.commits is not None:
+            return await self.commits.call(work, *args)
+        return await asyncio.to_thread(work, *args)
 
     def remember(self, prompt: SendMessage, message_id: int | None) -> None:
         """Store what a sent prompt waits for, so its reply is read by what it answers, not by its text."""
@@ -169,16 +173,6 @@ class BotCore:
     def user(self, inc: Incoming) -> User:
         """The person behind an update; INTAKE_ADMIN_IDS are admins from the start."""
         return self.service.user(tg_id=inc.user_id, name=inc.full_name, admin=inc.user_id in self.admin_ids)
-
-    def claim(self, inc: Incoming) -> bool:
-        """Mark a non-answer update applied before acting on it (False: it was already)."""
-        with self.service.session() as s:
-            return repo.claim_update(s, update_id=inc.update_id)
-
-    def seen(self, update_id: int) -> bool:
-        """True when this update was applied before."""
-        with self.service.session() as s:
-            return s.get(ProcessedUpdate, update_id) is not None
 
     def load(self, interview_id: int) -> Interview | None:
         """One interview."""
@@ -225,21 +219,17 @@ class BotCore:
             return self._press(inc, user, chat, active)
         text = inc.text
         if text is None or not text.strip():
-            return self.once(inc, lambda: [SendMessage(chat, t("tg.unsupported"))])
+            return self._once(inc, lambda: [SendMessage(chat, t("tg.unsupported"))], reads=True)
         if len(text) > MAX_TEXT:
-            return self.once(inc, lambda: [SendMessage(chat, t("tg.too_long", n=len(text), max=MAX_TEXT))])
+            return self._once(inc, lambda: [SendMessage(chat, t("tg.too_long", n=len(text), max=MAX_TEXT))], reads=True)
         if text.startswith("/"):
             return self._command(inc, user, chat, text)
         prompt = self.prompt_for(inc, user, chat)
         if prompt is not None and prompt.kind in staff_desk.REPLIES:
-            return self.once(inc, lambda: self.staff.on_reply(chat, user, prompt, text, inc.full_name))
+            return self._once(inc, lambda: self.staff.on_reply(chat, user, prompt, text, inc.full_name))
         if prompt is not None and prompt.kind in records_desk.REPLIES:
-            return self.once(inc, lambda: self.records.on_reply(chat, user, prompt, text))
+            return self._once(inc, lambda: self.records.on_reply(chat, user, prompt, text))
         return self._answer(inc, user, chat, Input("text", text=text), active)
-
-    def once(self, inc: Incoming, act: Callable[[], list[Action]]) -> list[Action]:
-        """Claim the update first (at most once), then act."""
-        return act() if self.claim(inc) else []
 
     def active_interview(self, user: User) -> Interview | None:
         """The interview the user's next message answers (None when there is none)."""
@@ -247,12 +237,12 @@ class BotCore:
 
     def _answer(self, inc: Incoming, user: User, chat: int, inp: Input, active: StepRow | None = None) -> Decision:
         if not user.active_interview_id:
-            return self.once(inc, lambda: [SendMessage(chat, no_active_text(user))])
+            return self._once(inc, lambda: [SendMessage(chat, no_active_text(user))], reads=True)
         return self._advance(inc, user, user.active_interview_id, inp, active,
                              lambda outcome: self._answered(inc, user, chat, outcome))
 
     def _advance(self, inc: Incoming, user: User, interview_id: int, inp: Input, active: StepRow | None,
-                 then: Callable[[Reply | Exception], list[Action]]) -> Decision:
+                 then: Callable[[Reply | Exception], Decision]) -> Decision:
         """Advance with the commit strategy of this database; ``then`` turns the outcome (or refusal) into actions.
 
         The service checks access and that the interview is open in the same read as the answer.
@@ -264,26 +254,28 @@ class BotCore:
         try:
             return then(self.service.handle(**args))
         except _REFUSALS as exc:
-            return then(exc)
+            return then(exc)  # (PostgreSQL: in a thread, where _once claims inline)
 
     @staticmethod
-    async def _later(pending_reply: Awaitable[Reply], then: Callable[[Reply | Exception], list[Action]]
+    async def _later(pending_reply: Awaitable[Reply], then: Callable[[Reply | Exception], Decision]
                      ) -> list[Action]:
         try:
-            return then(await pending_reply)
+            decided = then(await pending_reply)
         except _REFUSALS as exc:
-            return then(exc)
+            decided = then(exc)
+        return await decided if inspect.isawaitable(decided) else decided
 
-    def _answered(self, inc: Incoming, user: User, chat: int, outcome: Reply | Exception) -> list[Action]:
+    def _answered(self, inc: Incoming, user: User, chat: int, outcome: Reply | Exception) -> Decision:
         """The messages for an answer once it is written, or why it was not."""
         if isinstance(outcome, repo.UpdateAlreadyApplied):
             log.info("update %s already applied; not applied again", inc.update_id)
             return []
         if isinstance(outcome, AccessDenied):
-            return self.once(inc, lambda: [SendMessage(chat, no_active_text(user))])
+            return self._once(inc, lambda: [SendMessage(chat, no_active_text(user))], reads=True)
         if isinstance(outcome, InterviewClosed):
             status = outcome.status
-            return self.once(inc, lambda: [SendMessage(chat, t("tg.interview_closed", status=status_text(status)))])
+            return self._once(inc, lambda: [SendMessage(chat, t("tg.interview_closed", status=status_text(status)))],
+                              reads=True)
         assert isinstance(outcome, Reply)
         if outcome.interview_id is not None and outcome.interview_id != user.active_interview_id:
             self.set_active(user, outcome.interview_id)
@@ -311,22 +303,24 @@ class BotCore:
             return self._advance(inc, user, engine.interview_id, Input("button", data=engine.data), active,
                                  lambda outcome: self._pressed(inc, user, chat, engine, outcome))
         if buttons.is_desk(data):
-            return self.once(inc, lambda: [AnswerCallback(cb)] + self._press_desk(inc, user, chat, buttons.parse(data)))
-        return self.once(inc, lambda: [AnswerCallback(cb, t("tg.stale_button"))])
+            pressed = buttons.parse(data)
+            return self._once(inc, lambda: [AnswerCallback(cb)] + self._press_desk(inc, user, chat, pressed),
+                              reads=pressed is not None and pressed.button in READ_BUTTONS)
+        return self._once(inc, lambda: [AnswerCallback(cb, t("tg.stale_button"))], reads=True)
 
     def _pressed(self, inc: Incoming, user: User, chat: int, engine: buttons.EngineButton,
-                 outcome: Reply | Exception) -> list[Action]:
+                 outcome: Reply | Exception) -> Decision:
         """The answer to a pressed button once its step is written, or why it was not."""
         cb = inc.callback_id or ""
         if isinstance(outcome, repo.UpdateAlreadyApplied):
             log.info("update %s already applied; not applied again", inc.update_id)
             return [AnswerCallback(cb)]
         if isinstance(outcome, AccessDenied):
-            return self.once(inc, lambda: [AnswerCallback(cb, t("bot.not_yours"), alert=True)])
+            return self._once(inc, lambda: [AnswerCallback(cb, t("bot.not_yours"), alert=True)], reads=True)
         if isinstance(outcome, InterviewClosed):
             status = outcome.status
-            return self.once(inc, lambda: [AnswerCallback(cb), *self._unbutton(inc, chat), SendMessage(
-                chat, t("tg.interview_closed", status=status_text(status)))])
+            return self._once(inc, lambda: [AnswerCallback(cb), *self._unbutton(inc, chat), SendMessage(
+                chat, t("tg.interview_closed", status=status_text(status)))], reads=True)
         assert isinstance(outcome, Reply)
         self.set_active(user, outcome.interview_id or engine.interview_id)  # pressing an older draft's button opens it
         sends = self.show(chat, outcome)
@@ -356,9 +350,10 @@ class BotCore:
         name = word.split("@", 1)[0].lower()
         if name in ENGINE_COMMANDS:
             return self._answer(inc, user, chat, Input("text", text=f"/{name}"))
-        if not self.claim(inc):
-            return []
-        args = args.strip()
+        return self._once(inc, lambda: self._run_command(user, chat, name, args.strip()), reads=name in READ_COMMANDS)
+
+    def _run_command(self, user: User, chat: int, name: str, args: str) -> list[Action]:
+        """A menu command (already claimed)."""
         if name == "start":
             return self.drafts.start(user, chat, args)
         if name == "new":

@@ -13,17 +13,21 @@ import tempfile
 import threading
 import traceback
 from contextlib import suppress
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
 
 from bot.telegram.actions import BotIO, SendDocument
 from bot.telegram.delivery import with_retries
 from bot.telegram.desk import DeskContext
 from bot.telegram.exports_desk import file_name
-from exports.daily import Send, due, last_run, run_daily
+from exports.daily import JOB, Send, due, last_run, run_daily
 from flows.catalog import t
-from storage.models import User
+from storage.models import JobRun, User
+from storage.steps import describe
 
 log = logging.getLogger(__name__)
 CHECK_EVERY = 30.0  # seconds between checks; the delivery happens within this of INTAKE_DAILY_EXPORT_AT
@@ -70,7 +74,7 @@ async def daily_loop(core: DeskContext, io: BotIO, *, every: float = CHECK_EVERY
             stopping.set()
             raise
         except Exception as exc:  # the next check tries again; frames only (messages can carry personal data)
-            log.error("daily delivery check failed: %s\n%s", type(exc).__name__,
+            log.error("daily delivery check failed: %s\n%s", describe(exc),
                       "".join(traceback.format_tb(exc.__traceback__)))
         if first:
             first = False
@@ -83,10 +87,32 @@ def check_once(core: DeskContext, send: Send, *, at: str, tz: str, now: datetime
     """Deliver what is owed at ``now`` (blocking; files in a temp dir deleted afterwards); how many files."""
     now = now or datetime.now(ZoneInfo(tz))
     engine = core.service.db
+    forget_future_days(engine, now, tz)
     if not due(now, last_run(engine), at=at, tz=tz):
         return 0
     with tempfile.TemporaryDirectory(prefix="intake-daily-") as tmp:
         return len(run_daily(engine, core.service.registry, now, send, at=at, tz=tz, out_dir=tmp))
+
+
+def forget_future_days(engine: Engine, now: datetime, tz: str) -> int:
+    """Days marked delivered after today (the clock had jumped ahead, then back) are owed again, said loudly.
+
+    Without this a stored future ``last_run`` stops the delivery silently until that date comes.
+    Each such mark is set back to yesterday, so today is delivered; how many marks were set back.
+    """
+    today = now.astimezone(ZoneInfo(tz)).date()
+    with Session(engine) as s:
+        rows = s.exec(select(JobRun).where((col(JobRun.name) == JOB) | col(JobRun.name).startswith(f"{JOB}:"))).all()
+        future = [r for r in rows if r.last_run and r.last_run > today.isoformat()]
+        for row in future:
+            log.warning("daily delivery: %s is marked done up to %s, after today (%s): the clock had jumped "
+                        "ahead; delivering again from today", row.name, row.last_run, today)
+            row.last_run = (today - timedelta(days=1)).isoformat()
+            row.note = f"set back from a future date on {today}"
+            s.add(row)
+        if future:
+            s.commit()
+    return len(future)
 
 
 def thread_sender(loop: asyncio.AbstractEventLoop, io: BotIO, stopping: threading.Event | None = None) -> Send:

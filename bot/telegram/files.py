@@ -7,14 +7,37 @@ import os
 import re
 import tempfile
 from datetime import datetime
+from contextlib import aclosing
 from pathlib import Path
-from typing import Any
+from typing import Any, AsyncIterator
 
 from bot.telegram.actions import FileInfo
 from flows.catalog import t
 
 MAX_DOWNLOAD = 20 * 1024 * 1024  # the Bot API's getFile limit
 _UNSAFE = re.compile(r"[^\w.\-]+", re.UNICODE)
+
+
+class FileTooBig(ValueError):
+    """A file past MAX_DOWNLOAD, counted in the bytes themselves (the update's file_size may be absent or lie)."""
+
+
+async def read_limited(chunks: AsyncIterator[bytes], limit: int = MAX_DOWNLOAD) -> bytes:
+    """A download's bytes, counted as they arrive: FileTooBig (and the download stopped) once past ``limit``."""
+    data = bytearray()
+    async with aclosing(chunks):  # type: ignore[type-var]
+        async for chunk in chunks:
+            data += chunk
+            if len(data) > limit:
+                raise FileTooBig(f"more than {limit} bytes")
+    return bytes(data)
+
+
+def within_limit(data: bytes, limit: int = MAX_DOWNLOAD) -> bytes:
+    """The bytes when no more than ``limit`` of them, else FileTooBig."""
+    if len(data) > limit:
+        raise FileTooBig(f"{len(data)} bytes")
+    return data
 
 
 def safe_name(name: str, fallback: str) -> str:
@@ -48,7 +71,11 @@ class AttachmentStore:
         return self.root / str(interview_id) / f"{hashlib.sha256(data).hexdigest()[:16]}-{safe_name(name, fallback)}"
 
     def save(self, *, interview_id: int, data: bytes, info: FileInfo, name: str) -> dict[str, Any]:
-        """Store the bytes; return the engine's file value (file_id, name, mime, size, sha256, path, kind)."""
+        """Store the bytes; return the engine's file value (file_id, name, mime, size, sha256, path, kind).
+
+        FileTooBig, with nothing stored, past MAX_DOWNLOAD whatever way the bytes came.
+        """
+        within_limit(data)
         digest = hashlib.sha256(data).hexdigest()
         target = self.target(interview_id=interview_id, data=data, info=info, name=name)
         folder = target.parent

@@ -12,7 +12,7 @@ from typing import Any, AsyncIterator, Awaitable, Callable, TypeVar
 from telegram import (
     Bot, BotCommand, ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update,
 )
-from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
+from telegram.error import BadRequest, Conflict, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import Application, ContextTypes, TypeHandler
 
 from bot.settings import Settings
@@ -21,7 +21,8 @@ from bot.telegram.actions import (
 )
 from bot.telegram.core import BotCore
 from bot.telegram.delivery import Transient
-from bot.telegram.startup import ALLOWED_UPDATES, run_bot
+from bot.telegram.files import MAX_DOWNLOAD, FileTooBig, within_limit
+from bot.telegram.startup import ALLOWED_UPDATES, PollingConflict, run_bot
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -96,7 +97,9 @@ class PtbIO:
         """getFile, then the file itself from the configured server."""
         async with transient_errors():
             info = await self.bot.get_file(file_id)
-            return bytes(await info.download_as_bytearray())
+            if info.file_size and info.file_size > MAX_DOWNLOAD:  # getFile's own size, not the update's
+                raise FileTooBig(f"{info.file_size} bytes")
+            return within_limit(bytes(await info.download_as_bytearray()))
 
 
 async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -159,10 +162,22 @@ class PtbRuntime:
     async def poll(self, stop: asyncio.Event, poll_timeout: int) -> None:
         """The updater's long polling until ``stop`` is set."""
         assert self.app.updater is not None
+        conflict = False
+
+        def on_error(exc: TelegramError) -> None:  # 409 on getUpdates: stop, not retry forever
+            nonlocal conflict
+            if isinstance(exc, Conflict):
+                conflict = True
+                stop.set()
+            else:
+                log.warning("getUpdates failed: %s; trying again", type(exc).__name__)
+
         await self.app.updater.start_polling(timeout=poll_timeout, allowed_updates=ALLOWED_UPDATES,
-                                             bootstrap_retries=-1)
+                                             bootstrap_retries=-1, error_callback=on_error)
         await stop.wait()
         await self.app.updater.stop()
+        if conflict:
+            raise PollingConflict
 
     async def feed(self, data: dict[str, Any]) -> None:
         """One webhook update through the application."""
@@ -175,7 +190,9 @@ class PtbRuntime:
         await self.app.stop()
 
     async def close(self) -> None:
-        """Application.shutdown (a no-op when it never initialised)."""
+        """Application.shutdown (a no-op when it never initialised); stopped first when poll ended by raising."""
+        if self.app.running:
+            await self.app.stop()
         await self.app.shutdown()
 
 

@@ -31,7 +31,13 @@ def webhook_app(*, path: str, secret: str, feed: Feed) -> web.Application:
             return web.json_response({"ok": False, "description": "not JSON"}, status=400)
         if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
             return web.json_response({"ok": False, "description": "not an update"}, status=400)
-        await feed(data)
+        try:
+            await feed(data)
+        except Exception as exc:  # a malformed update: its kind and size only, never its content
+            kinds = sorted(k for k in data if k != "update_id")[:3]
+            log.warning("webhook update %s (%s, %d bytes) could not be processed: %s", data["update_id"],
+                        ",".join(kinds) or "empty", request.content_length or 0, type(exc).__name__)
+            return web.json_response({"ok": False, "description": "update not processed"}, status=500)
         return web.json_response({"ok": True})
 
     async def health(_: web.Request) -> web.Response:

@@ -1,0 +1,97 @@
+"""Update claims and the "saving is delayed" notice of BotCore: writes kept off the event loop.
+
+On SQLite the bot decides on the event loop's thread (a read is faster than a thread hop); every
+write it then needs goes to the group commit's writer thread, so a database locked by another
+process holds up only the people whose writes wait, never /help or anyone's reads.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Awaitable, Callable, Union
+
+from bot.service import IntakeService
+from bot.telegram.actions import Action, BotIO, Incoming, SendMessage
+from bot.telegram.delivery import with_retries
+from flows.catalog import t
+from storage import repo
+from storage.commit import GroupCommit
+from storage.models import ProcessedUpdate
+
+log = logging.getLogger("bot.telegram.core")
+SAVING_NOTICE_AFTER = 3.0  # seconds an update may wait for the database before the person is told
+Decision = Union[list[Action], Awaitable[list[Action]]]  # actions now, or once the answer's commit returns
+
+
+class Claims:
+    """At-most-once handling of updates and the notice for a person whose write waits (a BotCore part)."""
+
+    service: IntakeService
+    commits: GroupCommit | None  # SQLite's group commit and writer thread (None: PostgreSQL, all in threads)
+    _notices: set[asyncio.Task[None]]
+
+    def claim(self, inc: Incoming) -> bool:
+        """Mark a non-answer update applied before acting on it (False: it was already)."""
+        with self.service.session() as s:
+            return repo.claim_update(s, update_id=inc.update_id)
+
+    def seen(self, update_id: int) -> bool:
+        """True when this update was applied before."""
+        with self.service.session() as s:
+            return s.get(ProcessedUpdate, update_id) is not None
+
+    def once(self, inc: Incoming, act: Callable[[], list[Action]]) -> list[Action]:
+        """Claim the update first (at most once), then act (off the event loop: the claim writes)."""
+        return act() if self.claim(inc) else []
+
+    def _once(self, inc: Incoming, act: Callable[[], list[Action]], *, reads: bool = False) -> Decision:
+        """once() for decisions made on the event loop (SQLite): the claim is written on the writer thread.
+
+        ``reads``: the action only reads (/help, a record card), so it is answered at once and its
+        claim is written behind it; a redelivery seen before that claim is written is answered twice,
+        which for a read is harmless. Any other action waits for its claim and then runs in a thread,
+        so a locked database holds up this person only.
+        """
+        if self.commits is None:  # PostgreSQL: the whole decision already runs in a thread
+            return self.once(inc, act)
+        if reads:
+            if self.seen(inc.update_id):
+                return []
+            self.commits.later(self.claim, inc)
+            return act()
+        return self._claimed_then(self.commits, inc, act)
+
+    async def _claimed_then(self, commits: GroupCommit, inc: Incoming, act: Callable[[], list[Action]]
+                            ) -> list[Action]:
+        if not await commits.call(self.claim, inc):
+            return []
+        return await asyncio.to_thread(act)
+
+    async def _telling_when_slow(self, work: Awaitable[list[Action]], inc: Incoming, io: BotIO) -> list[Action]:
+        """The update's actions; when the database keeps it waiting, the person is told saving is delayed.
+
+        Only this person's update waits (the commit runs on the writer thread, the event loop goes on);
+        what they sent is kept and answered once it is written. (A timer, not a task per update: cheap.)
+        """
+        if inc.chat_type != "private" or inc.chat_id is None:
+            return await work
+        loop = asyncio.get_running_loop()
+        timer = loop.call_later(SAVING_NOTICE_AFTER, self._spawn_notice, inc, io)
+        try:
+            return await work
+        finally:
+            timer.cancel()
+
+    def _spawn_notice(self, inc: Incoming, io: BotIO) -> None:
+        task = asyncio.get_running_loop().create_task(self._tell_saving(inc, io))
+        self._notices.add(task)  # held until done (the loop keeps only a weak reference)
+        task.add_done_callback(self._notices.discard)
+
+    async def _tell_saving(self, inc: Incoming, io: BotIO) -> None:
+        log.warning("update %s from user %s waits for the database; the person is told", inc.update_id, inc.user_id)
+        try:
+            await with_retries(lambda: io.perform(SendMessage(inc.chat_id or 0, t("tg.saving_delayed"))),
+                               what="SendMessage")
+        except Exception as exc:  # the answer still comes; only the notice was lost
+            log.warning("update %s: saving notice not delivered: %s", inc.update_id, type(exc).__name__)
