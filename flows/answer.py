@@ -17,7 +17,7 @@ from flows.moves import (
 from flows.offers import offer_for
 from flows.outputs import Input, Notice
 from flows.run import Run
-from flows.show import group_options, review_items, show
+from flows.show import group_options, page_count, review_items, show
 from flows.slots import Slot
 from flows.answers import Invalid, clip
 from flows.field_types import TYPES, validate
@@ -131,8 +131,11 @@ def answer_text(run: Run, slot: Slot, text: str) -> None:
         show(run)
         return
     if f.type == "file":
-        run.outputs.append(Notice(t("engine.file_expected"), "error"))
+        run.outputs.append(Notice(t("engine.file_expected" if f.required else "engine.file_expected_optional"),
+                                  "error"))
         show(run)
+        return
+    if f.type in ("choice", "multi_choice") and _page_or_done(run, slot, text):
         return
     kind = not_an_answer(text) if TYPES[f.type].literal else None
     if kind is not None:
@@ -158,6 +161,9 @@ def answer_text(run: Run, slot: Slot, text: str) -> None:
         run.outputs.append(Notice(result.message, "error"))
         show(run)
         return
+    if f.type == "multi_choice" and run.st.get("multi") and isinstance(result.value, list):
+        _add_picks(run, slot, result.value)  # picks typed after others were ticked join them
+        return
     if result.confirm:
         run.st["pending"] = {"kind": "value", "path": slot.path, "value": result.value,
                              "display": result.display, "message": result.confirm}
@@ -168,6 +174,40 @@ def answer_text(run: Run, slot: Slot, text: str) -> None:
     if result.note:  # what was read from an interpreted answer, so the person can correct it with 返回
         run.outputs.append(Notice(result.note))
     commit(run, slot, result.value)
+
+
+def _add_picks(run: Run, slot: Slot, picks: list[Any]) -> None:
+    """Options typed while a several-choice answer is being ticked are ticked too, never replace the ticks
+    (a typed 9 after pressing 6 would otherwise store 9 alone); 完成 then stores them all."""
+    choices = run.choices(slot)
+    merged = [c for c in choices if c in set(run.st.get("multi") or []) | set(picks)]
+    limit = run.field_of(slot).options.get("max")
+    if limit and len(merged) > int(limit):
+        run.outputs.append(Notice(t("engine.multi_max", max=limit), "warning"))
+    else:
+        run.st["multi"] = merged
+        shown = "、".join(f"{choices.index(c) + 1}.{c}" for c in merged)
+        run.outputs.append(Notice(t("engine.multi_added", picked=shown, n=len(merged))))
+    show(run)
+
+
+def _page_or_done(run: Run, slot: Slot, text: str) -> bool:
+    """下一页 / 上一页 / 完成 typed (bare or as the button reads, 完成（已选 1）): what the button does."""
+    word = lexicon.button_word(text, ("next_page", "prev_page", "done"))
+    if word is None or (word == "done" and run.field_of(slot).type != "multi_choice"):
+        return False
+    if word == "done":
+        _on_field_button(run, slot, "done", "")
+        return True
+    page, step = int(run.st.get("page") or 0), 1 if word == "next_page" else -1
+    pages = page_count(len([c for c in run.choices(slot) if c not in run.hidden(slot)]))
+    if 0 <= page + step < pages:
+        run.st["page"] = page + step
+    else:
+        which = t("engine.page_last" if step > 0 else "engine.page_first")
+        run.outputs.append(Notice(t("engine.page_none", which=which), "warning"))
+    show(run)
+    return True
 
 
 def _index(arg: str, size: int) -> int | None:

@@ -77,7 +77,12 @@ MESSAGES: dict[str, str] = {
     "engine.status.approved": "已审核",
     "engine.status.returned": "已退回修改",
     "engine.status.closed": "已脱困",
-    "engine.file_expected": "请发送照片或文件（身份证、低保证、病历等的照片均可）。没有可点“跳过”。",
+    "engine.file_expected": "请发送照片或文件（身份证、低保证、病历等的照片均可）。不登记这个附件了，请点“返回”。",
+    "engine.file_expected_optional": "请发送照片或文件（身份证、低保证、病历等的照片均可）。没有可点“跳过”。",
+    "engine.group_item_dropped": "未登记第 {n} {counter}{item}，回到{item}列表。",
+    "engine.page_none": "已经是{which}了。",
+    "engine.page_first": "第一页",
+    "engine.page_last": "最后一页",
     "engine.file_received": "已收到文件：{name}",
     "engine.duplicate_found": (
         "身份证号 {masked} 已在另一份档案中登记（{who}，{status}，编号 {ref}）。"
@@ -98,6 +103,7 @@ MESSAGES: dict[str, str] = {
     "engine.page_next": "下一页 »",
     "engine.keep": "保留原答案，下一项",
     "engine.example": "例如：{example}",
+    "engine.multi_added": "已勾选：{picked}（共 {n} 项）。选好后请点“完成”。",
     "engine.multi_max": "最多只能选 {max} 项。请先取消一项再选。",
     "engine.multi_none": "至少要选一项。请点选后再点“完成”，例如点“1”再点“完成”。",
     "engine.group_hint": "请点按钮，或输入“添加”“删除”“完成”。例如：完成",
