@@ -168,6 +168,9 @@ def check_schoolchild_exports(db_url: str, out: Path, worker: str) -> None:
     assert "子女上学" in str(row["次要致困原因（最多选三项）"]), row
     assert "子女就读高中、大学困难职工家庭" in str(row["附件2统计标签"]), row
     assert stats_rows(files["stats"])[8][0] == 1
-    boxes = ticked_causes(files["html"].read_text(encoding="utf-8"))
+    sheets = files["html"].read_text(encoding="utf-8").split('<section class="sheet"')[1:]
+    mine = [sheet for sheet in sheets if worker in sheet]
+    assert len(mine) == 1, f"{len(mine)} printed sheets name {worker}"
+    boxes = ticked_causes(mine[0])
     assert boxes["9.子女上学"] and boxes["3.下岗失业"] and boxes["6.重特大疾病"], boxes
     assert not boxes["10.其他"], boxes
