@@ -19,7 +19,7 @@ from flows.outputs import Input, Notice
 from flows.run import Run
 from flows.show import group_options, page_count, review_items, show
 from flows.slots import Slot
-from flows.answers import Invalid, clip
+from flows.answers import Invalid, Valid, clip
 from flows.field_types import TYPES, validate
 from flows.consistency import id_conflict
 from flows.non_answers import not_an_answer
@@ -149,6 +149,11 @@ def answer_text(run: Run, slot: Slot, text: str) -> None:
             commit(run, slot, None, action="skip")
         return
     result = validate(f.type, text, options=run.field_options(slot), today=run.ctx.today)
+    if isinstance(result, Invalid) and f.type == "date" and offered is not None and f.offer.get("from_id"):
+        month = validate("date", text, options={**run.field_options(slot), "allow_month": True}, today=run.ctx.today)
+        if not isinstance(month, Invalid) and str(offered[0]).startswith(f"{month.value}-"):
+            # 1975年3月 for a birth date the ID number gives to the day: offer that day, store it once confirmed
+            result = Valid(offered[0], offered[1], confirm=t("engine.month_from_id", month=month.value))
     if isinstance(result, Invalid) and not f.required and lexicon.match(text, ("no",)) and TYPES[f.type].choices:
         run.outputs.append(Notice(t("engine.left_empty", label=f.label)))  # 无 / 没有 at optional choices
         commit(run, slot, None, action="skip")

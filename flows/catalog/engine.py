@@ -41,6 +41,7 @@ MESSAGES: dict[str, str] = {
     "engine.offer_declined": "好的，请直接输入正确的{label}。",
     "engine.left_empty": "“{label}”未填写，继续下一项（要补填可点“返回”）。",
     "engine.confirm_value": "{message}\n确认填写 {value} 吗？",
+    "engine.month_from_id": "您写的是 {month}，身份证号上的出生日期在这个月。",
     "engine.confirm_value_yes": "确认",
     "engine.confirm_value_no": "重新输入",
     "engine.review_title": "已填写内容（点“修改”可更正任意一项）",
