@@ -9,6 +9,7 @@ import logging
 import re
 import sys
 
+from flows.catalog import t
 from bot.settings import SettingsError, load_settings
 
 log = logging.getLogger("intake.run")
@@ -56,7 +57,7 @@ def cmd_run(args: argparse.Namespace) -> int:
                                 poll_timeout=args.poll_timeout))
     except PollingConflict:
         log.error("getUpdates: 409 Conflict, another process polls this token; exiting")
-        print(PollingConflict.MESSAGE, file=sys.stderr)
+        print(t("cli.polling_conflict"), file=sys.stderr)
         return 3
     finally:
         engine.dispose()

@@ -10,11 +10,12 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from flows.catalog import t
-from flows.engine import advance, new_state
+from flows.engine import advance, current_path, new_state
 from flows.outputs import Input, Notice, OpenOther, Output, Step
 from flows.policy import (AccessDenied, can_open, can_take_over, duplicate_details, engine_role, is_admin,
                           may_start_survey, start_kind)
 from flows.registry import Registry
+from flows.slots import slots
 from storage import repo
 from storage.models import Interview, User
 from storage.commit import CommitStrategy, GroupCommit, SingleCommit
@@ -250,6 +251,18 @@ class IntakeService:
 
         with self.session() as s:
             record_view(s, actor_id=user.id, what=what, records=records, query=query)
+
+    def awaits_file(self, user: User, iv: Interview) -> bool:
+        """True when the interview, as ``user`` sees it, waits on a 附件 file (where a sent file may go)."""
+        state = dict(iv.state)
+        if state.get("status") != "draft" or state.get("pending") or state.get("mode") == "review":
+            return False
+        state["role"] = engine_role(user, iv)
+        form = self.registry.form(iv.form_key)
+        ctx = self.registry.context()
+        path = current_path(form, state, ctx)
+        slot = next((s for s in slots(form, state, ctx) if s.path == path), None)
+        return slot is not None and slot.field is not None and slot.field.type == "file"
 
     def interview(self, interview_id: int) -> Interview | None:
         """Read one interview."""

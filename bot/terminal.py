@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import mimetypes
 import sys
 from pathlib import Path
@@ -10,9 +9,13 @@ from typing import TextIO
 
 from bot.render import Message, render
 from bot.service import IntakeService, Reply
+from bot.telegram.actions import FileInfo
+from bot.telegram.files import MAX_DOWNLOAD, AttachmentStore, display_name
 from flows.catalog import t
-from flows.outputs import Cancelled, Completed, Input
+from flows.outputs import Ask, Cancelled, Completed, Input
 from storage.models import User
+
+_MAX_PATH = 300  # longer lines are answers, never a file path
 
 
 def _strip_label(label: str) -> str:
@@ -22,40 +25,62 @@ def _strip_label(label: str) -> str:
 
 
 def to_input(text: str, buttons: dict[str, str]) -> Input:
-    """Typed text; a button's label presses it; an existing file path sends the file."""
+    """Typed text; a button's label presses it (words such as 下一页 or 完成 typed bare are read by the engine)."""
     stripped = text.strip()
     if stripped in buttons:
         return Input("button", data=buttons[stripped])
-    path = Path(stripped).expanduser()
-    if stripped and len(stripped) < 300 and ("/" in stripped or "." in stripped):
-        try:
-            if path.is_file():
-                data = path.read_bytes()
-                return Input("file", file={"file_id": f"local:{path.resolve()}", "name": path.name,
-                                           "mime": mimetypes.guess_type(path.name)[0] or "", "size": len(data),
-                                           "sha256": hashlib.sha256(data).hexdigest(), "path": str(path.resolve()),
-                                           "kind": "document"})
-        except OSError:
-            pass
     return Input("text", text=text)
+
+
+def file_path(text: str) -> Path | None:
+    """The file a typed line names (quotes and ~ allowed), or None when it names no existing file."""
+    stripped = text.strip().strip("\"'")
+    if not stripped or len(stripped) > _MAX_PATH or not ("/" in stripped or "\\" in stripped or "." in stripped):
+        return None
+    path = Path(stripped).expanduser()
+    try:
+        return path if path.is_file() else None
+    except OSError:
+        return None
+
+
+def looks_like_path(text: str) -> bool:
+    """A line that is meant as a file path (at a 附件 question): has a folder separator or a file extension."""
+    stripped = text.strip().strip("\"'")
+    return bool(stripped) and len(stripped) <= _MAX_PATH and (
+        "/" in stripped or "\\" in stripped or Path(stripped).suffix[1:].isalnum())
 
 
 class TerminalChat:
     """Prints prompts, reads answers; every answer is saved before the next question appears."""
 
-    def __init__(self, service: IntakeService, user: User, out: TextIO = sys.stdout) -> None:
+    def __init__(self, service: IntakeService, user: User, out: TextIO = sys.stdout,
+                 attachments: str | Path | None = None) -> None:
         self.service, self.user, self.out = service, user, out
         self.buttons: dict[str, str] = {}
         self.interview_id: int | None = None
+        self._attachments = attachments
+
+    def store(self) -> AttachmentStore:
+        """Where attached files are kept: INTAKE_ATTACHMENTS_DIR, as for files sent on Telegram."""
+        if self._attachments is None:
+            from bot.settings import load_settings
+
+            self._attachments = load_settings().attachments_dir
+        return AttachmentStore(self._attachments)
 
     def show(self, reply: Reply) -> None:
         self.interview_id = reply.interview_id
         self.buttons = {}
-        for msg in render(reply.outputs):
-            self._print(msg)
+        messages = render(reply.outputs)
+        asks_file = any(isinstance(o, Ask) for o in reply.outputs) and self._awaits_file()
+        for i, msg in enumerate(messages):
+            self._print(msg, t("bot.terminal_file_hint") if asks_file and i == len(messages) - 1 else "")
 
-    def _print(self, msg: Message) -> None:
+    def _print(self, msg: Message, hint: str = "") -> None:
         print(msg.text, file=self.out)
+        if hint:
+            print(hint, file=self.out)
         labels = []
         for row in msg.buttons:
             for label, data in row:
@@ -84,6 +109,50 @@ class TerminalChat:
             print(t("start.terminal_choose"), file=self.out)
         return None
 
+    def _awaits_file(self) -> bool:
+        iv = self.service.interview(self.interview_id) if self.interview_id is not None else None
+        return iv is not None and self.service.awaits_file(self.user, iv)
+
+    def answer(self, text: str) -> Reply | None:
+        """One typed line: a file path at a 附件 question attaches the file, anything else is typed text.
+
+        The file goes the way of a document sent on Telegram: only where a file is awaited, at most
+        MAX_DOWNLOAD, stored under the attachments folder with its checksum, and handed to the same
+        service call with the stored file, so the 附件 row is written with the answer. None: refused here.
+        """
+        assert self.interview_id is not None
+        inp = to_input(text, self.buttons)
+        if inp.kind == "text" and self._awaits_file():
+            path = file_path(text)
+            if path is not None:
+                return self._attach(path)
+            if looks_like_path(text):
+                self._refuse(t("bot.terminal_no_such_file", path=text.strip()))
+                return None
+        return self.service.handle(user=self.user, interview_id=self.interview_id, inp=inp)
+
+    def _attach(self, path: Path) -> Reply | None:
+        assert self.interview_id is not None
+        try:
+            size = path.stat().st_size
+            if size > MAX_DOWNLOAD:
+                self._refuse(t("tg.file_too_big", mb=MAX_DOWNLOAD >> 20))
+                return None
+            data = path.read_bytes()
+        except OSError:
+            self._refuse(t("bot.terminal_no_such_file", path=str(path)))
+            return None
+        info = FileInfo(f"local:{path.resolve()}", "", "document", path.name,
+                        mimetypes.guess_type(path.name)[0] or "", len(data))
+        name = display_name(info, "", self.service.registry.clock())
+        meta = self.store().save(interview_id=self.interview_id, data=data, info=info, name=name)
+        return self.service.handle(user=self.user, interview_id=self.interview_id, inp=Input("file", file=meta),
+                                   attachment=meta)
+
+    def _refuse(self, text: str) -> None:
+        print("❌ " + text, file=self.out)
+        print("> ", end="", file=self.out, flush=True)
+
     def run(self, stdin: TextIO = sys.stdin, *, new: bool = False, form: str | None = None) -> int:
         """The loop: until the interview ends or input runs out. ``form``: a new interview of that form."""
         print(t("bot.terminal_welcome"), file=self.out)
@@ -96,9 +165,9 @@ class TerminalChat:
             text = line.rstrip("\n")
             if not text.strip():
                 continue
-            assert self.interview_id is not None
-            reply = self.service.handle(user=self.user, interview_id=self.interview_id,
-                                        inp=to_input(text, self.buttons))
+            reply = self.answer(text)
+            if reply is None:
+                continue
             self.show(reply)
             for out in reply.outputs:
                 if isinstance(out, (Completed, Cancelled)):

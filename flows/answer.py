@@ -17,13 +17,13 @@ from flows.moves import (
 from flows.offers import offer_for
 from flows.outputs import Input, Notice
 from flows.run import Run
-from flows.show import group_options, review_items, show
+from flows.show import group_options, page_count, review_items, show
 from flows.slots import Slot
 from flows.answers import Invalid, clip
 from flows.field_types import TYPES, validate
 from flows.consistency import id_conflict
 from flows.dates import MonthOnly
-from flows.non_answers import not_an_answer
+from flows.non_answers import not_an_answer, typed_button, undecorated
 
 
 def handle(run: Run, inp: Input) -> None:
@@ -40,7 +40,7 @@ def handle(run: Run, inp: Input) -> None:
         _on_file(run, inp.file or {})
     else:
         text = (inp.text or "").strip()
-        command = lexicon.command(text) or lexicon.command(_undecorated(text))  # "✔ 跳过" as on a button
+        command = lexicon.command(text) or lexicon.command(undecorated(text))  # "✔ 跳过" as on a button
         if command:
             _on_command(run, command)
         else:
@@ -132,12 +132,15 @@ def answer_text(run: Run, slot: Slot, text: str) -> None:
         show(run)
         return
     if f.type == "file":
-        run.outputs.append(Notice(t("engine.file_expected"), "error"))
+        run.outputs.append(Notice(t("engine.file_expected" if f.required else "engine.file_expected_optional"),
+                                  "error"))
         show(run)
+        return
+    if f.type in ("choice", "multi_choice") and _page_or_done(run, slot, text):
         return
     kind = not_an_answer(text) if TYPES[f.type].literal else None
     if kind is None and not TYPES[f.type].choices and f.type != "yes_no":
-        kind = _typed_button(text)  # also at 姓名 / 健康状况, whose readers know only flows.non_answers' words
+        kind = typed_button(text)  # also at 姓名 / 健康状况, whose readers know only flows.non_answers' words
     if kind is not None:
         # "没有", "不用了", 继续填写 … typed at a free-text question are not its value: an optional question
         # is left empty (and the person is told), a required one is asked again.
@@ -163,6 +166,9 @@ def answer_text(run: Run, slot: Slot, text: str) -> None:
         run.outputs.append(Notice(result.message, "error"))
         show(run)
         return
+    if f.type == "multi_choice" and run.st.get("multi") and isinstance(result.value, list):
+        _add_picks(run, slot, result.value)  # picks typed after others were ticked join them
+        return
     if result.confirm:
         run.st["pending"] = {"kind": "value", "path": slot.path, "value": result.value,
                              "display": result.display, "message": result.confirm}
@@ -185,26 +191,38 @@ def _offer_day(run: Run, slot: Slot, month: str, offered: tuple[Any, str] | None
     return True
 
 
-# Menu words of the lexicon (签字提交, 继续填写, 登记完毕, 下一页 …): typed at a free-text question they
-# are a button pressed by hand, never the answer.
-_MENU_WORDS = ("sign", "continue", "add", "remove", "done", "next_page", "prev_page", "decline")
-_DECORATION = "«»‹›✔✓✅☑✏▶◀►◄→← "
+def _add_picks(run: Run, slot: Slot, picks: list[Any]) -> None:
+    """Options typed while a several-choice answer is being ticked are ticked too, never replace the ticks
+    (a typed 9 after pressing 6 would otherwise store 9 alone); 完成 then stores them all."""
+    choices = run.choices(slot)
+    merged = [c for c in choices if c in set(run.st.get("multi") or []) | set(picks)]
+    limit = run.field_of(slot).options.get("max")
+    if limit and len(merged) > int(limit):
+        run.outputs.append(Notice(t("engine.multi_max", max=limit), "warning"))
+    else:
+        run.st["multi"] = merged
+        shown = "、".join(f"{choices.index(c) + 1}.{c}" for c in merged)
+        run.outputs.append(Notice(t("engine.multi_added", picked=shown, n=len(merged))))
+    show(run)
 
 
-def _undecorated(text: str) -> str:
-    return lexicon.normalize(text).strip(_DECORATION)
-
-
-def _typed_button(text: str) -> str | None:
-    """What a text typed from a button is: a command or menu word of the lexicon ("command"), or a
-    decorated label ("✔ 是") whose plain word is a non-answer; None for anything else."""
-    bare = _undecorated(text)
-    if bare != lexicon.normalize(text) and (kind := not_an_answer(bare)):
-        return kind
-    for candidate in (bare, bare.rstrip(lexicon.PARTICLES)):
-        if candidate and lexicon.match(candidate, _MENU_WORDS + lexicon.COMMAND_WORDS):
-            return "command"
-    return None
+def _page_or_done(run: Run, slot: Slot, text: str) -> bool:
+    """下一页 / 上一页 / 完成 typed (bare or as the button reads, 完成（已选 1）): what the button does."""
+    word = lexicon.button_word(text, ("next_page", "prev_page", "done"))
+    if word is None or (word == "done" and run.field_of(slot).type != "multi_choice"):
+        return False
+    if word == "done":
+        _on_field_button(run, slot, "done", "")
+        return True
+    page, step = int(run.st.get("page") or 0), 1 if word == "next_page" else -1
+    pages = page_count(len([c for c in run.choices(slot) if c not in run.hidden(slot)]))
+    if 0 <= page + step < pages:
+        run.st["page"] = page + step
+    else:
+        which = t("engine.page_last" if step > 0 else "engine.page_first")
+        run.outputs.append(Notice(t("engine.page_none", which=which), "warning"))
+    show(run)
+    return True
 
 
 def _index(arg: str, size: int) -> int | None:

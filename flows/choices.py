@@ -149,4 +149,6 @@ def parse_multi_choice(text: str, choices: Sequence[str], *, min_count: int = 1,
         return Invalid(t("v.multi.too_few", min=min_count,
                          example=",".join(str(i) for i in range(1, min_count + 1))))
     values = [choices[i] for i in sorted(picked)]
-    return Valid(values, "、".join(values))
+    literal = all(any(_key(tok) in _variants(c) for c in values) for tok in tokens)
+    note = None if literal else t("echo.choice_recorded", value="、".join(f"{i + 1}.{choices[i]}" for i in sorted(picked)))
+    return Valid(values, "、".join(values), note=note)  # codes, parts or aliases typed: say what they meant

@@ -9,6 +9,7 @@ punctuation).
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from typing import Iterable, Mapping
 
@@ -37,7 +38,7 @@ WORDS: Mapping[Word, tuple[str, ...]] = {
     "continue": ("继续", "继续填写"),
     "add": ("添加", "增加", "加一", "再加", "再添加", "还有", "还有一个", "还有一位"),
     "remove": ("删除", "删", "去掉"),
-    "done": ("完成", "完了", "好了", "结束", "登记完毕", "就这些"),  # 没有了 is a no: at a menu, no means done
+    "done": ("完成", "完成了", "完了", "好了", "选好了", "结束", "登记完毕", "就这些", "就这些了"),  # 没有了 is a no: at a menu, no means done
     "next_page": ("下一页", "下页", "后一页"),
     "prev_page": ("上一页", "上页", "前一页"),
 }
@@ -62,8 +63,10 @@ OFFER_YES = "对"
 YES_NO_NUMBERS: Mapping[str, Word] = {"1": "yes", "2": "no", "0": "no"}
 
 _TRAILING = "。.!！~～,，、;；…"
-# Sentence-final particles a typed word may carry (签字提交了, 完成吧): peeled before matching a menu word.
-PARTICLES = "的了啊呀吧"
+# Sentence-final particles a typed word may carry (签字提交了, 完成吧, 好了): peeled before matching a word.
+PARTICLES = "的了啊呀吧哦呢啦嘛"
+# What button labels are decorated with (» « ✔ ✅ ✏ …): a label typed with or without it is the same label.
+DECORATION = "«»‹›<>✔✓✅☑✏✎▶◀►◄→←↑↓⬅➡•·\ufe0f\u200d"
 _MAX_WORD = 12  # longer texts are answers, never a command word
 
 
@@ -86,6 +89,17 @@ def match(text: str, among: Iterable[Word] = COMMAND_WORDS) -> Word | None:
         if key in _INDEX[word]:
             return word
     return None
+
+
+# What a button's label carries besides its word: arrows and ticks (下一页 », « 上一页, ✅ …) and the count
+# of a several-choice question's 完成 button (完成（已选 1）, normalised to 完成(已选1)).
+_COUNT = re.compile(r"\(已选\d+(?:项)?\)$")
+
+
+def button_word(text: str, among: Iterable[Word]) -> Word | None:
+    """The first word of ``among`` that ``text`` says, typed bare or as its button reads (下一页 », 完成（已选 1）)."""
+    key = _COUNT.sub("", normalize(text)).strip(DECORATION)
+    return match(key, among) if key else None
 
 
 def command(text: str) -> Word | None:

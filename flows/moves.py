@@ -102,6 +102,9 @@ def go_back(run: Run) -> None:
     run.st["pending"] = None
     run.st["mode"] = "ask"
     cur = run.current()
+    if cur is not None and _fresh_item(run, cur):
+        drop_fresh_item(run, cur)
+        return
     fields = [s for s in run.all_slots() if not s.is_menu]
     if cur is None:
         prev = fields[-1] if fields else None
@@ -116,6 +119,26 @@ def go_back(run: Run) -> None:
         run.st["cursor"], run.st["cursor_from"] = prev.path, "back"
         run.st["multi"] = None
         run.st["page"] = 0
+    show(run)
+
+
+def _fresh_item(run: Run, slot: Slot) -> bool:
+    """True at a question of a group item nothing has been answered in yet (just added)."""
+    if slot.group_index is None or slot.section.group is None:
+        return False
+    items = run.st["answers"].get(slot.section.key) or []
+    return slot.group_index < len(items) and not any(v is not None for v in items[slot.group_index].values())
+
+
+def drop_fresh_item(run: Run, slot: Slot) -> None:
+    """返回 at a just-added, still empty item: the item is not kept and the group's menu is shown again,
+    where 没有 / 登记完毕 leave the group (going back to the question before would only lead here again)."""
+    g = slot.section.group
+    assert g is not None and slot.group_index is not None
+    run.st["answers"][slot.section.key].pop(slot.group_index)
+    run.outputs.append(Notice(t("engine.group_item_dropped", n=slot.group_index + 1, item=g.item, counter=g.counter)))
+    run.st.update(cursor=None, cursor_from=None, multi=None, page=0)
+    run.invalidate()
     show(run)
 
 

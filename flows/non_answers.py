@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from flows.lexicon import COMMAND_WORDS as ENGINE_COMMANDS, DECORATION, PARTICLES, match, normalize
+
 # --- the word lists (data) -------------------------------------------------------------------
 YES_WORDS: frozenset[str] = frozenset({
     "是", "是的", "是啊", "对", "对的", "对啊", "有", "有的", "要", "好", "好的", "好吧", "嗯", "嗯嗯", "恩",
@@ -45,9 +47,9 @@ BUTTON_PATTERNS: tuple[re.Pattern[str], ...] = (
     re.compile(r"添加第\d+[位个项].{0,8}"),
 )
 # Decoration buttons carry (» « ✔ ✅ ✏ …): a label typed with or without it is the same label.
-_DECORATION = re.compile(r"[«»‹›✔✓✅☑✏✎▶◀►◄→←↑↓⬅➡•·\ufe0f\u200d]")
+_DECORATION = re.compile("[" + re.escape(DECORATION) + "]")
 _TRAILING = "。.!！~～,，、;；:：\"'“”‘’"
-_PARTICLES = "的了啊呀吧哦呢啦嘛"
+_PARTICLES = PARTICLES
 
 KINDS = ("yes", "no", "skip", "command", "button")
 
@@ -90,4 +92,26 @@ def not_an_answer(text: str) -> str | None:
             return "yes"
     if not any(unicodedata.category(c)[0] in "LN" for c in keys[0]):  # also "。" or "…", folded to nothing
         return "no"  # only punctuation or symbols (“/”, “——”, “…”): the paper form's way to leave a box empty
+    return None
+
+
+# Menu words of the lexicon (签字提交, 继续填写, 登记完毕, 下一页 …): typed at a free-text question they
+# are a button pressed by hand, never the answer.
+_MENU_WORDS = ("sign", "continue", "add", "remove", "done", "next_page", "prev_page", "decline")
+
+
+def undecorated(text: str) -> str:
+    """A typed text without the decoration a button label carries (✔ 跳过 → 跳过)."""
+    return normalize(text).strip(DECORATION + " ")
+
+
+def typed_button(text: str) -> str | None:
+    """What a text typed from a button is: a command or menu word of the lexicon ("command"), or a
+    decorated label ("✔ 是") whose plain word is a non-answer; None for anything else."""
+    bare = undecorated(text)
+    if bare != normalize(text) and (kind := not_an_answer(bare)):
+        return kind
+    for candidate in (bare, bare.rstrip(PARTICLES)):
+        if candidate and match(candidate, _MENU_WORDS + ENGINE_COMMANDS):
+            return "command"
     return None

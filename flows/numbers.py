@@ -309,11 +309,12 @@ def parse_number(text: str, *, min_value: Decimal | int | str = 0, max_value: De
     if s[0] in "-负" and re.search(r"[0-9]", s):
         return Invalid(t("v.number.negative", example=example))
     units = tuple(u for u in (compact(unit).lower(),) if u) + _AREA_UNITS
+    said = False  # a Chinese numeral was read: the reply says what was recorded
     s, _ = _peel(s, tuple((u, "suf", "unit") for u in units))
     if s and not re.search(r"[0-9]", s):  # 六十 (平方米): a whole Chinese numeral, read as the number it says
         spoken = read_number(s)
         if spoken is not None and spoken == spoken.to_integral_value():
-            s = str(int(spoken))
+            s, said = str(int(spoken)), True
     m = re.fullmatch(r"((?:[0-9]{1,3}(?:,[0-9]{3})+)|[0-9]+)(?:\.([0-9]*))?", s)
     low, high = Decimal(str(min_value)), Decimal(str(max_value))
     if m is None:
@@ -325,4 +326,5 @@ def parse_number(text: str, *, min_value: Decimal | int | str = 0, max_value: De
     if amount is None or not low <= amount <= high:
         return Invalid(t("v.number.range", min=low, max=high, unit=unit, value=clip(s), example=example))
     value = format(amount.normalize(), "f")
-    return Valid(value, t("v.number.display", value=value, unit=unit).strip())
+    shown = t("v.number.display", value=value, unit=unit).strip()
+    return Valid(value, shown, note=t("v.count.note", value=shown) if said else None)

@@ -83,7 +83,7 @@ def _ask(run: Run, slot: Slot) -> None:
     elif f.type == "yes_no":
         rows.append((_b(run, t("engine.yes"), "yn:1"), _b(run, t("engine.no"), "yn:0")))
     elif f.type == "file":
-        lines.append(t("engine.file_expected"))
+        lines.append(t("engine.file_expected" if f.required else "engine.file_expected_optional"))
     if f.quick:
         rows.append(tuple(_b(run, q, f"q:{i}") for i, q in enumerate(f.quick)))
     if answered:
@@ -99,9 +99,8 @@ def _choice_rows(run: Run, choices: tuple[str, ...], action: str, selected: set[
     # Numbers are the paper form's codes: an option not offered now keeps its number, so 9 is 子女上学
     # whether or not 3 was taken as the main cause.
     offered = [(i, c) for i, c in enumerate(choices) if c not in hidden]
-    page = int(run.st.get("page") or 0)
-    pages = max(1, (len(offered) + PAGE_SIZE - 1) // PAGE_SIZE)
-    page = min(max(page, 0), pages - 1)
+    pages = page_count(len(offered))
+    page = min(max(int(run.st.get("page") or 0), 0), pages - 1)
     start = page * PAGE_SIZE
     shown = offered[start:start + PAGE_SIZE]
     rows: list[tuple[Button, ...]] = []
@@ -117,6 +116,11 @@ def _choice_rows(run: Run, choices: tuple[str, ...], action: str, selected: set[
             nav.append(_b(run, t("engine.page_next"), f"pg:{page + 1}"))
         rows.append(tuple(nav))
     return rows
+
+
+def page_count(offered: int) -> int:
+    """How many pages of buttons a list of ``offered`` options takes."""
+    return max(1, (offered + PAGE_SIZE - 1) // PAGE_SIZE)
 
 
 def _item_names(run: Run, group: str) -> list[str]:

@@ -16,6 +16,8 @@ from storage.db import make_engine
 from storage.migrate import ensure_schema
 from tests.support.factory import FIXED_NOW, TZ, fixed_registry, make_service  # noqa: F401  (TZ: still importable from here)
 
+pytest_plugins = ["tests.support.fixtures"]
+
 PG_ADMIN_URL = os.environ.get("INTAKE_TEST_PG_ADMIN", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 
 

@@ -35,8 +35,6 @@ PROMPT_DAYS = 30  # a reply prompt older than this is not waited on any more
 class PollingConflict(Exception):
     """Telegram answered getUpdates with 409 Conflict: another process polls this token (or a webhook is set)."""
 
-    MESSAGE = ("另一个进程正在用同一个机器人令牌接收消息（Telegram 409 Conflict）：同一个令牌只能运行一个 "
-               "intake run。请先停掉另一个进程（或删除它设置的 webhook），再启动本进程。")
 
 
 class RuntimeIO(Protocol):

@@ -6,15 +6,13 @@ import asyncio
 import logging
 from pathlib import Path
 
-from bot.service import can_open, engine_role
+from bot.service import can_open
 from bot.telegram.actions import Action, BotIO, Incoming, SendMessage
 from bot.telegram.delivery import with_retries
 from bot.telegram.desk import DeskContext
 from bot.telegram.files import MAX_DOWNLOAD, AttachmentStore, display_name
 from flows.catalog import t
-from flows.engine import current_path
 from flows.outputs import Input
-from flows.slots import slots
 from storage import repo
 from storage.models import Interview, User
 
@@ -41,15 +39,7 @@ class UploadDesk:
         return user, iv.id, []
 
     def _awaits_file(self, user: User, iv: Interview) -> bool:
-        state = dict(iv.state)
-        if state.get("status") != "draft" or state.get("pending") or state.get("mode") == "review":
-            return False
-        state["role"] = engine_role(user, iv)
-        form = self.core.service.registry.form(iv.form_key)
-        ctx = self.core.service.registry.context()
-        path = current_path(form, state, ctx)
-        slot = next((s for s in slots(form, state, ctx) if s.path == path), None)
-        return slot is not None and slot.field is not None and slot.field.type == "file"
+        return self.core.service.awaits_file(user, iv)
 
     async def receive(self, inc: Incoming, io: BotIO) -> list[Action]:
         """Download a photo or document, store it, and give it to the engine as the answer it waits for."""

@@ -21,6 +21,8 @@ MESSAGES: dict[str, str] = {
     "bot.terminal_new": "开始新的档案（编号 {ref}）。",
     "bot.terminal_bye": "已保存，下次运行会从当前问题继续。",
     "bot.terminal_buttons": "可选：{labels}",
+    "bot.terminal_file_hint": "（终端里：输入文件的完整路径即可上传，例如 /home/user/身份证.jpg）",
+    "bot.terminal_no_such_file": "找不到文件“{path}”。请输入文件的完整路径，例如 /home/user/身份证.jpg；不登记这个附件了请输入“返回”。",
     "bot.not_yours": "无权查看这份档案。",
     "tg.menu.start": "开始或继续填表（职工本人填报）",
     "tg.menu.new": "新建一份入户调查（调查员）",

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.telegram.startup import PollingConflict
+from flows.catalog import t
 from tests.e2e.conftest import RUNTIMES
 from tests.reliability.standin import Bot
 
@@ -22,7 +22,7 @@ def test_a_409_conflict_on_get_updates_ends_the_bot_with_one_clear_message(runti
         log = bot.log()
     finally:
         bot.close()
-    assert log.count(PollingConflict.MESSAGE) == 1, log[-3000:]
+    assert log.count(t("cli.polling_conflict")) == 1, log[-3000:]
     with bot.api.lock:
         polls = [c for c in bot.api.calls if c.method == "getUpdates"]
     assert 1 <= len(polls) <= 3, f"{len(polls)} getUpdates calls after the first 409"
