@@ -84,6 +84,18 @@ def _level(name: str | None, default: int) -> int:
     return value if isinstance(value, int) else default
 
 
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever sys.stderr is now (not the stream at start-up, which a test or a daemon may close)."""
+
+    @property  # type: ignore[override]
+    def stream(self):  # noqa: ANN201
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: object) -> None:
+        pass
+
+
 def setup_logging(level: str | None = None) -> None:
     """Configure the root logger once, with masking on every handler; cap the libraries' loggers.
 
@@ -93,13 +105,16 @@ def setup_logging(level: str | None = None) -> None:
     root_level = _level(level or os.environ.get("INTAKE_LOG_LEVEL"), logging.INFO)
     root = logging.getLogger()
     if not any(isinstance(f, MaskingFilter) for h in root.handlers for f in h.filters):
-        handler = logging.StreamHandler()
+        handler = _StderrHandler()
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         root.addHandler(handler)
     for handler in root.handlers:  # handlers others added (pytest, a library) get the filter too
         if not any(isinstance(f, MaskingFilter) for f in handler.filters):
             handler.addFilter(MaskingFilter())
     root.setLevel(root_level)
+    # A handler that fails would print "--- Logging error ---" with the record's raw message and
+    # arguments to stderr, past the masking filter: never do that.
+    logging.raiseExceptions = False
     opened = os.environ.get("INTAKE_LIBRARY_LOG_LEVEL")
     library_level = _level(opened, logging.INFO) if opened else max(logging.INFO, root_level)
     for name in LIBRARIES:
