@@ -171,7 +171,7 @@ def _pending_menu(run: Run, p: dict[str, Any], kind: str) -> None:
         section = run.form.section_of(p["group"])
         run.outputs.append(Menu(t("engine.group_remove_confirm", n=p["index"] + 1, name=item.get("name") or "",
                                   item=section.group.item if section.group else "",
-                                  counter=section.group.counter if section.group else "位"), (
+                                  counter=section.group.counter if section.group else t("form.default_counter")), (
             (_b(run, t("engine.confirm_yes"), "yes"), _b(run, t("engine.confirm_no"), "no")),)))
     elif kind == "remove_pick":
         names = _item_names(run, p["group"])

@@ -18,6 +18,7 @@ from bot.telegram.desk import DeskContext
 from bot.telegram.exports_desk import ExportDesk
 from exports.query import FilterError
 from flows import policy
+from flows.categories import REASON_OTHER
 from flows.catalog import MESSAGES, t
 from flows.consistency import stored_checks_lines
 from storage import households
@@ -31,7 +32,7 @@ MENU = ("export", "find", "followup", "candidates", "notice")
 BUTTONS = (buttons.EXPORT_KIND, buttons.CARD, buttons.JOURNAL, buttons.FOLLOWUP, buttons.CLOSE, buttons.CLOSE_REASON,
            buttons.CLOSE_TODAY, buttons.REOPEN)  # this desk's; EXPORT_MAKE goes to makes_files / send_files
 REPLIES = ("close_date", "reopen_reason")  # the typed replies this desk reads (Expect.kind)
-OTHER_REASON = "其他"
+OTHER_REASON = REASON_OTHER
 _DATE_FIRST = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?=[\s,，:：]|$)[\s,，:：]*(.*)$",
                          re.S)
 

@@ -28,7 +28,7 @@ from storage.models import ROLES, Interview, PendingReply, User
 log = logging.getLogger(__name__)
 STAFF = policy.STAFF_ROLES  # kept for importers; the rule is policy.is_staff
 INVITE_HOURS = 72
-ROLE_WORDS = {"调查员": "surveyor", "工作人员": "staff", "职工": "worker", "管理员": "admin"}
+ROLE_WORDS = {t(f"tg.role.{role}"): role for role in ROLES}  # /invite 调查员, /role <id> 职工: the labels typed
 OVERRIDE_CATEGORIES = CATEGORY_CHOICES  # in the order of buttons.OVERRIDE_TO
 REPLIES = ("return_comment", "override_reason", "reviewer_name")  # the typed replies this desk reads (Expect.kind)
 _DESK_BUTTONS = (buttons.REVIEW, buttons.APPROVE, buttons.RETURN, buttons.DOWNLOAD, buttons.TAKE_OVER,
