@@ -10,7 +10,7 @@ from storage.models import AuditLog, Interview, User
 from tests.e2e.conftest import ADMIN_ID, BotProcess
 from tests.e2e.people import Person, buttons_of, text_of
 from tests.e2e.test_staff import id_number
-from tests.plans import household
+from tests.support.plans import household
 
 LINK = re.compile(r"https://t\.me/intake_test_bot\?start=([A-Za-z0-9_-]+)")
 JINGSHAN, DONGBAO = "京山市总工会", "东宝区总工会"

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.conftest import RUNTIMES, TOKEN, BotProcess, running
-from tests.plans import household
+from tests.support.plans import household
 
 PHOTO = b"\xff\xd8\xff\xe0JFIF-security-photo-" + bytes(range(256)) * 20
 PLAN = household(name="欧阳修文", health="强直性脊柱炎", address="荆门市东宝区龙泉北路88号7栋", phone="139-8765-4321",
