@@ -8,6 +8,7 @@ from typing import Mapping, Sequence
 
 from flows.answers import Invalid, Result, Valid, clean_text, clip, compact, empty, normalize
 from flows.catalog import t
+from flows.lexicon import SPELLINGS
 
 _LISTED = 12  # options spelled out in a "no such option" message
 _NUMBER = re.compile(r"\(?第?([0-9]{1,6})(?:项|个|条|号)?[.)、]?")
@@ -23,7 +24,10 @@ class _Miss:
 
 
 def _key(text: str) -> str:
-    return compact(text).lower()
+    key = compact(text).lower()
+    for typed, written in SPELLINGS.items():
+        key = key.replace(typed, written)
+    return key
 
 
 def _variants(option: str) -> set[str]:

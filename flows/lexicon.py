@@ -63,6 +63,8 @@ OFFER_YES = "对"
 YES_NO_NUMBERS: Mapping[str, Word] = {"1": "yes", "2": "no", "0": "no"}
 
 _TRAILING = "。.!！~～,，、;；…"
+# Spellings people type for an option's word (其它 for 其他): read as the form writes it.
+SPELLINGS: Mapping[str, str] = {"其它": "其他"}
 # Sentence-final particles a typed word may carry (签字提交了, 完成吧, 好了): peeled before matching a word.
 PARTICLES = "的了啊呀吧哦呢啦嘛"
 # What button labels are decorated with (» « ✔ ✅ ✏ …): a label typed with or without it is the same label.
