@@ -198,12 +198,14 @@ def desk(tmp_path_factory: pytest.TempPathFactory, registry: Registry) -> Iterat
                          INTAKE_ATTACHMENTS_DIR=str(tmp / "attachments"), INTAKE_ADMIN_IDS="")
     core = BotCore(service, settings_, bot_username="intake_fuzz_bot")
     me = make_user(service, "surveyor", UNIT, tg_id=ME, name="调查员甲")
-    stranger = service.user(tg_id=STRANGER, name="路人")
+    service.user(tg_id=STRANGER, name="路人")  # a person the fuzz also speaks as
     with service.session() as s:
-        state = new_state(FORM, role="worker")  # the stranger's own record, holding WANG's ID number
+        # an earlier survey of the same surveyor holding WANG's ID number: one they may open, so the walk
+        # meets the duplicate offer (打开那份档案 / 仍然新建); a record they may not read is only named
+        state = new_state(FORM, role="surveyor")
         state["answers"] = {"name": "王建国", "id_number": "420802197503141232"}
         holder = repo.create_interview(s, form_key="archive", form_version=FORM.version, state=state,
-                                       created_by=stranger.id or 0, kind="self", subject_user_id=stranger.id)
+                                       created_by=me.id or 0, kind="survey", unit=UNIT)
         holder.id_number = "420802197503141232"
         s.add(holder)
         s.commit()
