@@ -30,7 +30,9 @@ _secrets: set[str] = set()
 # INTAKE_LIBRARY_LOG_LEVEL opens them; the noisy ones stay at WARNING at INFO.
 LIBRARIES = ("aiogram", "telegram", "httpx", "httpcore", "aiohttp", "sqlalchemy", "alembic", "asyncio",
              "apscheduler", "urllib3")
-_NOISY = ("httpx", "httpcore", "aiogram.event", "sqlalchemy.engine", "alembic")
+# WARNING unless opened: SQLAlchemy logs every statement (with its parameters: answers) and every mapper
+# at INFO, which is why it sets its own logger to WARNING on import.
+_NOISY = ("httpx", "httpcore", "aiogram.event", "sqlalchemy", "sqlalchemy.engine", "alembic")
 
 
 def _mask_run(m: re.Match[str]) -> str:

@@ -132,3 +132,16 @@ def test_every_root_handler_masks(monkeypatch: pytest.MonkeyPatch) -> None:
         root.removeHandler(foreign)
     out = stream.getvalue()
     assert "139****5678" in out and TOKEN not in out
+
+
+def test_sqlalchemy_stays_at_warning_unless_opened(monkeypatch: pytest.MonkeyPatch) -> None:
+    """SQLAlchemy at INFO logs every statement with its parameters (answers) and every mapper: never by default."""
+    import logging
+
+    from bot.logging_setup import setup_logging
+
+    monkeypatch.delenv("INTAKE_LIBRARY_LOG_LEVEL", raising=False)
+    setup_logging("INFO")
+    for name in ("sqlalchemy", "sqlalchemy.orm.mapper", "sqlalchemy.engine", "sqlalchemy.pool"):
+        assert not logging.getLogger(name).isEnabledFor(logging.INFO), name
+    assert logging.getLogger("aiogram").isEnabledFor(logging.INFO)  # start-up lines of the bot library stay
