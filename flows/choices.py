@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Mapping, Sequence
 
 from flows.answers import Invalid, Result, Valid, clean_text, clip, compact, empty, normalize
@@ -30,10 +31,11 @@ def _key(text: str) -> str:
     return key
 
 
-def _variants(option: str) -> set[str]:
+@lru_cache(maxsize=4096)  # options come from the form files: a few hundred strings, asked for at every answer
+def _variants(option: str) -> frozenset[str]:
     """Ways to write an option: as is, without brackets, without the bracketed part ("下岗" for "下（待）岗")."""
     k = _key(option)
-    return {v for v in (k, re.sub(r"[()]", "", k), re.sub(r"\([^()]*\)", "", k)) if v}
+    return frozenset(v for v in (k, re.sub(r"[()]", "", k), re.sub(r"\([^()]*\)", "", k)) if v)
 
 
 def _listing(choices: Sequence[str]) -> str:
