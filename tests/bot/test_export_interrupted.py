@@ -9,6 +9,7 @@ import os
 import tempfile
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlmodel import Session, col, select
@@ -19,6 +20,7 @@ from bot.telegram import export_runs
 from bot.telegram.actions import Action, EditMessage, Incoming, SendDocument, SendMessage
 from bot.telegram.core import BotCore
 from bot.telegram.exports_desk import ExportDesk
+from bot.telegram.startup import run_bot
 from exports.form_pdf import PdfUnavailable
 from flows.catalog import t
 from storage import audit
@@ -167,3 +169,56 @@ def test_a_run_of_a_gone_process_on_this_machine_is_dead() -> None:
     elsewhere = AuditLog(action=audit.EXPORT_STARTED, at=now, detail={**export_runs.process(), "run": "old",
                                                                        "host": "another-machine"})
     assert export_runs.is_dead(gone, now) and not export_runs.is_dead(elsewhere, now)
+
+
+class FakeRuntime:
+    """A runtime whose polling ends at once: run_bot's start-up sequence, nothing else."""
+
+    name = "fake"
+
+    def __init__(self, io: RecordingIO) -> None:
+        self.io = self
+        self.recorder = io
+
+    async def perform(self, action: Action) -> int:
+        return await self.recorder.perform(action)
+
+    async def download(self, file_id: str) -> bytes:
+        raise AssertionError(file_id)
+
+    async def call(self, make: Any) -> Any:
+        return await make()
+
+    async def connect(self) -> str:
+        return "intake_bot"
+
+    async def set_commands(self, commands: list[tuple[str, str]]) -> None:
+        pass
+
+    async def start(self) -> None:
+        pass
+
+    async def delete_webhook(self) -> None:
+        pass
+
+    async def poll(self, stop: Any, poll_timeout: int) -> None:
+        pass
+
+    async def stop(self) -> None:
+        pass
+
+    async def close(self) -> None:
+        pass
+
+
+async def test_the_bots_start_up_closes_the_interrupted_export(desk: tuple[BotCore, User, int],
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    core, staff, _ = desk
+    await killed_export(core, staff, monkeypatch)
+    monkeypatch.setattr(export_runs, "RUN", "restarted")
+    io = RecordingIO()
+    await run_bot(core, core.settings, FakeRuntime(io))  # type: ignore[arg-type]
+    assert [r.detail["reason"] for r in rows(core.service, audit.EXPORT_FAILED)] == ["interrupted"]
+    assert [a.text for a in io.actions if isinstance(a, SendMessage)] == [
+        t("rec.export.interrupted", kind=t("rec.export.kind.stats"),
+          scope=rows(core.service, audit.EXPORT_STARTED)[0].detail["scope"])]
