@@ -98,3 +98,41 @@ def audit_rows(session: Session, *, unit: str | None = None, actor_id: int | Non
         if len(out) >= limit:
             break
     return out
+
+
+# --- an export's run: started, then done or failed (an interrupted one is found at the next start) ---
+EXPORT_STARTED, EXPORT_DONE, EXPORT_FAILED = "export_started", "export_done", "export_failed"
+
+
+def export_started(session: Session, *, actor_id: int | None, detail: dict[str, Any]) -> int:
+    """Write (and commit) the row of an export about to be built; its id, which the finishing row names.
+
+    ``detail``: what and for which scope, and where its progress message is; never personal data.
+    """
+    row = AuditLog(actor_id=actor_id, action=EXPORT_STARTED, detail=dict(detail))
+    session.add(row)
+    session.commit()
+    return int(row.id or 0)
+
+
+def export_finished(session: Session, started_id: int, *, ok: bool, reason: str = "",
+                    files: int | None = None) -> None:
+    """Write (and commit) export_done or export_failed (``reason``: a word, never an error's text) for a start."""
+    start = session.get(AuditLog, started_id)
+    detail: dict[str, Any] = {"started_id": started_id, **{k: v for k, v in ((start.detail if start else {}) or {})
+                                                          .items() if k in ("kind", "scope", "unit")}}
+    if reason:
+        detail["reason"] = reason
+    if files is not None:
+        detail["files"] = files
+    session.add(AuditLog(actor_id=start.actor_id if start else None, action=EXPORT_DONE if ok else EXPORT_FAILED,
+                         detail=detail))
+    session.commit()
+
+
+def unfinished_exports(session: Session) -> list[AuditLog]:
+    """export_started rows that no export_done or export_failed row names, oldest first."""
+    ends = session.exec(select(AuditLog).where(col(AuditLog.action).in_((EXPORT_DONE, EXPORT_FAILED))))
+    finished = {int(e.detail["started_id"]) for e in ends if (e.detail or {}).get("started_id") is not None}
+    started = session.exec(select(AuditLog).where(AuditLog.action == EXPORT_STARTED).order_by(col(AuditLog.id)))
+    return [s for s in started if s.id not in finished]

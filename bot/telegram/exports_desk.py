@@ -10,8 +10,10 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from sqlmodel import Session
+
 from bot.service import AccessDenied
-from bot.telegram import buttons
+from bot.telegram import buttons, export_runs
 from bot.telegram.actions import Action, AnswerCallback, BotIO, EditMessage, Incoming, SendDocument, SendMessage
 from bot.telegram.desk import DeskContext
 from bot.telegram.staff import STAFF
@@ -23,7 +25,7 @@ from exports.stats_xlsx import Reporter
 from flows import policy
 from flows.catalog import t
 from flows.registry import Registry
-from storage import households
+from storage import audit, households
 from storage.models import User
 
 log = logging.getLogger(__name__)
@@ -172,15 +174,21 @@ class ExportDesk:
         planned = await asyncio.to_thread(self._plan, inc)
         if isinstance(planned, list):
             return planned
-        job, before = planned
+        job, before, run = planned
         await self.core.deliver(before, io, update_id=inc.update_id)
         with tempfile.TemporaryDirectory(prefix="intake-export-") as tmp:
             try:
                 files = await asyncio.to_thread(self._write, job, Path(tmp))
             except (PdfUnavailable, FilterError) as exc:
+                await self._finish(run, ok=False, reason=type(exc).__name__)
                 return [SendMessage(job.chat, t("rec.export.failed", error=exc))]
             except AccessDenied:
+                await self._finish(run, ok=False, reason="denied")
                 return [SendMessage(job.chat, t("fu.denied"))]
+            except Exception as exc:  # the caller tells the person; the run is closed, not left "working"
+                await self._finish(run, ok=False, reason=type(exc).__name__)
+                raise
+            await self._finish(run, ok=True, files=len(files))
             if not files:
                 return [SendMessage(job.chat, t("rec.export.empty", kind=job.kind.name(),
                                                 scope=job.scope))]
@@ -193,8 +201,19 @@ class ExportDesk:
             await self.core.deliver(sends, io, update_id=inc.update_id)
         return []
 
-    def _plan(self, inc: Incoming) -> list[Action] | tuple[ExportJob, list[Action]]:
-        """The checked job and what to show while it runs, or the answer when there is nothing to write."""
+    async def _finish(self, run: int, *, ok: bool, reason: str = "", files: int | None = None) -> None:
+        """export_done / export_failed for the run export_started opened (see bot.telegram.export_runs)."""
+        def write() -> None:
+            with Session(self.service.db) as s:
+                audit.export_finished(s, run, ok=ok, reason=reason, files=files)
+        try:
+            await asyncio.to_thread(write)
+        except Exception as exc:  # the file still goes out; the next start-up sees a run left open
+            log.warning("export run %s not closed in the audit log: %s", run, type(exc).__name__)
+
+    def _plan(self, inc: Incoming) -> list[Action] | tuple[ExportJob, list[Action], int]:
+        """The checked job, what to show while it runs and its export_started row (written before it is shown);
+        or the answer when there is nothing to write."""
         user = self.core.user(inc)
         chat = inc.chat_id if inc.chat_id is not None else inc.user_id or 0
         if not self.core.claim(inc):
@@ -211,7 +230,11 @@ class ExportDesk:
             return head + [SendMessage(chat, job)]
         working = t("rec.export.working", kind=job.kind.name(), scope=job.scope)
         shown: Action = EditMessage(chat, inc.message_id, working, ()) if inc.message_id else SendMessage(chat, working)
-        return job, head + [shown]
+        detail = export_runs.started_detail(kind=job.kind.key, name=job.kind.name(), scope=job.scope, unit=job.unit,
+                                            message_id=inc.message_id)
+        with Session(self.service.db) as s:
+            run = audit.export_started(s, actor_id=job.user.id, detail=detail)
+        return job, head + [shown], run
 
     def _job(self, user: User, chat: int, key: str, code: str) -> ExportJob | str:
         """An export job, or the refusal text; the role and the scope are checked here, not trusted."""

@@ -16,7 +16,7 @@ from sqlmodel import Session
 
 from bot.service import IntakeService
 from bot.settings import Settings, build_registry
-from bot.telegram import daily_task
+from bot.telegram import daily_task, export_runs
 from bot.telegram.actions import Action
 from bot.telegram.core import BotCore
 from bot.telegram.delivery import with_retries
@@ -120,6 +120,7 @@ async def run_bot(core: BotCore, settings: Settings, runtime: Runtime, *, webhoo
         commands = core.menu()
         await with_retries(lambda: io.call(lambda: runtime.set_commands(commands)), what="setMyCommands")
         await runtime.start()
+        await export_runs.tell_interrupted(core.service.db, io)  # exports a killed process left 正在生成…
         daily = daily_task.start(core, io)
         log.info("%s runtime started as @%s", runtime.name, core.bot_username)
         if not webhook:

@@ -84,6 +84,8 @@ MESSAGES: dict[str, str] = {
     "rec.export.empty": "“{kind}”（{scope}）：没有符合条件的档案，未生成文件。",
     "rec.export.too_big": "文件“{name}”有 {mb} MB，超过 Telegram 50 MB 的上限。请缩小范围（如“本月”或“今天”）后再导出。",
     "rec.export.failed": "导出失败：{error}",
+    "rec.export.interrupted": "上次的导出“{kind}”（{scope}）没有完成（程序中途停止），未生成文件。请重新发送 /export",
+    "rec.export.interrupted_was": "“{kind}”（{scope}）没有生成完成：程序中途停止。请重新发送 /export",
     "rec.notice.caption": "{unit}公示名单（{fmt}）：{rows} 户",
     "rec.notice.no_pdf": "PDF 版暂时无法生成，请打印 XLSX 版。",
 }
