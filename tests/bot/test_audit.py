@@ -20,17 +20,7 @@ from storage.models import AuditLog, User
 from tests.support.factory import OTHER_UNIT, UNIT, make_user
 from tests.support.household import submit
 from tests.support.plans import WANG
-
-
-class Recorder:
-    def __init__(self) -> None:
-        self.actions: list[Action] = []
-
-    async def perform(self, action: Action) -> None:
-        self.actions.append(action)
-
-    async def download(self, file_id: str) -> bytes:
-        raise AssertionError(file_id)
+from tests.support.chat import RecordingIO
 
 
 _updates = itertools.count(9000)
@@ -38,7 +28,7 @@ _updates = itertools.count(9000)
 
 def _send(core: BotCore, user: User, *, text: str | None = None, data: str | None = None,
           reply_to: str | None = None) -> list[Action]:
-    io = Recorder()
+    io = RecordingIO()
     n = next(_updates)
     inc = Incoming(update_id=n, user_id=user.tg_id, first_name=user.name, chat_id=user.tg_id, chat_type="private",
                    text=text, callback_id=f"cb{n}" if data else None, callback_data=data,

@@ -9,7 +9,7 @@ from pathlib import Path
 from bot.service import IntakeService
 from bot.settings import Settings
 from bot.telegram import buttons
-from bot.telegram.actions import Action, Incoming, SendMessage
+from bot.telegram.actions import Incoming, SendMessage
 from bot.telegram.core import BotCore
 from flows.idcard import id_check_digit
 from storage import review
@@ -17,23 +17,13 @@ from storage.models import User
 from tests.support.factory import make_user
 from tests.support.household import submit
 from tests.support.plans import household
+from tests.support.chat import RecordingIO
 
 UNIT = "东宝区总工会"
 
 
-class _IO:
-    def __init__(self) -> None:
-        self.actions: list[Action] = []
-
-    async def perform(self, action: Action) -> None:
-        self.actions.append(action)
-
-    async def download(self, file_id: str) -> bytes:
-        raise AssertionError(file_id)
-
-
 def _press(core: BotCore, user: User, data: str, n: int) -> str:
-    io = _IO()
+    io = RecordingIO()
     inc = Incoming(update_id=n, user_id=user.tg_id, first_name=user.name, chat_id=user.tg_id, chat_type="private",
                    text=None, callback_id=f"cb{n}", callback_data=data, message_id=1, reply_to_text=None)
     asyncio.run(core.handle(inc, io))

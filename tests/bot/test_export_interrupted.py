@@ -28,18 +28,7 @@ from storage.models import AuditLog, User
 from tests.support.factory import UNIT, make_user
 from tests.support.household import approved
 from tests.support.plans import household
-
-
-class RecordingIO:
-    def __init__(self) -> None:
-        self.actions: list[Action] = []
-
-    async def perform(self, action: Action) -> int:
-        self.actions.append(action)
-        return len(self.actions)
-
-    async def download(self, file_id: str) -> bytes:
-        raise AssertionError(file_id)
+from tests.support.chat import RecordingIO
 
 
 class Killed(BaseException):
@@ -76,7 +65,7 @@ def rows(service: IntakeService, *actions: str) -> list[AuditLog]:
 
 async def test_an_export_records_its_start_and_its_end_without_personal_data(desk: tuple[BotCore, User, int]) -> None:
     core, staff, _ = desk
-    io = RecordingIO()
+    io = RecordingIO(message_ids=True)
     out = await press(core, io, staff, "x:eg:xlsx:ua")
     assert [a for a in out if isinstance(a, SendDocument)]
     started, = rows(core.service, audit.EXPORT_STARTED)
@@ -97,7 +86,7 @@ async def test_a_failed_export_records_export_failed(desk: tuple[BotCore, User, 
         raise PdfUnavailable("no font")
 
     monkeypatch.setattr(ExportDesk, "_write", no_pdf)
-    out = await press(core, RecordingIO(), staff, "x:eg:pdf:ua")
+    out = await press(core, RecordingIO(message_ids=True), staff, "x:eg:pdf:ua")
     assert any(isinstance(a, SendMessage) and "导出失败" in a.text for a in out)
     failed, = rows(core.service, audit.EXPORT_FAILED)
     assert failed.detail["reason"] == "PdfUnavailable" and failed.actor_id == staff.id
@@ -109,7 +98,7 @@ async def killed_export(core: BotCore, staff: User, monkeypatch: pytest.MonkeyPa
     def die(self: ExportDesk, job: object, folder: Path) -> list[object]:
         raise Killed
 
-    io = RecordingIO()
+    io = RecordingIO(message_ids=True)
     with monkeypatch.context() as m:
         m.setattr(ExportDesk, "_write", die)
         with pytest.raises(Killed):
@@ -126,10 +115,10 @@ async def test_an_export_killed_midway_is_marked_failed_at_the_next_start_and_th
     started, = rows(core.service, audit.EXPORT_STARTED)
     assert rows(core.service, audit.EXPORT_DONE, audit.EXPORT_FAILED) == []  # as kill -9 leaves it
 
-    assert await export_runs.tell_interrupted(core.service.db, RecordingIO()) == 0  # still this process's run
+    assert await export_runs.tell_interrupted(core.service.db, RecordingIO(message_ids=True)) == 0  # still this process's run
 
     monkeypatch.setattr(export_runs, "RUN", "restarted")  # the next process (same pid, as in a container)
-    io = RecordingIO()
+    io = RecordingIO(message_ids=True)
     assert await export_runs.tell_interrupted(core.service.db, io) == 2
     failed, = rows(core.service, audit.EXPORT_FAILED)
     assert failed.detail == {"started_id": started.id, "kind": "stats", "scope": started.detail["scope"],
@@ -140,7 +129,7 @@ async def test_an_export_killed_midway_is_marked_failed_at_the_next_start_and_th
     assert edit.text == t("rec.export.interrupted_was", **values)
     assert isinstance(send, SendMessage) and send.chat_id == 11
     assert send.text == t("rec.export.interrupted", **values) and "/export" in send.text
-    assert await export_runs.tell_interrupted(core.service.db, RecordingIO()) == 0  # once
+    assert await export_runs.tell_interrupted(core.service.db, RecordingIO(message_ids=True)) == 0  # once
     assert len(rows(core.service, audit.EXPORT_FAILED)) == 1
 
 
@@ -216,7 +205,7 @@ async def test_the_bots_start_up_closes_the_interrupted_export(desk: tuple[BotCo
     core, staff, _ = desk
     await killed_export(core, staff, monkeypatch)
     monkeypatch.setattr(export_runs, "RUN", "restarted")
-    io = RecordingIO()
+    io = RecordingIO(message_ids=True)
     await run_bot(core, core.settings, FakeRuntime(io))  # type: ignore[arg-type]
     assert [r.detail["reason"] for r in rows(core.service, audit.EXPORT_FAILED)] == ["interrupted"]
     assert [a.text for a in io.actions if isinstance(a, SendMessage)] == [

@@ -25,21 +25,9 @@ from storage.models import User
 from tests.support.factory import UNIT, load, make_service, make_user
 from tests.support.household import follow
 from tests.support.visit_form import VISIT_PLAN, VISIT_YAML, visit_registry
+from tests.support.chat import RecordingIO
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-class RecordingIO:
-    """Stands in for a runtime: keeps every action (tests/test_records_desk.py has the same)."""
-
-    def __init__(self) -> None:
-        self.actions: list[Action] = []
-
-    async def perform(self, action: Action) -> None:
-        self.actions.append(action)
-
-    async def download(self, file_id: str) -> bytes:
-        raise AssertionError(file_id)
 
 
 class Chat:

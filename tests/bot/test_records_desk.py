@@ -33,23 +33,9 @@ from storage.models import Interview, User
 from tests.support.factory import OTHER_UNIT, TZ, UNIT, make_user
 from tests.support.household import submit
 from tests.support.plans import household
+from tests.support.chat import RecordingIO
 
 ID_NUMBER = household()["id_number"]
-
-
-class RecordingIO:
-    """Stands in for a runtime: keeps every action; nothing leaves the process."""
-
-    def __init__(self) -> None:
-        self.actions: list[Action] = []
-
-    async def perform(self, action: Action) -> None:
-        """Record one action."""
-        self.actions.append(action)
-
-    async def download(self, file_id: str) -> bytes:
-        """Never needed here."""
-        raise AssertionError(file_id)
 
 
 @dataclass
