@@ -112,8 +112,8 @@ def parse_ethnicity(text: str) -> Result:
     for candidate in (s, s.removesuffix("人")):
         candidate = _ETHNICITY_ALIASES.get(candidate, candidate)
         for name in (candidate, candidate + "族"):
-            if name in ETHNICITIES:
-                return Valid(name, name)
+            if name in ETHNICITIES:  # say what was stored when it is not what was typed ("汉" → 汉族)
+                return Valid(name, name, note=None if name == s else t("echo.choice_recorded", value=name))
     return Invalid(t("v.ethnicity", text=clip(text)))
 
 
