@@ -17,6 +17,7 @@ from flows.moves import (
 from flows.offers import offer_for
 from flows.outputs import Input, Notice
 from flows.run import Run
+from flows.sent_files import on_file
 from flows.show import group_options, page_count, review_items, show
 from flows.slots import Slot
 from flows.answers import Invalid, clip
@@ -106,15 +107,7 @@ def _on_text(run: Run, text: str) -> None:
 
 
 def _on_file(run: Run, meta: dict[str, Any]) -> None:
-    slot = run.current()
-    if run.st.get("pending") or run.st.get("mode") == "review" or slot is None or slot.is_menu \
-            or run.field_of(slot).type != "file":
-        run.outputs.append(Notice(t("engine.unknown_input"), "warning"))
-        show(run)
-        return
-    value = {k: meta.get(k) for k in ("file_id", "name", "mime", "size", "sha256", "path", "kind")}
-    run.outputs.append(Notice(t("engine.file_received", name=value.get("name") or "")))
-    commit(run, slot, value)
+    on_file(run, meta)  # the 附件 question, or a new attachment at the 附件 step (flows.sent_files)
 
 
 # --- a question ----------------------------------------------------------------

