@@ -49,6 +49,14 @@ def takes_file(form: Form, state: dict[str, Any], ctx: Context) -> bool:
     return _takes(Run(form, state, ctx)) is not None
 
 
+def asked_type(form: Form, state: dict[str, Any], ctx: Context) -> str | None:
+    """The type of the question the interview waits on (``phone`` …); None at a menu, a confirmation, the review."""
+    if state.get("status") != "draft" or state.get("pending") or state.get("mode") == "review":
+        return None
+    slot = Run(form, state, ctx).current()
+    return slot.field.type if slot is not None and slot.field is not None else None
+
+
 def on_file(run: Run, meta: dict[str, Any]) -> None:
     """A sent file: the answer to the file question, or a new attachment of the group the interview is in."""
     where = _takes(run)

@@ -6,7 +6,7 @@ MESSAGES: dict[str, str] = {
     # --- media: photos, documents, contacts and what the bot cannot read -------------
     "media.file_added": "已收到第 {n} {counter}{item}：{name}",
     "media.file_not_now": "现在不需要发送文件。到“附件”一步时再发送照片或文件即可；请先回答当前问题。",
-    "media.unreadable": "贴纸、语音、视频、位置等我无法识别，请用文字或按钮回答下面的问题。",
+    "media.unreadable": "贴纸、语音、位置、视频等我无法识别，请用文字或按钮回答下面的问题。",
     "media.contact_not_now": "现在不需要分享联系人。到“手机号码”一题时可以点“分享我的手机号”。",
     "media.contact_button": "📱 分享我的手机号",
     "media.contact_not_own": "只能分享您本人的手机号。请点“分享我的手机号”，或直接输入手机号，如 13912345678。",

@@ -74,3 +74,49 @@ def test_an_album_of_two_photos_is_stored_as_two_attachments(bot: BotProcess) ->
     assert [(i["type"], i["name"]) for i in items][1] == ("户口簿", "户口簿首页")
     assert [a.sha256 for a in _stored(bot, iv.id or 0)] == \
         [hashlib.sha256(FRONT).hexdigest(), hashlib.sha256(BACK).hexdigest()]
+
+
+def _state(bot: BotProcess, tg_id: int) -> dict:
+    return dict(_interview(bot, tg_id).state)
+
+
+def test_voice_sticker_video_and_a_contact_at_the_wrong_time_get_a_short_reply_and_the_question_again(
+        bot: BotProcess) -> None:
+    worker = bot.person("郑小红")
+    worker.says("/start")
+    worker.says("郑小红")  # now at 民族
+    for send in (bot.api.user_sends_voice, bot.api.user_sends_sticker,
+                 lambda u: bot.api.user_sends_contact(u, "13912345678", user_id=u.id)):
+        since = bot.api.mark()
+        send(worker.user)
+        short = worker.expect(since)
+        assert "请填写：民族" not in text_of(short) and len(text_of(short)) < 60
+        again = worker.expect(since, prompt=True)
+        assert "请填写：民族" in text_of(again), text_of(again)
+    since = bot.api.mark()
+    bot.api.user_sends_photo(worker.user, FRONT)  # a photo, not at the 附件 step
+    assert "现在不需要发送文件" in text_of(worker.expect(since))
+    assert "请填写：民族" in text_of(worker.expect(since, prompt=True))
+    assert _state(bot, worker.user.id)["answers"] == {"name": "郑小红"}
+
+
+def test_a_shared_contact_at_the_phone_question_is_the_phone_number_and_only_the_workers_own(bot: BotProcess) -> None:
+    worker = bot.person("钱国强")
+    plan = household(name="钱国强")
+    since = bot.api.mark()
+    prompt = worker.fill(worker.says("/start"), plan, stop_at="手机号码")
+    offered = bot.api.wait_for(lambda c: c.chat_id == worker.user.id and c.method == "sendMessage" and "keyboard"
+                               in (c.params.get("reply_markup") or {}), since=since)
+    button = offered.params["reply_markup"]["keyboard"][0][0]
+    assert button["request_contact"] is True and "手机号" in button["text"]
+    since = bot.api.mark()
+    bot.api.user_sends_contact(worker.user, "+86 139 8765 4321", first_name="张三", user_id=worker.user.id + 999)
+    assert "本人" in text_of(worker.expect(since))  # someone else's number is not the worker's
+    assert "请填写：手机号码" in text_of(worker.expect(since, prompt=True))
+    assert "phone" not in _state(bot, worker.user.id)["answers"]
+    since = bot.api.mark()
+    bot.api.user_sends_contact(worker.user, "8613987654321", user_id=worker.user.id)
+    nxt = worker.expect(since, prompt=True)
+    assert "请填写：其他联系方式" in text_of(nxt)
+    assert _state(bot, worker.user.id)["answers"]["phone"] == "13987654321"
+    assert prompt is not None
