@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flows import lexicon
+from flows import family, lexicon
 from flows.catalog import t
 from flows.moves import (
     add_item, ask_remove, cancel, close_group, commit, edit_item, go_back, keep, move_on, open_other,
@@ -64,7 +64,9 @@ def _on_button(run: Run, data: str) -> None:
         return
     pending = run.st.get("pending")
     slot = run.current()
-    if pending:
+    if family.is_family(pending):  # the family as a unit, opened from the review (flows.family)
+        family.on_button(run, pending, action, arg)
+    elif pending:
         _on_pending_button(run, pending, action, arg)
     elif run.st.get("mode") == "review" or slot is None:
         _on_review_button(run, action, arg)
@@ -95,7 +97,7 @@ def _on_command(run: Run, command: str) -> None:
 def _on_text(run: Run, text: str) -> None:
     pending = run.st.get("pending")
     if pending:
-        _on_pending_text(run, pending, text)
+        (family.on_text if family.is_family(pending) else _on_pending_text)(run, pending, text)
         return
     slot = run.current()
     if run.st.get("mode") == "review" or slot is None:
@@ -367,6 +369,8 @@ def _on_review_button(run: Run, action: str, arg: str) -> None:
         show(run)
     elif action == "e" and arg.isdecimal():
         edit_item(run, int(arg))
+    elif action == "fam":
+        family.open_family(run, arg)
     elif action == "cont":
         run.st.update(mode="ask", review_section=None)
         show(run)

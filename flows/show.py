@@ -7,6 +7,7 @@ from typing import Any
 from flows.catalog import t
 from flows.consistency import MEMBERS_KEY, Check, household_warnings, refusals
 from flows.display import display_value, mask_id
+from flows.family_view import KINDS as FAMILY_KINDS, review_rows, show_family
 from flows.field_types import TYPES
 from flows.offers import offer_for
 from flows.outputs import Ask, Button, Menu, Review, ReviewItem
@@ -160,7 +161,9 @@ def _show_pending(run: Run, p: dict[str, Any]) -> None:
 
 
 def _pending_menu(run: Run, p: dict[str, Any], kind: str) -> None:
-    if kind == "cancel":
+    if kind in FAMILY_KINDS:  # the family as a unit, from the review (flows.family_view)
+        show_family(run, p)
+    elif kind == "cancel":
         run.outputs.append(Menu(t("engine.confirm_cancel"), (
             (_b(run, t("engine.confirm_yes"), "yes"), _b(run, t("engine.confirm_no"), "no")),)))
     elif kind == "value":
@@ -222,6 +225,7 @@ def show_review(run: Run, *, final: bool) -> None:
         keys = [label for label, _ in sections]
         rows += [tuple(_b(run, t("engine.review_section_button", section=k), f"rs:{i}") for i, k in enumerate(keys[j:j + 2], start=j))
                  for j in range(0, len(keys), 2)]
+        rows += review_rows(run)  # 👪 the family as a unit: add, open, change, remove a member
     assessment = None
     by_surveyor = run.by_surveyor()
     if final:
