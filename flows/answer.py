@@ -14,6 +14,7 @@ from flows.moves import (
     add_item, ask_remove, cancel, close_group, commit, edit_item, go_back, keep, move_on, open_other,
     remove_item, skip, submit,
 )
+from flows.id_offers import take_siblings
 from flows.offers import offer_for
 from flows.outputs import Input, Notice
 from flows.run import Run
@@ -119,6 +120,7 @@ def answer_text(run: Run, slot: Slot, text: str) -> None:
     f = run.field_of(slot)
     offered = offer_for(run, slot)
     if offered is not None and f.type != "yes_no" and lexicon.match(text, ("yes",)):
+        take_siblings(run, slot)  # what was offered with it from the ID number (flows.id_offers)
         commit(run, slot, offered[0])
         return
     if offered is not None and f.type != "yes_no" and lexicon.match(text, ("no", "decline")):
@@ -258,6 +260,8 @@ def _on_field_button(run: Run, slot: Slot, action: str, arg: str) -> None:
             commit(run, slot, selected if selected else None, action="set" if selected else "skip")
     elif action == "offer":
         offered = offer_for(run, slot)
+        if offered is not None:
+            take_siblings(run, slot)
         commit(run, slot, offered[0]) if offered is not None else show(run)
     elif action == "q" and _index(arg, len(f.quick)) is not None:
         answer_text(run, slot, f.quick[int(arg)])

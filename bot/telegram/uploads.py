@@ -16,7 +16,7 @@ from bot.telegram.desk import DeskContext
 from bot.telegram.files import MAX_DOWNLOAD, AttachmentStore, display_name
 from flows.catalog import t
 from flows.outputs import Ask, Input, Notice
-from flows.policy import engine_role
+from flows.policy import answers_for_self, engine_role
 from flows.sent_files import asked_type
 from storage import repo
 from storage.models import Interview, User
@@ -117,7 +117,7 @@ class MediaDesk:
         if iv is None or self.asked_type(user, iv) != "phone":
             return self.refuse(inc, user, chat, "media.contact_not_now")
         own = shared.user_id == inc.user_id
-        if engine_role(user, iv) == "worker" and not own:  # a worker's record holds the worker's own number
+        if answers_for_self(user) and not own:  # a worker's record holds the worker's own number
             return self.refuse(inc, user, chat, "media.contact_not_own")
         whose = [] if own else [SendMessage(chat, t("media.contact_of", name=shared.name or shared.phone[-4:]))]
 
@@ -132,7 +132,7 @@ class MediaDesk:
 
     def contact_button(self, chat: int, user: User, reply: Reply) -> list[Action]:
         """Under a worker's own 手机号码 question, the button that shares their number (Telegram's request_contact)."""
-        if user.role != "worker" or not any(isinstance(o, Ask) and o.path in self._phone_paths() for o in reply.outputs):
+        if not answers_for_self(user) or not any(isinstance(o, Ask) and o.path in self._phone_paths() for o in reply.outputs):
             return []
         return [SendMessage(chat, t("media.contact_hint"), contact_button=t("media.contact_button"))]
 
