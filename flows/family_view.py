@@ -71,5 +71,5 @@ def show_family(run: Run, p: dict[str, Any]) -> None:
         index = int(p["index"])
         item = items[index]
         text = t("family.remove_confirm", n=index + 1, name=member_name(item), relation=item.get("relation") or "—")
-        rows = [(run.button(t("engine.confirm_yes"), "yes"), run.button(t("engine.confirm_no"), "no"))]
+        rows = [(run.button(t("family.remove_yes"), "yes"), run.button(t("family.remove_no"), "no"))]
     run.outputs.append(Menu(text, tuple(rows), key=f"confirm:{kind}"))

@@ -23,6 +23,8 @@ MESSAGES: dict[str, str] = {
     "family.member_edit": "改{label}",
     "family.remove_confirm": "确定删除第 {n} 位家庭成员“{name}”（{relation}）吗？删除后家庭人口和家庭年度总收入需要重新核对。",
     "family.id_offer_both": "按身份证号：{values}。都对请点 ✔ 一并确认；不对请选择或输入正确的。",
+    "family.remove_yes": "确定删除",
+    "family.remove_no": "不删除",
     "family.unnamed": "（未填姓名）",
     "family.added": "已添加第 {n} 位家庭成员，请依次填写。",
     "family.hint": "请点一位成员的姓名（或输入序号，如 1），或点“添加一位成员”“回到核对”。",

@@ -120,3 +120,25 @@ def test_a_shared_contact_at_the_phone_question_is_the_phone_number_and_only_the
     assert "请填写：其他联系方式" in text_of(nxt)
     assert _state(bot, worker.user.id)["answers"]["phone"] == "13987654321"
     assert prompt is not None
+
+
+def test_a_member_is_opened_and_removed_from_the_final_review_on_the_phone(bot: BotProcess) -> None:
+    worker = bot.person("冯志强")
+    plan = household(name="冯志强")
+    prompt = worker.says("/start")
+    for _ in range(200):
+        if "确认签字提交" in buttons_of(prompt):
+            break
+        prompt = worker.answer(prompt, plan)
+    family = worker.presses("👪 家庭成员（3 位）")
+    assert "共 3 位" in text_of(family) and "2. 王小明（子）" in buttons_of(family)
+    member = worker.presses("2. 王小明（子）")
+    assert "单位或学校：武汉大学" in text_of(member)
+    confirm = worker.presses("➖ 删除这位成员")
+    assert "王小明" in text_of(confirm) and buttons_of(confirm)[:2] == ["确定删除", "不删除"]
+    again = worker.presses("确定删除")
+    assert "请填写：家庭年度总收入" in text_of(again)  # what was computed from the members, offered again
+    assert [m["name"] for m in _state(bot, worker.user.id)["answers"]["members"]] == ["李秀英", "赵桂兰"]
+    done = worker.fill(again, plan)
+    assert "✅ 已提交" in text_of(done)
+    assert _interview(bot, worker.user.id).state["answers"]["household_size"] == 3

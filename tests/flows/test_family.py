@@ -79,10 +79,10 @@ def test_a_member_removed_after_a_confirmation_naming_them(registry: Registry) -
     confirm = phone.press(t("family.remove"))
     assert "王小明" in confirm.text and "子" in confirm.text
     assert len(phone.state["answers"]["members"]) == 3  # nothing removed before the yes
-    phone.press(t("engine.confirm_no"))
+    phone.press(t("family.remove_no"))
     assert "第 2 位家庭成员：王小明" in phone.last.text
     phone.press(t("family.remove"))
-    after = phone.press(t("engine.confirm_yes"))
+    after = phone.press(t("family.remove_yes"))
     assert [m["name"] for m in phone.state["answers"]["members"]] == ["李秀英", "赵桂兰"]
     assert isinstance(after, Ask) and after.path == "household_annual_income"
     phone.type("对")
