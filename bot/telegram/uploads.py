@@ -24,6 +24,13 @@ from storage.models import Interview, User
 log = logging.getLogger(__name__)
 
 
+def question_again(core: DeskContext, user: User, chat: int, iv: Interview | None) -> list[Action]:
+    """The question the interview waits on, shown again (nothing without an open interview)."""
+    if iv is None:
+        return []
+    return core.show(chat, core.service.handle(user=user, interview_id=iv.id or 0, inp=Input("start")))
+
+
 class UploadDesk:
     """Files a person sends: only where the active interview waits on a 附件 file, at most MAX_DOWNLOAD."""
 
@@ -37,9 +44,9 @@ class UploadDesk:
         iv = self.core.active_interview(user)
         if iv is None or not can_open(user, iv) or iv.status not in repo.OPEN_STATUSES \
                 or not self._awaits_file(user, iv):
-            return user, None, self.core.once(inc, lambda: [SendMessage(chat, t("media.file_not_now"))] + (
-                self.core.media.again(user, chat, iv) if iv is not None and can_open(user, iv)
-                and iv.status in repo.OPEN_STATUSES else []))
+            still_open = iv is not None and can_open(user, iv) and iv.status in repo.OPEN_STATUSES
+            return user, None, self.core.once(inc, lambda: [SendMessage(chat, t("media.file_not_now"))] +
+                                              question_again(self.core, user, chat, iv if still_open else None))
         assert inc.file is not None
         if inc.file.size > MAX_DOWNLOAD:
             return user, None, self.core.once(inc, lambda: [SendMessage(chat, t("tg.file_too_big", mb=MAX_DOWNLOAD >> 20))])
@@ -98,16 +105,10 @@ class MediaDesk:
         state["role"] = engine_role(user, iv)
         return asked_type(self.core.service.registry.form(iv.form_key), state, self.core.service.registry.context())
 
-    def again(self, user: User, chat: int, iv: Interview | None) -> list[Action]:
-        """The question the interview waits on, shown again (nothing without an open interview)."""
-        if iv is None:
-            return []
-        reply = self.core.service.handle(user=user, interview_id=iv.id or 0, inp=Input("start"))
-        return self.core.show(chat, reply)
-
     def refuse(self, inc: Incoming, user: User, chat: int, key: str) -> Any:
         """A short reply, then the question again (claimed once: a redelivery sends neither twice)."""
-        return self.core._once(inc, lambda: [SendMessage(chat, t(key))] + self.again(user, chat, self._open(user)))
+        return self.core._once(inc, lambda: [SendMessage(chat, t(key))] +
+                               question_again(self.core, user, chat, self._open(user)))
 
     def contact(self, inc: Incoming, user: User, chat: int, active: Any) -> Any:
         """A shared contact: the answer at 手机号码 (checked as a mobile number), else a short reply."""
@@ -132,7 +133,8 @@ class MediaDesk:
 
     def contact_button(self, chat: int, user: User, reply: Reply) -> list[Action]:
         """Under a worker's own 手机号码 question, the button that shares their number (Telegram's request_contact)."""
-        if not answers_for_self(user) or not any(isinstance(o, Ask) and o.path in self._phone_paths() for o in reply.outputs):
+        phone = self._phone_paths()
+        if not answers_for_self(user) or not any(isinstance(o, Ask) and o.path in phone for o in reply.outputs):
             return []
         return [SendMessage(chat, t("media.contact_hint"), contact_button=t("media.contact_button"))]
 
