@@ -10,12 +10,12 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from flows.catalog import t
-from flows.engine import advance, current_path, new_state
+from flows.engine import advance, new_state
 from flows.outputs import Input, Notice, OpenOther, Output, Step
 from flows.policy import (AccessDenied, can_open, can_take_over, duplicate_details, engine_role, is_admin,
                           may_start_survey, start_kind)
 from flows.registry import Registry
-from flows.slots import slots
+from flows.sent_files import takes_file
 from storage import repo
 from storage.models import Interview, User
 from storage.commit import CommitStrategy, GroupCommit, SingleCommit
@@ -258,11 +258,7 @@ class IntakeService:
         if state.get("status") != "draft" or state.get("pending") or state.get("mode") == "review":
             return False
         state["role"] = engine_role(user, iv)
-        form = self.registry.form(iv.form_key)
-        ctx = self.registry.context()
-        path = current_path(form, state, ctx)
-        slot = next((s for s in slots(form, state, ctx) if s.path == path), None)
-        return slot is not None and slot.field is not None and slot.field.type == "file"
+        return takes_file(self.registry.form(iv.form_key), state, self.registry.context())
 
     def interview(self, interview_id: int) -> Interview | None:
         """Read one interview."""

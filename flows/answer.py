@@ -8,15 +8,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from flows import lexicon
+from flows import family, lexicon
 from flows.catalog import t
 from flows.moves import (
     add_item, ask_remove, cancel, close_group, commit, edit_item, go_back, keep, move_on, open_other,
     remove_item, skip, submit,
 )
+from flows.id_offers import take_siblings
 from flows.offers import offer_for
 from flows.outputs import Input, Notice
 from flows.run import Run
+from flows.sent_files import on_file
 from flows.show import group_options, page_count, review_items, show
 from flows.slots import Slot
 from flows.answers import Invalid, clip
@@ -63,7 +65,9 @@ def _on_button(run: Run, data: str) -> None:
         return
     pending = run.st.get("pending")
     slot = run.current()
-    if pending:
+    if family.is_family(pending):  # the family as a unit, opened from the review (flows.family)
+        family.on_button(run, pending, action, arg)
+    elif pending:
         _on_pending_button(run, pending, action, arg)
     elif run.st.get("mode") == "review" or slot is None:
         _on_review_button(run, action, arg)
@@ -94,7 +98,7 @@ def _on_command(run: Run, command: str) -> None:
 def _on_text(run: Run, text: str) -> None:
     pending = run.st.get("pending")
     if pending:
-        _on_pending_text(run, pending, text)
+        (family.on_text if family.is_family(pending) else _on_pending_text)(run, pending, text)
         return
     slot = run.current()
     if run.st.get("mode") == "review" or slot is None:
@@ -106,15 +110,7 @@ def _on_text(run: Run, text: str) -> None:
 
 
 def _on_file(run: Run, meta: dict[str, Any]) -> None:
-    slot = run.current()
-    if run.st.get("pending") or run.st.get("mode") == "review" or slot is None or slot.is_menu \
-            or run.field_of(slot).type != "file":
-        run.outputs.append(Notice(t("engine.unknown_input"), "warning"))
-        show(run)
-        return
-    value = {k: meta.get(k) for k in ("file_id", "name", "mime", "size", "sha256", "path", "kind")}
-    run.outputs.append(Notice(t("engine.file_received", name=value.get("name") or "")))
-    commit(run, slot, value)
+    on_file(run, meta)  # the 附件 question, or a new attachment at the 附件 step (flows.sent_files)
 
 
 # --- a question ----------------------------------------------------------------
@@ -124,6 +120,7 @@ def answer_text(run: Run, slot: Slot, text: str) -> None:
     f = run.field_of(slot)
     offered = offer_for(run, slot)
     if offered is not None and f.type != "yes_no" and lexicon.match(text, ("yes",)):
+        take_siblings(run, slot)  # what was offered with it from the ID number (flows.id_offers)
         commit(run, slot, offered[0])
         return
     if offered is not None and f.type != "yes_no" and lexicon.match(text, ("no", "decline")):
@@ -263,6 +260,8 @@ def _on_field_button(run: Run, slot: Slot, action: str, arg: str) -> None:
             commit(run, slot, selected if selected else None, action="set" if selected else "skip")
     elif action == "offer":
         offered = offer_for(run, slot)
+        if offered is not None:
+            take_siblings(run, slot)
         commit(run, slot, offered[0]) if offered is not None else show(run)
     elif action == "q" and _index(arg, len(f.quick)) is not None:
         answer_text(run, slot, f.quick[int(arg)])
@@ -374,6 +373,8 @@ def _on_review_button(run: Run, action: str, arg: str) -> None:
         show(run)
     elif action == "e" and arg.isdecimal():
         edit_item(run, int(arg))
+    elif action == "fam":
+        family.open_family(run, arg)
     elif action == "cont":
         run.st.update(mode="ask", review_section=None)
         show(run)

@@ -14,7 +14,7 @@ from flows.form_entry import Entry, parse_entry
 FIELD_TYPES = frozenset(TYPES)  # the question-type table is flows.field_types
 AUDIENCES = frozenset({"worker", "staff"})
 SYSTEM_KINDS = frozenset({"assigned_on_submit", "eligibility", "on_approval", "signature"})
-OFFER_KINDS = frozenset({"from_id", "sum", "count", "today", "actor_name", "file_name"})
+OFFER_KINDS = frozenset({"from_id", "sum", "count", "today", "actor_name", "file_name", "likely_type"})
 _KEY_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 _FIELD_ATTRS = frozenset({
     "key", "label", "required", "type", "choices", "choices_from", "help", "when", "audience",
@@ -275,6 +275,6 @@ def _check_references(sections: list[Section], top_keys: set[str], problems: lis
                 for name in f.when.names():
                     if name not in known:
                         problems.append(t("form.ref_when", where=f"{s.key}.{f.key}", name=name))
-            src = f.offer.get("from_id") or f.offer.get("file_name")
+            src = f.offer.get("from_id") or f.offer.get("file_name") or f.offer.get("likely_type")
             if src and src not in known:
                 problems.append(t("form.ref_offer", where=f"{s.key}.{f.key}", name=src))

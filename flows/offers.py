@@ -61,7 +61,24 @@ def offer_for(run: Run, slot: Slot) -> tuple[Any, str] | None:
         meta = scope.get(offer["file_name"]) or {}
         name = str(meta.get("name") or "").rsplit(".", 1)[0] if isinstance(meta, dict) else ""
         return (name[:60], name[:60]) if name else None
+    if "likely_type" in offer:
+        return _likely_type(answers, slot, offer, f.choices)
     return None
+
+
+def _likely_type(answers: Mapping[str, Any], slot: Slot, offer: Mapping[str, Any],
+                 choices: tuple[str, ...]) -> tuple[Any, str] | None:
+    """The type a sent file most likely is: the next of the form's list for its kind (photos: 身份证,
+    身份证, 户口簿 …) that the earlier attachments have not taken yet; None when the list is used up."""
+    scope = scope_of(answers, slot.path)
+    meta = scope.get(offer["likely_type"])
+    kind = meta.get("kind") if isinstance(meta, dict) else None
+    left = [c for c in offer.get(f"{kind}s") or () if c in choices]
+    group, idx = slot.path.split(".")[0], slot.group_index or 0
+    for item in (answers.get(group) or [])[:idx]:
+        if item.get(slot.field.key if slot.field else "") in left:
+            left.remove(item[slot.field.key])  # type: ignore[union-attr]
+    return (left[0], left[0]) if left else None
 
 
 def dependents_of(form: Form, answers: Mapping[str, Any], path: str) -> list[str]:

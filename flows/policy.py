@@ -168,6 +168,11 @@ def may_start_survey(user: Actor) -> bool:
     return user.role in SEARCH_ROLES
 
 
+def answers_for_self(user: Actor) -> bool:
+    """A worker answers about themselves: a shared phone number must be their own (and the share button is theirs)."""
+    return user.role == WORKER
+
+
 def start_kind(user: Actor) -> str:
     """The kind of interview a person starts by default: workers their self-report, others a survey."""
     return "survey" if may_start_survey(user) else "self"

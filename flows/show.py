@@ -7,7 +7,9 @@ from typing import Any
 from flows.catalog import t
 from flows.consistency import MEMBERS_KEY, Check, household_warnings, refusals
 from flows.display import display_value, mask_id
+from flows.family_view import KINDS as FAMILY_KINDS, review_rows, show_family
 from flows.field_types import TYPES
+from flows.id_offers import id_siblings
 from flows.offers import offer_for
 from flows.outputs import Ask, Button, Menu, Review, ReviewItem
 from flows.run import Run
@@ -66,7 +68,12 @@ def _ask(run: Run, slot: Slot) -> None:
         lines.append(t("engine.current_value", value=display_value(f, current)))
     offered = offer_for(run, slot)
     rows: list[tuple[Button, ...]] = []
-    if offered is not None:
+    together = id_siblings(run, slot) if offered is not None else []  # 性别 and 出生日期: one tap (flows.id_offers)
+    if together:
+        lines.append(t("family.id_offer_both", values="，".join(
+            [f"{f.label} {offered[1]}"] + [f"{o.field.label} {d}" for o, _, d in together if o.field])))
+        rows.append((_b(run, "✔ " + " · ".join([offered[1]] + [d for _, _, d in together]), "offer"),))
+    elif offered is not None:
         lines.append(t("engine.offer", value=offered[1]))
         rows.append((_b(run, f"✔ {offered[1]}", "offer"),))
     if f.example and not TYPES[f.type].buttons:
@@ -160,7 +167,9 @@ def _show_pending(run: Run, p: dict[str, Any]) -> None:
 
 
 def _pending_menu(run: Run, p: dict[str, Any], kind: str) -> None:
-    if kind == "cancel":
+    if kind in FAMILY_KINDS:  # the family as a unit, from the review (flows.family_view)
+        show_family(run, p)
+    elif kind == "cancel":
         run.outputs.append(Menu(t("engine.confirm_cancel"), (
             (_b(run, t("engine.confirm_yes"), "yes"), _b(run, t("engine.confirm_no"), "no")),)))
     elif kind == "value":
@@ -222,6 +231,7 @@ def show_review(run: Run, *, final: bool) -> None:
         keys = [label for label, _ in sections]
         rows += [tuple(_b(run, t("engine.review_section_button", section=k), f"rs:{i}") for i, k in enumerate(keys[j:j + 2], start=j))
                  for j in range(0, len(keys), 2)]
+        rows += review_rows(run)  # 👪 the family as a unit: add, open, change, remove a member
     assessment = None
     by_surveyor = run.by_surveyor()
     if final:

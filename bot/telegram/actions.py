@@ -24,6 +24,15 @@ class FileInfo:
 
 
 @dataclass(frozen=True)
+class SharedContact:
+    """A contact a person shared (the 手机号码 button shares their own, with their user id)."""
+
+    phone: str
+    user_id: int | None = None
+    name: str = ""
+
+
+@dataclass(frozen=True)
 class Incoming:
     """One Telegram update, reduced to what the bot reads; built by each runtime."""
 
@@ -41,6 +50,7 @@ class Incoming:
     reply_to_id: int | None = None  # id of the message this one replies to
     file: FileInfo | None = None
     other: str | None = None  # sticker, voice, location …: content the bot cannot read
+    contact: SharedContact | None = None
 
     @property
     def full_name(self) -> str:
@@ -67,6 +77,7 @@ class SendMessage:
     buttons: Rows = ()
     force_reply: bool = False
     expects: Expect | None = None
+    contact_button: str = ""  # a reply keyboard with one request_contact button of this label (no inline rows)
 
 
 @dataclass(frozen=True)
@@ -154,13 +165,16 @@ def incoming_from(update: Any) -> Incoming | None:
                             d.file_size or 0)
         text = _clean(m.text if m.text is not None else m.caption)
         other = next((k for k in OTHER_KINDS if getattr(m, k, None) is not None), None)
+        c = getattr(m, "contact", None)
+        contact = SharedContact(_clean(c.phone_number) or "", c.user_id, _clean(c.first_name) or "") \
+            if c is not None else None
         reply_to = _clean(m.reply_to_message.text) if m.reply_to_message is not None else None
         reply_to_id = m.reply_to_message.message_id if m.reply_to_message is not None else None
         return Incoming(update_id=update.update_id, user_id=user.id if user else None,
                         first_name=_clean(user.first_name) or "" if user else "",
                         last_name=_clean(user.last_name) or "" if user else "",
                         chat_id=m.chat.id, chat_type=_str(m.chat.type), text=text, reply_to_text=reply_to,
-                        reply_to_id=reply_to_id, file=file, other=other)
+                        reply_to_id=reply_to_id, file=file, other=other, contact=contact)
     if update.callback_query is not None:
         cq = update.callback_query
         msg = cq.message

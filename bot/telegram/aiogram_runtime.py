@@ -14,8 +14,8 @@ from aiogram.exceptions import (
     TelegramConflictError, TelegramEntityTooLarge, TelegramNetworkError, TelegramRetryAfter, TelegramServerError,
 )
 from aiogram.types import (
-    BotCommand, BufferedInputFile, CallbackQuery, ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Message,
-    Update,
+    BotCommand, BufferedInputFile, CallbackQuery, ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton,
+    Message, ReplyKeyboardMarkup, Update,
 )
 
 from bot.settings import Settings
@@ -42,6 +42,12 @@ def keyboard(rows: Rows) -> InlineKeyboardMarkup | None:
         return None
     return InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(text=label, callback_data=data)
                                                   for label, data in row] for row in rows])
+
+
+def contact_keyboard(label: str) -> ReplyKeyboardMarkup:
+    """One button under the input field that shares the person's own phone number (hidden once used)."""
+    return ReplyKeyboardMarkup(keyboard=[[KeyboardButton(text=label, request_contact=True)]], resize_keyboard=True,
+                               one_time_keyboard=True)
 
 
 @asynccontextmanager
@@ -73,7 +79,8 @@ class AiogramIO:
         bot = self.bot
         async with transient_errors():
             if isinstance(action, SendMessage):
-                markup = ForceReply(force_reply=True) if action.force_reply else keyboard(action.buttons)
+                markup = ForceReply(force_reply=True) if action.force_reply else contact_keyboard(action.contact_button) \
+                    if action.contact_button else keyboard(action.buttons)
                 sent = await bot.send_message(action.chat_id, action.text, reply_markup=markup)
                 return sent.message_id
             elif isinstance(action, EditMessage) and action.text is None:

@@ -18,7 +18,7 @@ from bot.telegram.delivery import with_retries
 from bot.telegram.drafts import DraftsDesk, no_active_text
 from bot.telegram.files import AttachmentStore
 from bot.telegram.locks import UserLocks
-from bot.telegram.uploads import UploadDesk
+from bot.telegram.uploads import MediaDesk, UploadDesk
 from bot.telegram.records import COMMANDS as RECORD_COMMANDS, RecordsDesk
 from bot.telegram.staff import StaffDesk, status_text
 from flows.catalog import t
@@ -51,6 +51,7 @@ class BotCore(Claims):
         self.inline_db = service.db.dialect.name == "sqlite"
         self.commits = GroupCommit(service.steps) if self.inline_db else None
         self.uploads = UploadDesk(self, AttachmentStore(settings.attachments_dir))
+        self.media = MediaDesk(self)
         self.staff = StaffDesk(self)
         self.records = RecordsDesk(self)
         self.drafts = DraftsDesk(self, self.staff)
@@ -218,8 +219,10 @@ class BotCore(Claims):
         if inc.callback_data is not None:
             return self._press(inc, user, chat, active)
         text = inc.text
+        if inc.contact is not None:  # at 手机号码 the answer; elsewhere a short reply and the question again
+            return self.media.contact(inc, user, chat, active)
         if text is None or not text.strip():
-            return self._once(inc, lambda: [SendMessage(chat, t("tg.unsupported"))], reads=True)
+            return self.media.refuse(inc, user, chat, "media.unreadable")
         if len(text) > MAX_TEXT:
             return self._once(inc, lambda: [SendMessage(chat, t("tg.too_long", n=len(text), max=MAX_TEXT))], reads=True)
         if text.startswith("/"):
@@ -279,7 +282,7 @@ class BotCore(Claims):
         assert isinstance(outcome, Reply)
         if outcome.interview_id is not None and outcome.interview_id != user.active_interview_id:
             self.set_active(user, outcome.interview_id)
-        return self.show(chat, outcome)
+        return self.show(chat, outcome) + self.media.contact_button(chat, user, outcome)
 
     def apply(self, inc: Incoming, user: User, chat: int, interview_id: int, inp: Input,
               attachment: dict[str, Any] | None = None) -> list[Action]:
@@ -329,7 +332,7 @@ class BotCore(Claims):
         first = sends[0]
         if engine.action in IN_PLACE and len(sends) == 1 and isinstance(first, SendMessage) and inc.message_id:
             return [AnswerCallback(cb), EditMessage(chat, inc.message_id, first.text, first.buttons)]
-        return [AnswerCallback(cb), *self._unbutton(inc, chat), *sends]
+        return [AnswerCallback(cb), *self._unbutton(inc, chat), *sends, *self.media.contact_button(chat, user, outcome)]
 
     def _unbutton(self, inc: Incoming, chat: int) -> list[Action]:
         """Take the buttons off the pressed message: the question has moved on."""

@@ -10,7 +10,8 @@ from contextlib import asynccontextmanager
 from typing import Any, AsyncIterator, Awaitable, Callable, TypeVar
 
 from telegram import (
-    Bot, BotCommand, ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update,
+    Bot, BotCommand, ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, KeyboardButton,
+    ReplyKeyboardMarkup, Update,
 )
 from telegram.error import BadRequest, Conflict, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import Application, ContextTypes, TypeHandler
@@ -39,6 +40,12 @@ def keyboard(rows: Rows) -> InlineKeyboardMarkup | None:
         return None
     return InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=data) for label, data in row]
                                  for row in rows])
+
+
+def contact_keyboard(label: str) -> ReplyKeyboardMarkup:
+    """One button under the input field that shares the person's own phone number (hidden once used)."""
+    return ReplyKeyboardMarkup([[KeyboardButton(label, request_contact=True)]], resize_keyboard=True,
+                               one_time_keyboard=True)
 
 
 def _seconds(exc: RetryAfter) -> float:
@@ -77,7 +84,8 @@ class PtbIO:
         bot = self.bot
         async with transient_errors():
             if isinstance(action, SendMessage):
-                markup = ForceReply() if action.force_reply else keyboard(action.buttons)
+                markup = ForceReply() if action.force_reply else contact_keyboard(action.contact_button) \
+                    if action.contact_button else keyboard(action.buttons)
                 sent = await bot.send_message(action.chat_id, action.text, reply_markup=markup)
                 return sent.message_id
             elif isinstance(action, EditMessage) and action.text is None:

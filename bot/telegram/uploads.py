@@ -1,22 +1,34 @@
-"""Photos and documents sent as 附件: checked, downloaded, stored with their checksum, then answered."""
+"""Photos and documents sent as 附件 (checked, downloaded, stored with their checksum, then answered); shared
+contacts at 手机号码; a short reply and the question again for what the bot cannot read."""
 
 from __future__ import annotations
 
 import asyncio
+import inspect
 import logging
 from pathlib import Path
+from typing import Any
 
-from bot.service import can_open
+from bot.service import Reply, can_open
 from bot.telegram.actions import Action, BotIO, Incoming, SendMessage
 from bot.telegram.delivery import with_retries
 from bot.telegram.desk import DeskContext
 from bot.telegram.files import MAX_DOWNLOAD, AttachmentStore, display_name
 from flows.catalog import t
-from flows.outputs import Input
+from flows.outputs import Ask, Input, Notice
+from flows.policy import answers_for_self, engine_role
+from flows.sent_files import asked_type
 from storage import repo
 from storage.models import Interview, User
 
 log = logging.getLogger(__name__)
+
+
+def question_again(core: DeskContext, user: User, chat: int, iv: Interview | None) -> list[Action]:
+    """The question the interview waits on, shown again (nothing without an open interview)."""
+    if iv is None:
+        return []
+    return core.show(chat, core.service.handle(user=user, interview_id=iv.id or 0, inp=Input("start")))
 
 
 class UploadDesk:
@@ -32,7 +44,9 @@ class UploadDesk:
         iv = self.core.active_interview(user)
         if iv is None or not can_open(user, iv) or iv.status not in repo.OPEN_STATUSES \
                 or not self._awaits_file(user, iv):
-            return user, None, self.core.once(inc, lambda: [SendMessage(chat, t("tg.file_not_expected"))])
+            still_open = iv is not None and can_open(user, iv) and iv.status in repo.OPEN_STATUSES
+            return user, None, self.core.once(inc, lambda: [SendMessage(chat, t("media.file_not_now"))] +
+                                              question_again(self.core, user, chat, iv if still_open else None))
         assert inc.file is not None
         if inc.file.size > MAX_DOWNLOAD:
             return user, None, self.core.once(inc, lambda: [SendMessage(chat, t("tg.file_too_big", mb=MAX_DOWNLOAD >> 20))])
@@ -67,3 +81,72 @@ class UploadDesk:
                 Path(meta["path"]).unlink(missing_ok=True)
             raise
 
+
+
+class MediaDesk:
+    """What is not text, a button or a file: a shared contact at 手机号码, and what the bot cannot read.
+
+    Either way the person gets a short reply and then the question again, so the chat never ends on
+    a message that asks nothing.
+    """
+
+    def __init__(self, core: Any) -> None:
+        self.core = core
+
+    def _open(self, user: User) -> Interview | None:
+        iv = self.core.active_interview(user)
+        if iv is None or not can_open(user, iv) or iv.status not in repo.OPEN_STATUSES:
+            return None
+        return iv
+
+    def asked_type(self, user: User, iv: Interview) -> str | None:
+        """The type of the question ``iv`` waits on, as ``user`` sees it."""
+        state = dict(iv.state)
+        state["role"] = engine_role(user, iv)
+        return asked_type(self.core.service.registry.form(iv.form_key), state, self.core.service.registry.context())
+
+    def refuse(self, inc: Incoming, user: User, chat: int, key: str) -> Any:
+        """A short reply, then the question again (claimed once: a redelivery sends neither twice)."""
+        return self.core._once(inc, lambda: [SendMessage(chat, t(key))] +
+                               question_again(self.core, user, chat, self._open(user)))
+
+    def contact(self, inc: Incoming, user: User, chat: int, active: Any) -> Any:
+        """A shared contact: the answer at 手机号码 (checked as a mobile number), else a short reply."""
+        shared = inc.contact
+        assert shared is not None
+        iv = self._open(user)
+        if iv is None or self.asked_type(user, iv) != "phone":
+            return self.refuse(inc, user, chat, "media.contact_not_now")
+        own = shared.user_id == inc.user_id
+        if answers_for_self(user) and not own:  # a worker's record holds the worker's own number
+            return self.refuse(inc, user, chat, "media.contact_not_own")
+        whose = [] if own else [SendMessage(chat, t("media.contact_of", name=shared.name or shared.phone[-4:]))]
+
+        def then(outcome: Any) -> Any:
+            decided = self.core._answered(inc, user, chat, outcome)
+            if not whose or not isinstance(outcome, Reply) or \
+                    any(isinstance(o, Notice) and o.level == "error" for o in outcome.outputs):
+                return decided
+            return _prefixed(whose, decided)
+
+        return self.core._advance(inc, user, iv.id or 0, Input("text", text=shared.phone), active, then)
+
+    def contact_button(self, chat: int, user: User, reply: Reply) -> list[Action]:
+        """Under a worker's own 手机号码 question, the button that shares their number (Telegram's request_contact)."""
+        phone = self._phone_paths()
+        if not answers_for_self(user) or not any(isinstance(o, Ask) and o.path in phone for o in reply.outputs):
+            return []
+        return [SendMessage(chat, t("media.contact_hint"), contact_button=t("media.contact_button"))]
+
+    def _phone_paths(self) -> frozenset[str]:
+        registry = self.core.service.registry
+        return frozenset(f.key for form in registry.forms.values() for _, f in form.all_fields() if f.type == "phone")
+
+
+def _prefixed(first: list[Action], decided: Any) -> Any:
+    """``first`` before the actions of a decision made now or later."""
+    if inspect.isawaitable(decided):
+        async def later() -> list[Action]:
+            return first + await decided
+        return later()
+    return first + decided

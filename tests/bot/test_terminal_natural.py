@@ -89,11 +89,12 @@ def test_back_twice_at_a_group_menu_and_on_again(service: IntakeService, surveyo
     keep = "保留原答案，下一项"
     out = turns(chat(service, surveyor, ["返回", "返回", keep, keep, "返回", keep, "登记完毕"], tmp_path))
     assert asking(out[0]).startswith("请填写：本人月平均收入")
-    assert asking(out[1]).startswith("请填写：单位或学校") and "第 3 位家庭成员" in out[1]
-    assert asking(out[2]).startswith("请填写：医保状况") and "第 3 位家庭成员" in out[2]
-    assert asking(out[3]).startswith("请填写：单位或学校")
+    # 赵桂兰 is 退休: 单位或学校 is not asked of her, 医保状况 is her last question
+    assert asking(out[1]).startswith("请填写：医保状况") and "第 3 位家庭成员" in out[1]
+    assert asking(out[2]).startswith("请填写：身份") and "第 3 位家庭成员" in out[2]
+    assert asking(out[3]).startswith("请填写：医保状况")
     assert "已登记 3 位家庭成员" in out[4]
-    assert asking(out[5]).startswith("请填写：单位或学校")  # 返回 at the menu: its last question …
+    assert asking(out[5]).startswith("请填写：医保状况")  # 返回 at the menu: its last question …
     assert "已登记 3 位家庭成员" in out[6]  # … and on again to the menu, not further back
     assert asking(out[7]).startswith("请填写：本人月平均收入")
     assert answers(service, iid)["members"] == before

@@ -341,8 +341,11 @@ class FakeBotAPI:
             fields["reply_to_message"] = _public(reply_to)
         return self._user_message(user, chat, **fields)
 
-    def user_sends_photo(self, user: TgUser, data: bytes, *, caption: str | None = None) -> int:
-        """A photo: Telegram sends a small thumbnail and the full size; only the last is the real one."""
+    def user_sends_photo(self, user: TgUser, data: bytes, *, caption: str | None = None,
+                         media_group_id: str | None = None) -> int:
+        """A photo: Telegram sends a small thumbnail and the full size; only the last is the real one.
+
+        ``media_group_id``: one photo of an album (Telegram sends each as its own update, sharing the id)."""
         thumb = self._store_file(b"thumbnail:" + data[:16])
         big = self._store_file(data)
         photo = [{"file_id": thumb, "file_unique_id": f"u{thumb}", "width": 90, "height": 90, "file_size": 26},
@@ -350,6 +353,8 @@ class FakeBotAPI:
         fields: dict[str, Any] = {"photo": photo}
         if caption:
             fields["caption"] = caption
+        if media_group_id:
+            fields["media_group_id"] = media_group_id
         return self._user_message(user, **fields)
 
     def user_sends_document(self, user: TgUser, data: bytes, filename: str, mime: str) -> int:
@@ -363,6 +368,19 @@ class FakeBotAPI:
         return self._user_message(user, sticker={"file_id": "STK", "file_unique_id": "uSTK", "type": "regular",
                                                  "width": 512, "height": 512, "is_animated": False,
                                                  "is_video": False})
+
+    def user_sends_voice(self, user: TgUser) -> int:
+        """A voice message."""
+        return self._user_message(user, voice={"file_id": "VOI", "file_unique_id": "uVOI", "duration": 3,
+                                               "mime_type": "audio/ogg", "file_size": 4000})
+
+    def user_sends_contact(self, user: TgUser, phone: str, *, first_name: str = "",
+                           user_id: int | None = None) -> int:
+        """A shared contact (the request_contact button shares the person's own, with their user_id)."""
+        contact: dict[str, Any] = {"phone_number": phone, "first_name": first_name or user.first_name}
+        if user_id is not None:
+            contact["user_id"] = user_id
+        return self._user_message(user, contact=contact)
 
     def user_sends_location(self, user: TgUser) -> int:
         """A shared location."""

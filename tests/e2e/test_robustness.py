@@ -55,7 +55,7 @@ def test_sigkill_mid_interview_then_restart_continues_at_the_same_question(bot: 
     iv = _interview(bot, worker)
     assert iv.state["answers"] == {"name": "周八", "ethnicity": "汉族", "political_status": "群众",
                                    "id_number": "420802197503141232"}
-    assert "请填写：出生日期" in text_of(worker.presses("✔ 男"))
+    assert "请填写：健康状况" in text_of(worker.presses("✔ 男 · 1975-03-14"))  # 性别 and 出生日期, one tap
 
 
 def test_the_same_update_delivered_twice_is_applied_once(bot: BotProcess) -> None:

@@ -109,13 +109,16 @@ def test_stickers_locations_huge_texts_and_groups_get_a_friendly_reply(bot: BotP
     since = bot.api.mark()
     bot.api.user_sends_sticker(worker.user)
     assert "贴纸、语音、位置" in worker.expect(since).params["text"]
+    assert "请填写：姓名" in worker.expect(since, prompt=True).params["text"]  # and the question again
     since = bot.api.mark()
     bot.api.user_sends_location(worker.user)
     assert "贴纸、语音、位置" in worker.expect(since).params["text"]
+    assert "请填写：姓名" in worker.expect(since, prompt=True).params["text"]
     assert "太长" in worker.says("很" * 3000, prompt=False).params["text"]
     since = bot.api.mark()
     bot.api.user_sends_photo(worker.user, PHOTO)  # not at the 附件 step
     assert "现在不需要发送文件" in worker.expect(since).params["text"]
+    assert "请填写：姓名" in worker.expect(since, prompt=True).params["text"]
     group = {"id": -100777, "type": "group", "title": "工会群"}
     since = bot.api.mark()
     bot.api.user_sends_text(worker.user, "/start", chat=group)

@@ -73,7 +73,7 @@ CASES = [
     ("check.student_age", {"members": _no_id(1, birth_date="1990-01-01", sex="男", identity="高中生")},
      "members.1.identity", ["高中生", "36 岁"]),
     ("check.household_size", {"household_size": "5", "months_below_standard": "8"}, "household_size", ["5 人", "3 位", "共 4 人"]),
-    ("check.birth_id", {"members": _member(0, birth_date="1978-06-13")},
+    ("check.birth_id", {"members": _member(0, sex="女", birth_date="1978-06-13")},
      "members.0.birth_date", ["1978-06-13", "1978-06-12"]),
     ("check.sex_id", {"members": _member(0, sex="男")}, "members.0.sex", ["“男”", "“女”"]),
 ]

@@ -12,7 +12,7 @@ from flows.outputs import Input, Menu, Notice
 from storage.models import User
 from tests.support.factory import load, make_service
 from tests.support.household import follow
-from tests.support.plans import WANG
+from tests.support.plans import WANG, sex_typed
 
 
 @pytest.fixture
@@ -21,7 +21,8 @@ def service(tmp_path: Path) -> IntakeService:
 
 
 def _at(service: IntakeService, user: User, path: str) -> int:
-    return follow(service, user, service.start_interview(user=user, kind="survey"), WANG, until=path).interview_id or 0
+    return follow(service, user, service.start_interview(user=user, kind="survey"), sex_typed(WANG),
+                  until=path).interview_id or 0
 
 
 @pytest.mark.parametrize("path,typed,day", [("birth_date", "1975年3月", "1975-03-14"),

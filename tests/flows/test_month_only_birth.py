@@ -13,7 +13,7 @@ from flows.registry import Registry
 from flows.slots import get_value
 from flows.validators import id_check_digit
 from tests.support.household import walk
-from tests.support.plans import WANG, household
+from tests.support.plans import WANG, household, sex_typed
 
 BODY = "42080219480217001"
 OLD_ID = BODY + id_check_digit(BODY)  # born 1948-02-17
@@ -21,7 +21,7 @@ OLD_ID = BODY + id_check_digit(BODY)  # born 1948-02-17
 
 def _to(registry: Registry, plan: dict[str, Any], path: str) -> tuple[Any, Step]:
     form, ctx = registry.form("archive"), registry.context(actor_id="1", actor_name="张调查员")
-    return (form, ctx), walk(form, plan, ctx, sign=False, until=path).step
+    return (form, ctx), walk(form, sex_typed(plan), ctx, sign=False, until=path).step
 
 
 def _type(env: tuple[Any, Any], step: Step, text: str) -> Step:

@@ -54,6 +54,18 @@ def household(**changes: Any) -> dict[str, Any]:
     return plan
 
 
+def sex_typed(plan: Mapping[str, Any]) -> dict[str, Any]:
+    """The plan with every 性别 typed instead of confirmed from the ID number: the one ✔ would confirm
+    出生日期 with it (flows.id_offers), so a plan that answers 出生日期 itself types the sex first."""
+    out = copy.deepcopy(dict(plan))
+    if out.get("sex") == OFFER:
+        out["sex"] = "男" if int(str(out["id_number"])[16]) % 2 else "女"
+    for m in out.get("members") or []:
+        if m.get("sex") == OFFER and m.get("id_number"):
+            m["sex"] = "男" if int(str(m["id_number"])[16]) % 2 else "女"
+    return out
+
+
 # A 精准帮扶 follow-up visit (followup.yaml) that finds every guarantee met, and one that does not.
 ALL_MET: dict[str, Any] = {
     "followup_date": "2026-11-20", "followup_method": "入户走访", "five_batches": "1,4", "action_plans": "3,6",
