@@ -274,6 +274,11 @@ class StepStore:
             conn.rollback()
         return row
 
+    def claim(self, cur: Any, update_id: int) -> bool:
+        """Record an update id in the caller's transaction: True the first time, False for a redelivery."""
+        cur.execute(self._claim.sql, self._claim.params({"update_id": update_id, "at": utcnow()}))
+        return bool(cur.rowcount == 1)
+
     def _read(self, cur: Any, interview_id: int) -> StepRow | None:
         stmt = self._load
         cur.execute(stmt.sql, stmt.params({"id": interview_id}))
