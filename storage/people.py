@@ -25,7 +25,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 StepRow = Any  # storage.steps.StepRow (which imports this module)
-PEOPLE_KEPT = 10_000  # people, least recently seen dropped first (an entry is a few hundred bytes + the state)
+PEOPLE_KEPT = 2_048  # people, least recently seen dropped first (an entry is its interview state: ~10–20 KB)
 
 
 class People:

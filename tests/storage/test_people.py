@@ -152,3 +152,18 @@ def test_an_answer_on_a_stale_view_goes_to_the_interview_the_database_says(servi
         assert s.get(ProcessedUpdate, 3) is not None
     assert by[second] == ["李四"]
     assert "李四" not in by[first]
+
+
+def test_the_cache_is_bounded_and_keeps_no_read_that_raced_a_commit(service: IntakeService) -> None:
+    people = service.steps.people
+    people.size = 3
+    began = people.generation
+    for tg in (1, 2, 3):
+        people.put(tg, {"id": tg}, None, began)
+    assert people.get(1) is not None  # seen again: 2 is now the least recently seen
+    people.put(4, {"id": 4}, None, began)
+    assert people.get(2) is None and all(people.get(tg) is not None for tg in (1, 3, 4))
+    make_user(service, tg_id=5)  # a commit through SQLAlchemy: everything kept is dropped
+    assert all(people.get(tg) is None for tg in (1, 3, 4))
+    people.put(6, {"id": 6}, None, began)  # a read that began before that commit is not kept
+    assert people.get(6) is None
