@@ -19,7 +19,7 @@ from flows.sent_files import takes_file
 from storage import repo
 from storage.models import Interview, User
 from storage.commit import CommitStrategy, GroupCommit, SingleCommit
-from storage.steps import StepRow, StepStore, step_write
+from storage.steps import StalePerson, StepRow, StepStore, step_write
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -84,13 +84,16 @@ class IntakeService:
         with self.session() as s:
             return repo.get_or_create_user(s, tg_id=tg_id, local_name=local_name, name=name, admin=admin)
 
-    def person(self, *, tg_id: int, name: str = "", admin: bool = False) -> tuple[User, StepRow | None]:
+    def person(self, *, tg_id: int, name: str = "", admin: bool = False,
+               cached: bool = False) -> tuple[User, StepRow | None]:
         """The user behind a Telegram id, and their active interview when it could be read with them.
 
         Every update asks this first: one precompiled read when nothing about the user changes. The
         interview comes along only where no lock must be taken before reading it (SQLite).
+        ``cached``: the view this process kept (storage.people), for an answer that is then
+        advanced with ``guard=True`` so that its write checks the view still holds.
         """
-        known, active = self.steps.person(tg_id)
+        known, active = self.steps.person(tg_id, cached=cached)
         if known is not None and (not name or name == known.name) and (not admin or is_admin(known)):
             return known, (None if self.steps.postgres else active)
         with self.session() as s:
@@ -133,43 +136,58 @@ class IntakeService:
         return self.handle(user=user, interview_id=iv.id or 0, inp=Input("start"))
 
     def handle(self, *, user: User, interview_id: int, inp: Input, update_id: int | None = None,
-               require_open: bool = False, attachment: dict[str, Any] | None = None) -> Reply:
+               require_open: bool = False, attachment: dict[str, Any] | None = None, guard: bool = False) -> Reply:
         """One input to one interview, in a transaction of its own: role checked, engine advanced, committed first.
 
         ``update_id`` (Telegram) is recorded in the same transaction; a redelivery raises
         storage.repo.UpdateAlreadyApplied and changes nothing. If another worker saved the
         interview meanwhile, the input is applied again to the fresh state. ``attachment``: the stored
         file an Input("file") carries, linked to the interview in the same transaction if accepted.
+        ``guard``: ``user`` is a cached view (person(cached=True)); StalePerson when it no longer holds.
         """
         return run_now(self.advance(self.single, user=user, interview_id=interview_id, inp=inp,
-                                    update_id=update_id, require_open=require_open, attachment=attachment))
+                                    update_id=update_id, require_open=require_open, attachment=attachment,
+                                    guard=guard))
 
     def handle_grouped(self, commits: GroupCommit, *, user: User, interview_id: int, inp: Input,
                        update_id: int | None = None, require_open: bool = False, loaded: StepRow | None = None,
-                       attachment: dict[str, Any] | None = None) -> Awaitable[Reply]:
+                       attachment: dict[str, Any] | None = None, guard: bool = False) -> Awaitable[Reply]:
         """As handle(), with the step committed together with the answers handled at the same moment.
 
         ``loaded``: the interview as just read with the user (its version is checked when written).
         """
         return self.advance(commits, user=user, interview_id=interview_id, inp=inp, update_id=update_id,
-                            require_open=require_open, attachment=attachment, loaded=loaded)
+                            require_open=require_open, attachment=attachment, loaded=loaded, guard=guard)
 
     async def advance(self, strategy: CommitStrategy, *, user: User, interview_id: int, inp: Input,
                       update_id: int | None = None, require_open: bool = False,
-                      attachment: dict[str, Any] | None = None, loaded: StepRow | None = None) -> Reply:
-        """The one advance-and-save loop: prepare, write, finish; applied again to a fresh state when stale."""
+                      attachment: dict[str, Any] | None = None, loaded: StepRow | None = None,
+                      guard: bool = False) -> Reply:
+        """The one advance-and-save loop: prepare, write, finish; applied again to a fresh state when stale.
+
+        ``guard``: the user (and ``loaded``) came from the cache: the write checks that they still
+        hold, and StalePerson (nothing written) says to decide again from a fresh read.
+        """
         for attempt in range(5):
             with strategy.attempt(interview_id, loaded if attempt == 0 else None) as tx:
                 prepared = self.prepare(user=user, interview_id=interview_id, inp=inp, update_id=update_id,
                                         require_open=require_open, iv=tx.load(interview_id),
                                         duplicates=tx.duplicate)
+                w = step_write(prepared.interview, prepared.step, actor_id=user.id, update_id=update_id,
+                               attachment=attachment, person=user if guard else None)
                 try:
-                    await tx.save(step_write(prepared.interview, prepared.step, actor_id=user.id,
-                                             update_id=update_id, attachment=attachment))
+                    await tx.save(w)
+                except StalePerson:
+                    self.steps.people.forget(user.tg_id)
+                    raise
                 except repo.StaleInterview:
                     log.info("interview %s changed under us (attempt %d); applying the input again", interview_id,
                              attempt + 1)
                     continue
+                except BaseException:  # refused or failed: what is kept may be what was refused
+                    self.steps.people.forget(user.tg_id)
+                    raise
+            self.steps.stepped(user.tg_id, w)
             return self.finish(user, prepared)
         raise repo.StaleInterview(interview_id)
 

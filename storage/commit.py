@@ -156,6 +156,34 @@ class GroupCommit:
                 log.warning("deferred write %s failed: %s", getattr(work, "__name__", "?"), describe(exc))
         self.writer.submit(work, *args).add_done_callback(done)
 
+    @property
+    def busy(self) -> bool:
+        """A group is being written on the writer thread now."""
+        return self._writing
+
+    def claim(self, update_id: int, *, wait: bool = True) -> bool | None:
+        """Record a non-answer update's id, committed: True the first time, False for a redelivery.
+
+        ``wait`` False (on the event loop's thread): None at once, nothing written, when another
+        connection holds the write lock; the caller then hands the claim to the writer thread. On the
+        DB-API connection like the answers' writes, so it empties no kept view (storage.people).
+        """
+        store = self.store
+        with store.connection() as conn:
+            cur = conn.cursor()
+            if not wait and not _begin_now(cur):
+                conn.rollback()
+                return None
+            if wait:
+                cur.execute("BEGIN IMMEDIATE")
+            try:
+                fresh = store.claim(cur, update_id)
+                conn.commit()
+            except BaseException:
+                conn.rollback()
+                raise
+        return fresh
+
     async def save(self, w: StepWrite) -> None:
         """Queue a step and return once it is committed (or raise why it was not)."""
         loop = asyncio.get_running_loop()

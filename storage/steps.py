@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, Sequence
 
-from sqlalchemy import Table, bindparam, select
+from sqlalchemy import Table, bindparam, exists, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, PendingRollbackError
@@ -24,7 +24,9 @@ from sqlalchemy.orm.attributes import manager_of_class
 from sqlalchemy.sql import ClauseElement
 
 from flows.outputs import AnswerChanged, InterviewCancelled, Step, Submitted
+from storage.db import json_dumps, json_loads
 from storage.models import AnswerEvent, Attachment, AuditLog, Interview, ProcessedUpdate, User, utcnow
+from storage.people import People
 
 REF_PREFIX = "JM"
 log = logging.getLogger(__name__)
@@ -33,6 +35,8 @@ _USERS = manager_of_class(User)
 USER_COLUMNS = tuple(c.name for c in User.__table__.columns)  # type: ignore[attr-defined]
 STEP_COLUMNS = ("id", "ref", "form_key", "kind", "status", "created_by", "subject_user_id", "unit", "state",
                 "version")
+# the user columns an answer decided on a cached view must find unchanged when written (the rest never change)
+GUARDED_USER_COLUMNS = tuple(n for n in USER_COLUMNS if n not in ("id", "tg_id", "local_name", "created_at"))
 
 
 class UpdateAlreadyApplied(Exception):
@@ -41,6 +45,10 @@ class UpdateAlreadyApplied(Exception):
 
 class StaleInterview(Exception):
     """Another worker saved this interview since it was loaded; reload and apply the input again."""
+
+
+class StalePerson(StaleInterview):
+    """The person or interview an answer was decided on (a cached view) changed: decide it again from a fresh read."""
 
 
 class CommitFailed(Exception):
@@ -140,6 +148,13 @@ class _Statement:
                 for name, proc, value in zip(self.columns, self.results, raw)}
 
 
+def _detached_user(values: dict[str, Any]) -> User:
+    user = _USERS.new_instance()  # as the ORM builds a loaded row: no defaults, no validation
+    user.__dict__.update(values)
+    make_transient_to_detached(user)
+    return user
+
+
 class StepStore:
     """Read the person and the interview, and save a step, with a handful of precompiled statements."""
 
@@ -176,13 +191,21 @@ class StepStore:
         self._audit = _Statement(audit.insert().values(
             {n: bindparam(n) for n in ("actor_id", "action", "detail", "at")}), engine)
         self._variants: dict[tuple[str, ...], _Statement] = {}  # by the columns written (UPDATE, attachment)
+        self.people = People(engine)
 
     # --- reading -----------------------------------------------------------------
-    def person(self, tg_id: int) -> tuple[User | None, StepRow | None]:
+    def person(self, tg_id: int, *, cached: bool = False) -> tuple[User | None, StepRow | None]:
         """The user with this Telegram id, and their active interview as it is now (None when they have none).
 
         The user is a detached ORM object (a session may still add it and UPDATE what changes).
+        ``cached``: as last read or written by this process (storage.people), for an answer whose
+        write checks that view (step_write(person=...)); every read refreshes what is kept.
         """
+        if cached:
+            hit = self.people.get(tg_id)
+            if hit is not None:
+                return _detached_user(hit[0]), hit[1]
+        generation = self.people.generation
         stmt = self._who
         with self.connection() as conn:
             cur = conn.cursor()
@@ -191,11 +214,19 @@ class StepStore:
             conn.rollback()
         if row is None:
             return None, None
-        user = _USERS.new_instance()  # as the ORM builds a loaded row: no defaults, no validation
-        user.__dict__.update({n: row[f"u_{n}"] for n in USER_COLUMNS})
-        make_transient_to_detached(user)
+        values = {n: row[f"u_{n}"] for n in USER_COLUMNS}
         active = StepRow({n: row[f"i_{n}"] for n in STEP_COLUMNS}) if row["i_id"] is not None else None
-        return user, active
+        self.people.put(tg_id, values, active, generation)
+        return _detached_user(values), active
+
+    def stepped(self, tg_id: int | None, w: "StepWrite") -> None:
+        """After ``w`` was committed: the kept view of its interview becomes what was written."""
+        def after(old: StepRow) -> StepRow:
+            row = {n: getattr(old, n) for n in STEP_COLUMNS}
+            row.update({k: v for k, v in w.values.items() if k in row})
+            row["state"] = json_loads(json_dumps(w.values["state"]))  # as a read returns it; nothing shared
+            return StepRow(row)
+        self.people.stepped(tg_id, w.interview_id, w.version, after)
 
     @contextmanager
     def connection(self) -> Iterator[Any]:
@@ -243,6 +274,11 @@ class StepStore:
             conn.rollback()
         return row
 
+    def claim(self, cur: Any, update_id: int) -> bool:
+        """Record an update id in the caller's transaction: True the first time, False for a redelivery."""
+        cur.execute(self._claim.sql, self._claim.params({"update_id": update_id, "at": utcnow()}))
+        return bool(cur.rowcount == 1)
+
     def _read(self, cur: Any, interview_id: int) -> StepRow | None:
         stmt = self._load
         cur.execute(stmt.sql, stmt.params({"id": interview_id}))
@@ -276,14 +312,18 @@ class StepStore:
             cur.execute(self._claim.sql, self._claim.params({"update_id": w.update_id, "at": at}))
             if cur.rowcount != 1:
                 raise UpdateAlreadyApplied(w.update_id)
-        update = self._update(tuple(w.values))
+        update = self._update(tuple(w.values), w.status is not None, w.person is not None)
         params = {f"v_{k}": v for k, v in w.values.items()}
         params["w_id"], params["w_version"] = w.interview_id, w.version
+        if w.status is not None:
+            params["w_status"] = w.status
+        if w.person is not None:
+            params.update({f"p_{k}": v for k, v in w.person.items()})
         cur.execute(update.sql, update.params(params))
         if cur.rowcount != 1:
             if w.update_id is not None:
                 cur.execute(self._unclaim.sql, self._unclaim.params({"update_id": w.update_id}))
-            raise StaleInterview(w.interview_id)
+            raise StalePerson(w.interview_id) if w.person is not None else StaleInterview(w.interview_id)
         if w.events:
             cur.executemany(self._event.sql, [self._event.params(ev) for ev in w.events])
         for entry in w.audit:
@@ -300,13 +340,23 @@ class StepStore:
                 table.insert().values({k: bindparam(k) for k in keys}), self.engine)
         return stmt
 
-    def _update(self, keys: tuple[str, ...]) -> _Statement:
-        stmt = self._variants.get(keys)
+    def _update(self, keys: tuple[str, ...], status: bool = False, person: bool = False) -> _Statement:
+        """The interview's UPDATE: only while its version (and status) are as read, and the person's row too."""
+        variant = keys + (("?status",) if status else ()) + (("?person",) if person else ())
+        stmt = self._variants.get(variant)
         if stmt is None:
             t = self._interviews
-            stmt = self._variants[keys] = _Statement(
-                t.update().where(t.c.id == bindparam("w_id"), t.c.version == bindparam("w_version"))
-                .values({k: bindparam(f"v_{k}", type_=t.c[k].type) for k in keys}), self.engine)
+            users: Table = User.__table__  # type: ignore[attr-defined]
+            where = [t.c.id == bindparam("w_id"), t.c.version == bindparam("w_version")]
+            if status:
+                where.append(t.c.status == bindparam("w_status"))
+            if person:  # one statement: no extra round trip under the interview's lock
+                where.append(exists().where(users.c.id == bindparam("p_id"), *[
+                    users.c[n].is_not_distinct_from(bindparam(f"p_{n}", type_=users.c[n].type))
+                    for n in GUARDED_USER_COLUMNS]))
+            stmt = self._variants[variant] = _Statement(
+                t.update().where(*where).values({k: bindparam(f"v_{k}", type_=t.c[k].type) for k in keys}),
+                self.engine)
         return stmt
 
 
@@ -323,14 +373,19 @@ class StepWrite:
     attachments: list[dict[str, Any]] = field(default_factory=list)  # files the step accepted as answers
     # duplicate-ID lookups made outside this transaction, with what they found: checked again in it
     checks: list[tuple[str, int | None, dict[str, Any] | None]] = field(default_factory=list)
+    status: str | None = None  # the status it was computed from (some writers change it without a new version)
+    person: dict[str, Any] | None = None  # the person's row as the answer saw it (a cached view): must still hold
 
 
 ATTACHMENT_KEYS = ("file_id", "path", "sha256", "name", "mime", "size")
 
 
 def step_write(interview: StepRow, step: Step, *, actor_id: int | None, update_id: int | None,
-               attachment: dict[str, Any] | None = None) -> StepWrite:
-    """What saving this step will write (``attachment``: the stored file the input carried)."""
+               attachment: dict[str, Any] | None = None, person: User | None = None) -> StepWrite:
+    """What saving this step will write (``attachment``: the stored file the input carried).
+
+    ``person``: the user the step was decided for, when read from the cache: their row is checked.
+    """
     values = step_values(interview, step)
     at = values["updated_at"]
     events = [{"interview_id": interview.id, "path": ev.path, "action": ev.action, "old": ev.old, "new": ev.new,
@@ -340,7 +395,9 @@ def step_write(interview: StepRow, step: Step, *, actor_id: int | None, update_i
     accepted = [] if attachment is None or not events else [  # linked only when the engine took the file
         {"interview_id": interview.id, "created_at": at,
          **{k: attachment[k] for k in ATTACHMENT_KEYS if attachment.get(k) is not None}}]
-    return StepWrite(interview.id, interview.version, values, events, audit, update_id, accepted)
+    guard = None if person is None else {"id": person.id, **{n: getattr(person, n) for n in GUARDED_USER_COLUMNS}}
+    return StepWrite(interview.id, interview.version, values, events, audit, update_id, accepted,
+                     status=interview.status, person=guard)
 
 
 class StepTx:

@@ -17,6 +17,8 @@ from aiogram.types import (
     BotCommand, BufferedInputFile, CallbackQuery, ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton,
     Message, ReplyKeyboardMarkup, Update,
 )
+from pydantic import BaseModel
+from pydantic_core import PydanticUndefined
 
 from bot.settings import Settings
 from bot.telegram.actions import (
@@ -29,6 +31,7 @@ from bot.telegram.startup import ALLOWED_UPDATES, PollingConflict, run_bot
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+M = TypeVar("M", bound=BaseModel)
 
 
 def incoming(update: Update) -> Incoming | None:
@@ -36,12 +39,48 @@ def incoming(update: Update) -> Incoming | None:
     return incoming_from(update)
 
 
+def _constructor(cls: type[M]) -> Callable[..., M]:
+    """A builder of already-valid ``cls`` objects: what model_construct does, with the defaults worked out once.
+
+    Every field is present, in declaration order, with its default (None for a button's optional
+    fields), and the private attributes as a validated object has them, so that serialising it
+    (model_dump, aiogram's prepare_value) gives what a validated one gives; the values passed
+    are trusted to be of the field's type and every required field must be passed.
+    """
+    template = {name: None if f.is_required() else f.get_default(call_default_factory=True)
+                for name, f in cls.model_fields.items()}
+    private = {name: attr.get_default() for name, attr in cls.__private_attributes__.items()}
+    private = {name: (None if value is PydanticUndefined else value) for name, value in private.items()}
+    new, set_attr = object.__new__, object.__setattr__
+
+    def build(**values: Any) -> M:
+        obj = new(cls)
+        fields = dict(template)
+        fields.update(values)  # (existing keys keep their place: the field order stays)
+        set_attr(obj, "__dict__", fields)
+        set_attr(obj, "__pydantic_fields_set__", set(values))
+        set_attr(obj, "__pydantic_extra__", {})
+        set_attr(obj, "__pydantic_private__", dict(private))
+        return obj
+    return build
+
+
+_button = _constructor(InlineKeyboardButton)
+_markup = _constructor(InlineKeyboardMarkup)
+
+
 def keyboard(rows: Rows) -> InlineKeyboardMarkup | None:
-    """Button rows as an inline keyboard."""
+    """Button rows as an inline keyboard, built without validating every button again.
+
+    Labels and callback data are strings already (bot.render, bot.telegram.buttons). A validated
+    InlineKeyboardButton runs pydantic's Python-side hooks once per button (issue 16's profile had
+    markup at a fifth of the answer path); model_construct fills every default in Python and is
+    slower still. The wire form is the same (tests/bot/test_telegram_parts.py compares them).
+    """
     if not rows:
         return None
-    return InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(text=label, callback_data=data)
-                                                  for label, data in row] for row in rows])
+    return _markup(inline_keyboard=[[_button(text=label, callback_data=data) for label, data in row]
+                                    for row in rows])
 
 
 def contact_keyboard(label: str) -> ReplyKeyboardMarkup:

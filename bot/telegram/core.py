@@ -26,7 +26,7 @@ from flows.outputs import Input
 from storage import pending, repo
 from storage.commit import GroupCommit
 from storage.models import Interview, PendingReply, User
-from storage.steps import StepRow, describe, unreachable
+from storage.steps import StalePerson, StepRow, describe, unreachable
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +35,7 @@ ENGINE_COMMANDS = ("cancel", "back", "skip")
 IN_PLACE = ("t", "pg")  # toggles and pages redraw the same question in place
 MENU = ("start", "new", "drafts", "review", "cancel", "help", "invite")
 _REFUSALS = (repo.UpdateAlreadyApplied, AccessDenied, InterviewClosed)
+_VIEW_REFUSALS = (StalePerson, AccessDenied, InterviewClosed)  # on a cached view: decided again from a fresh read
 DB_RETRY_WAITS = (0.5, 1.0, 2.0, 4.0, 8.0)  # seconds; an update waits up to ~15 s for the database to return
 READ_COMMANDS = ("help", "drafts")  # commands that only read: answered even while the database is locked
 READ_BUTTONS = (buttons.CARD, buttons.JOURNAL, buttons.REVIEW, buttons.EXPORT_KIND)  # desk buttons that only read
@@ -212,12 +213,26 @@ class BotCore(Claims):
             return [SendMessage(inc.chat_id, t("tg.private_only"))]
         return []
 
-    def _decide(self, inc: Incoming) -> Decision:
+    @staticmethod
+    def _is_answer(inc: Incoming) -> bool:
+        """An answer to the current question (typed or a question's button): may start from the kept view."""
+        if inc.callback_data is not None:
+            return buttons.parse_engine(inc.callback_data) is not None
+        text = inc.text
+        return bool(text and text.strip()) and len(text) <= MAX_TEXT and not text.startswith("/") and \
+            inc.reply_to_id is None and inc.reply_to_text is None
+
+    def _decide(self, inc: Incoming, *, fresh: bool = False) -> Decision:
+        """What to do with an update. Answers start from the person as kept (storage.people) unless ``fresh``:
+        their write checks that view, and a view that no longer holds, or that refuses, is decided again."""
+        cached = not fresh and self._is_answer(inc)
         user, active = self.service.person(tg_id=inc.user_id or 0, name=inc.full_name,
-                                           admin=inc.user_id in self.admin_ids)
+                                           admin=inc.user_id in self.admin_ids, cached=cached)
+        if cached and inc.callback_data is None and not user.active_interview_id:
+            return self._decide(inc, fresh=True)  # "no draft" is said only from a fresh read
         chat = inc.chat_id if inc.chat_id is not None else inc.user_id or 0
         if inc.callback_data is not None:
-            return self._press(inc, user, chat, active)
+            return self._press(inc, user, chat, active, cached)
         text = inc.text
         if inc.contact is not None:  # at 手机号码 the answer; elsewhere a short reply and the question again
             return self.media.contact(inc, user, chat, active)
@@ -232,40 +247,48 @@ class BotCore(Claims):
             return self._once(inc, lambda: self.staff.on_reply(chat, user, prompt, text, inc.full_name))
         if prompt is not None and prompt.kind in records_desk.REPLIES:
             return self._once(inc, lambda: self.records.on_reply(chat, user, prompt, text))
-        return self._answer(inc, user, chat, Input("text", text=text), active)
+        return self._answer(inc, user, chat, Input("text", text=text), active, cached)
 
     def active_interview(self, user: User) -> Interview | None:
         """The interview the user's next message answers (None when there is none)."""
         return self.load(user.active_interview_id) if user.active_interview_id else None
 
-    def _answer(self, inc: Incoming, user: User, chat: int, inp: Input, active: StepRow | None = None) -> Decision:
+    def _answer(self, inc: Incoming, user: User, chat: int, inp: Input, active: StepRow | None = None,
+                cached: bool = False) -> Decision:
         if not user.active_interview_id:
             return self._once(inc, lambda: [SendMessage(chat, no_active_text(user))], reads=True)
         return self._advance(inc, user, user.active_interview_id, inp, active,
-                             lambda outcome: self._answered(inc, user, chat, outcome))
+                             lambda outcome: self._answered(inc, user, chat, outcome), cached)
 
     def _advance(self, inc: Incoming, user: User, interview_id: int, inp: Input, active: StepRow | None,
-                 then: Callable[[Reply | Exception], Decision]) -> Decision:
+                 then: Callable[[Reply | Exception], Decision], cached: bool = False) -> Decision:
         """Advance with the commit strategy of this database; ``then`` turns the outcome (or refusal) into actions.
 
         The service checks access and that the interview is open in the same read as the answer.
+        ``cached``: user and ``active`` are the kept view; its write checks them (StalePerson when
+        they changed), and a refusal or a stale view is decided again from a fresh read.
         """
         args: dict[str, Any] = dict(user=user, interview_id=interview_id, inp=inp, update_id=inc.update_id,
-                                    require_open=True)
+                                    require_open=True, guard=cached)
+        again = (lambda: self._decide(inc, fresh=True)) if cached else None
         if self.commits is not None:  # answers arriving together are committed together
-            return self._later(self.service.handle_grouped(self.commits, loaded=active, **args), then)
+            return self._later(self.service.handle_grouped(self.commits, loaded=active, **args), then, again)
         try:
-            return then(self.service.handle(**args))
-        except _REFUSALS as exc:
-            return then(exc)  # (PostgreSQL: in a thread, where _once claims inline)
+            outcome: Reply | Exception = self.service.handle(**args)
+        except (*_REFUSALS, StalePerson) as exc:
+            outcome = exc  # (PostgreSQL: in a thread, where _once claims inline)
+        if again is not None and isinstance(outcome, _VIEW_REFUSALS):
+            return again()
+        return then(outcome)
 
     @staticmethod
-    async def _later(pending_reply: Awaitable[Reply], then: Callable[[Reply | Exception], Decision]
-                     ) -> list[Action]:
+    async def _later(pending_reply: Awaitable[Reply], then: Callable[[Reply | Exception], Decision],
+                     again: Callable[[], Decision] | None = None) -> list[Action]:
         try:
-            decided = then(await pending_reply)
-        except _REFUSALS as exc:
-            decided = then(exc)
+            outcome: Reply | Exception = await pending_reply
+        except (*_REFUSALS, StalePerson) as exc:
+            outcome = exc
+        decided = again() if again is not None and isinstance(outcome, _VIEW_REFUSALS) else then(outcome)
         return await decided if inspect.isawaitable(decided) else decided
 
     def _answered(self, inc: Incoming, user: User, chat: int, outcome: Reply | Exception) -> Decision:
@@ -299,12 +322,13 @@ class BotCore(Claims):
             self.set_active(user, reply.interview_id)
         return self.show(chat, reply)
 
-    def _press(self, inc: Incoming, user: User, chat: int, active: StepRow | None = None) -> Decision:
+    def _press(self, inc: Incoming, user: User, chat: int, active: StepRow | None = None,
+               cached: bool = False) -> Decision:
         data, cb = inc.callback_data or "", inc.callback_id or ""
         engine = buttons.parse_engine(data)
         if engine is not None:  # a question's button: the answer, as typed ones
             return self._advance(inc, user, engine.interview_id, Input("button", data=engine.data), active,
-                                 lambda outcome: self._pressed(inc, user, chat, engine, outcome))
+                                 lambda outcome: self._pressed(inc, user, chat, engine, outcome), cached)
         if buttons.is_desk(data):
             pressed = buttons.parse(data)
             return self._once(inc, lambda: [AnswerCallback(cb)] + self._press_desk(inc, user, chat, pressed),

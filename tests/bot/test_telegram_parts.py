@@ -259,11 +259,11 @@ def test_an_answer_waits_while_the_database_is_unreachable_and_is_applied_once(
     real = service.steps.person
     outage = {"left": 2}
 
-    def person(tg_id: int):  # the first two reads find the database down
+    def person(tg_id: int, **kw: object):  # the first two reads find the database down
         if outage["left"]:
             outage["left"] -= 1
             raise OperationalError("SELECT …", None, ConnectionError("server closed the connection"))
-        return real(tg_id)
+        return real(tg_id, **kw)
 
     monkeypatch.setattr(service.steps, "person", person)
     io = _Recorder()
@@ -288,7 +288,7 @@ def test_a_bug_is_not_retried_and_the_person_hears_about_it(service: IntakeServi
     make_user(service, tg_id=78)
     calls = {"n": 0}
 
-    def broken(tg_id: int):
+    def broken(tg_id: int, **kw: object):
         calls["n"] += 1
         raise KeyError("a bug, not an outage")
 
