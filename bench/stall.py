@@ -20,11 +20,11 @@ from typing import Any
 from aiogram import Bot
 from sqlalchemy import text
 
-from bench.feed import aiogram_updates, feed_aiogram, interleaved
+from bench.feed import TOKEN, aiogram_updates, feed_aiogram, interleaved
 from bench.measure import fresh_service
 from bench.null_session import NullSession
 from bench.report import Figure, Report
-from bench.throughput import FIRST_UPDATE, TOKEN, _settings
+from bench.throughput import FIRST_UPDATE, _settings
 from bot.telegram.aiogram_runtime import build_dispatcher
 from bot.telegram.core import BotCore
 from flows.lexicon import WORDS

@@ -4,7 +4,9 @@ Every bot is fed the same updates the same way in the same process run (bench/fe
 users with the same texts, in batches of up to 100 handled as concurrent tasks, replies into a null
 transport. A rate counts only if every answer was stored: intake's update ids are read back from
 its database, each peer's answers from its own store (bench/peers/). Each intake line is divided by
-the best durable peer on the same store; each figure is the median of ``repeats`` runs.
+the best durable peer on the same store. With ``repeats`` rounds, every bot runs once per round
+(an intake line beside its peer, so a shared machine's drift hits both); a rate is the median over
+rounds, a ratio the median of the rounds' own ratios.
 """
 
 from __future__ import annotations
@@ -163,21 +165,12 @@ def _on_pg(pg_url: str, measure: Callable[[str], float]) -> float:
         pg_drop(handle)
 
 
-def _median(repeats: int, once: Callable[[], float | None]) -> tuple[float | None, list[float]]:
-    got = [once() for _ in range(repeats)]
-    if any(g is None for g in got):
-        return None, []
-    values = [float(g) for g in got if g is not None]
-    return statistics.median(values), values
-
-
 def run(report: Report, workdir: Path, *, updates: int, pg_url: str | None, repeats: int = 1) -> None:
     """Every throughput figure: intake's lines with their ratio to the best durable peer, then the peers."""
     users = max(10, updates // 60)
     items = interleaved(users, updates)
     heap.settle()  # as `intake run` does once started; every bot measured here runs after it
     base = {"updates": len(items), "users": users, "every_answer_stored": True, "batch": BATCH, "runs": repeats}
-    rates: dict[str, float | None] = {}
     redis_conf: dict[str, Any] = {}
 
     def fsm_redis() -> float | None:
@@ -211,21 +204,37 @@ def run(report: Report, workdir: Path, *, updates: int, pg_url: str | None, repe
         ("peer: PTB ConversationHandler + PicklePersistence, flushed every update", "answers/s",
          lambda: asyncio.run(runs.ptb(workdir, items, flush_each=True)), True),
     ]
-    for name, unit, once, possible in plan:
+    order = [name for name, *_ in plan]
+    rounds: list[dict[str, float | None]] = []
+    for k in range(repeats):  # every bot once per round, each intake line next to its peer: drift hits both
+        got: dict[str, float | None] = {}
+        for name in RUN_ORDER:
+            _, _, once, possible = plan[order.index(name)]
+            got[name] = once() if possible else None
+        rounds.append(got)
+        if repeats > 1:
+            print(f"  (throughput round {k + 1} of {repeats} done)", flush=True)
+    for name, unit, _once, possible in plan:
+        values = [r[name] for r in rounds]
         if not possible:
-            rates[name] = None
             report.add(Figure(name, 0, unit, "skipped: no PostgreSQL", None, {"skipped": "no PostgreSQL"}))
             continue
-        value, values = _median(repeats, once)
-        rates[name] = value
-        if value is None:
+        if any(v is None for v in values):
             report.add(Figure(name, 0, unit, "skipped: no Redis", None, {"skipped": "no Redis"}))
             continue
         detail = {**base, "values": values, **({"redis": redis_conf.get("redis")} if "Redis" in name else {})}
-        report.add(Figure(name, value, unit, "", None, detail))
-    _ratios(report, rates, base)
+        report.add(Figure(name, statistics.median(float(v or 0) for v in values), unit, "", None, detail))
+    _ratios(report, rounds, base)
 
 
+RUN_ORDER = (  # within a round: each intake line beside the peer it is divided by
+    "bare aiogram echo (the framework's ceiling)", "intake via aiogram, SQLite",
+    "peer: aiogram + SQLite (WAL), commit per answer", "intake engine and replies, no storage (aiogram)",
+    "intake via python-telegram-bot, SQLite", "peer: PTB ConversationHandler + PicklePersistence, flushed every update",
+    "peer: PTB ConversationHandler + PicklePersistence, default flush (not durable per answer)",
+    "intake via aiogram, PostgreSQL", "peer: aiogram + PostgreSQL (psycopg), commit per answer",
+    "peer: aiogram FSM + RedisStorage", "peer: aiogram FSM + MemoryStorage (not durable)",
+)
 GOALS = (  # (intake line, store, the durable peers it must match)
     ("intake via aiogram, SQLite", "SQLite", ("peer: aiogram + SQLite (WAL), commit per answer",)),
     ("intake via aiogram, PostgreSQL", "PostgreSQL", ("peer: aiogram + PostgreSQL (psycopg), commit per answer",)),
@@ -235,17 +244,28 @@ GOALS = (  # (intake line, store, the durable peers it must match)
 )
 
 
-def _ratios(report: Report, rates: dict[str, float | None], base: dict[str, Any]) -> None:
-    """Each intake line over the best durable peer on its store, goal >= 1.0; the no-storage line as information."""
+def _ratio(rounds: list[dict[str, float | None]], ours: str, peers: tuple[str, ...]) -> tuple[float, list[float]]:
+    """The median over rounds of (ours / best of the peers) within each round; 0 when one was not measured."""
+    per = []
+    for r in rounds:
+        best = max((r.get(p) or 0 for p in peers), default=0)
+        if not r.get(ours) or not best:
+            return 0.0, []
+        per.append(float(r[ours] or 0) / best)
+    return statistics.median(per), per
+
+
+def _ratios(report: Report, rounds: list[dict[str, float | None]], base: dict[str, Any]) -> None:
+    """Each intake line over the best durable peer on its store (the same round's), goal >= 1.0;
+    the no-storage line as information."""
     for ours_name, store, peers in GOALS:
-        ours = rates.get(ours_name)
-        best = max((rates[p] or 0 for p in peers if rates.get(p)), default=0)
+        value, per = _ratio(rounds, ours_name, peers)
         name = f"{ours_name}: ratio to best durable peer ({store})"
-        if not ours or not best:
+        if not per:
             report.add(Figure(name, 0, "x", ">= 1.0", None, {"skipped": "intake or peer not measured"}))
             continue
-        report.add(Figure(name, ours / best, "x", ">= 1.0", ours / best >= 1.0, {**base, "peers": list(peers)}))
-    floor, best = rates.get("intake engine and replies, no storage (aiogram)"), rates.get(GOALS[0][2][0])
-    if floor and best:
-        report.add(Figure("no storage: ratio to best durable peer (SQLite), information", floor / best, "x", "",
-                          None, base))
+        report.add(Figure(name, value, "x", ">= 1.0", value >= 1.0, {**base, "peers": list(peers), "per_round": per}))
+    value, per = _ratio(rounds, "intake engine and replies, no storage (aiogram)", GOALS[0][2])
+    if per:
+        report.add(Figure("no storage: ratio to best durable peer (SQLite), information", value, "x", "", None,
+                          {**base, "per_round": per}))
