@@ -33,15 +33,15 @@ class Report:
         """Record a figure and print it at once (a long run shows progress)."""
         self.figures.append(fig)
         verdict = "" if fig.met is None else ("MET" if fig.met else "NOT MET")
-        print(f"  {fig.name:<52} {fig.value:>12,.2f} {fig.unit:<12} {fig.goal:<22} {verdict}", flush=True)
+        print(f"  {fig.name:<78} {fig.value:>12,.2f} {fig.unit:<12} {fig.goal:<22} {verdict}", flush=True)
         return fig
 
     def table(self) -> str:
         """The whole table as text."""
-        lines = [f"{'measurement':<54} {'value':>12} {'unit':<12} {'goal':<22} verdict", "-" * 112]
+        lines = [f"{'measurement':<80} {'value':>12} {'unit':<12} {'goal':<22} verdict", "-" * 138]
         for f in self.figures:
             verdict = "" if f.met is None else ("MET" if f.met else "NOT MET")
-            lines.append(f"  {f.name:<52} {f.value:>12,.2f} {f.unit:<12} {f.goal:<22} {verdict}")
+            lines.append(f"  {f.name:<78} {f.value:>12,.2f} {f.unit:<12} {f.goal:<22} {verdict}")
         return "\n".join(lines)
 
     def write(self, path: Path) -> None:

@@ -1,93 +1,44 @@
-"""Answers per second through the real dispatchers (aiogram, python-telegram-bot) against bare echo bots.
+"""Answers per second: intake through its two runtimes, and the bots people would build instead (issue 16).
 
-Updates are fed in-process the way each runtime's own polling feeds them: a batch of up to 100
-(getUpdates' limit) handled as concurrent tasks (aiogram's ``handle_as_tasks``, python-telegram-bot's
-``concurrent_updates``), the next batch once it is done. The echo bots are fed the same way in the
-same run. One-at-a-time figures are measured too and printed beside them, without a goal.
+Every bot is fed the same updates the same way in the same process run (bench/feed.py): the same
+users with the same texts, in batches of up to 100 handled as concurrent tasks, replies into a null
+transport. A rate counts only if every answer was stored: intake's update ids are read back from
+its database, each peer's answers from its own store (bench/peers/). Each intake line is divided by
+the best durable peer on the same store. With ``repeats`` rounds, every bot runs once per round
+(an intake line beside its peer, so a shared machine's drift hits both); a rate is the median over
+rounds, a ratio the median of the rounds' own ratios.
 """
 
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
-import time
+import statistics
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from aiogram import Bot, Dispatcher, Router
-from aiogram.types import Chat, Message, Update, User
+from aiogram.types import Message, Update
 from sqlalchemy import create_engine, text
 
-from bench.households import plan
+from bench.feed import BATCH, TOKEN, aiogram_updates, batches, feed_aiogram, interleaved, ptb_updates
 from bench.measure import fresh_service
 from bench.null_session import NullSession
+from bench.peers import runs
 from bench.report import Figure, Report
 from bot import heap
-from flows.registry import load_registry
-from bot.settings import Settings
 from bot.render import render
+from bot.service import IntakeService
+from bot.settings import Settings
 from bot.telegram.actions import bind, incoming_from
 from bot.telegram.aiogram_runtime import AiogramIO, build_dispatcher
 from bot.telegram.core import BotCore
-from flows.autofill import next_input
 from flows.engine import advance, new_state
 from flows.outputs import Input
+from flows.registry import load_registry
 
-TOKEN = "123456:BENCH-abcdefghijklmnopqrstuvwxyz0123"
-_DATE = dt.datetime(2026, 11, 29, tzinfo=dt.timezone.utc)
-
-
-def answer_script(i: int) -> list[str]:
-    """What worker ``i`` types, start to signature, computed once with the engine offline."""
-    registry = load_registry()
-    form = registry.form("archive")
-    ctx = registry.context(actor_id="bench")
-    state = new_state(form, role="worker")
-    outputs = advance(form, state, Input("start"), ctx).outputs
-    texts: list[str] = []
-    while (inp := next_input(outputs, plan(i))) is not None:
-        step = advance(form, state, inp, ctx)
-        state, outputs = step.state, step.outputs
-        texts.append(inp.text)
-    return texts
-
-
-def interleaved(users: int, updates: int) -> list[tuple[int, str]]:
-    """(user id, text) in round-robin order: every user's interview under way at once."""
-    scripts = [["/start"] + answer_script(i) for i in range(users)]
-    out: list[tuple[int, str]] = []
-    step = 0
-    while len(out) < updates:
-        for u, script in enumerate(scripts):
-            if step < len(script) and len(out) < updates:
-                out.append((700_000 + u, script[step]))
-        step += 1
-        if step > max(len(s) for s in scripts):
-            break
-    return out
-
-
-def _aiogram_updates(items: list[tuple[int, str]], base: int) -> list[Update]:
-    return [Update(update_id=base + n, message=Message(
-        message_id=n + 1, date=_DATE, chat=Chat(id=uid, type="private"),
-        from_user=User(id=uid, is_bot=False, first_name="职工"), text=txt)) for n, (uid, txt) in enumerate(items)]
-
-
-BATCH = 100  # getUpdates returns at most 100 updates; polling handles each batch before asking again
-FEEDS = ("polling", "sequential")
-
-
-async def _feed(dp: Dispatcher, bot: Bot, updates: list[Update], feed: str = "polling") -> float:
-    heap.settle()  # the prepared updates are the harness's, not the bot's: keep the collector off them
-    t0 = time.perf_counter()
-    if feed == "sequential":
-        for upd in updates:
-            await dp.feed_update(bot, upd)
-    else:
-        for i in range(0, len(updates), BATCH):
-            await asyncio.gather(*(dp.feed_update(bot, upd) for upd in updates[i:i + BATCH]))
-    return len(updates) / (time.perf_counter() - t0)
+FIRST_UPDATE = 10_000_000  # intake's update ids start here; _all_applied counts from it
 
 
 def _echo_dispatcher() -> Dispatcher:
@@ -105,8 +56,8 @@ def _echo_dispatcher() -> Dispatcher:
 def _floor_dispatcher() -> Dispatcher:
     """The same engine and the same replies with no storage at all: states in a dict, nothing written.
 
-    Not a way to run the bot (a restart would lose every answer): it shows how much of the echo
-    budget the interview itself takes before any database work.
+    Not a way to run the bot (a restart would lose every answer): it shows what the interview itself
+    costs before any database work.
     """
     registry = load_registry()
     states: dict[int, dict[str, Any]] = {}
@@ -131,86 +82,66 @@ def _floor_dispatcher() -> Dispatcher:
     return dp
 
 
-async def aiogram_floor(items: list[tuple[int, str]]) -> tuple[float, float]:
-    """(bare echo rate, engine-and-reply rate with no storage) through aiogram, back to back."""
-    bot = Bot(TOKEN, session=NullSession())
-    echo_rate = await _feed(_echo_dispatcher(), bot, _aiogram_updates(items, 1))
-    return echo_rate, await _feed(_floor_dispatcher(), bot, _aiogram_updates(items, 20_000_000))
+async def echo_rate(items: list[tuple[int, str]]) -> float:
+    """The bare aiogram echo: the framework's ceiling."""
+    return await feed_aiogram(_echo_dispatcher(), Bot(TOKEN, session=NullSession()), aiogram_updates(items, 1))
+
+
+async def floor_rate(items: list[tuple[int, str]]) -> float:
+    """intake's engine and replies with no storage, through aiogram."""
+    return await feed_aiogram(_floor_dispatcher(), Bot(TOKEN, session=NullSession()),
+                              aiogram_updates(items, 20_000_000))
 
 
 def _settings(workdir: Path, url: str) -> Settings:
     return Settings(TELEGRAM_BOT_TOKEN=TOKEN, DATABASE_URL=url, INTAKE_ATTACHMENTS_DIR=str(workdir / "files"))
 
 
-async def aiogram_pair(workdir: Path, items: list[tuple[int, str]], url: str | None, label: str,
-                       feed: str = "polling") -> tuple[float, float]:
-    """(bare echo rate, intake rate) through aiogram, measured back to back."""
-    bot = Bot(TOKEN, session=NullSession())
-    echo_rate = await _feed(_echo_dispatcher(), bot, _aiogram_updates(items, 1), feed)
-    service = fresh_service(workdir, f"throughput-{label}-{feed}", url)
+async def intake_aiogram(workdir: Path, items: list[tuple[int, str]], url: str | None = None, label: str = "sqlite",
+                         service: IntakeService | None = None, warm: list[tuple[int, str]] | None = None) -> float:
+    """intake through its aiogram dispatcher over a fresh database (or ``service``'s).
+
+    ``warm`` is fed first and not timed (say, every interview's /start before its answers are timed).
+    """
+    service = service or fresh_service(workdir, f"throughput-{label}", url)
     core = BotCore(service, _settings(workdir, url or str(service.db.url)))
     dp = build_dispatcher(core, core.settings)
-    intake_rate = await _feed(dp, bot, _aiogram_updates(items, 10_000_000), feed)
-    _all_applied(service, len(items))
+    bot = Bot(TOKEN, session=NullSession())
+    warm = warm or []
+    await feed_aiogram(dp, bot, aiogram_updates(warm, FIRST_UPDATE))
+    rate = await feed_aiogram(dp, bot, aiogram_updates(items, FIRST_UPDATE + len(warm)))
+    _all_applied(service, len(warm) + len(items))
     service.db.dispose()
-    return echo_rate, intake_rate
+    return rate
 
 
 def _all_applied(service: Any, expected: int) -> None:
     """A rate counts only if every update was applied and committed (a failed one is never recorded)."""
     with service.db.connect() as conn:
-        applied = conn.execute(text("SELECT count(*) FROM processedupdate WHERE update_id >= 10000000")).scalar()
+        applied = conn.execute(text("SELECT count(*) FROM processedupdate WHERE update_id >= :f"),
+                               {"f": FIRST_UPDATE}).scalar()
     if applied != expected:
         raise RuntimeError(f"only {applied} of {expected} updates were applied: the rate would not be honest")
 
 
-async def ptb_pair(workdir: Path, items: list[tuple[int, str]], feed: str = "polling") -> tuple[float, float]:
-    """(bare echo rate, intake rate) through python-telegram-bot's Application.process_update."""
-    from telegram import Update as PUpdate
-    from telegram.ext import Application, MessageHandler, filters
-
+async def intake_ptb(workdir: Path, items: list[tuple[int, str]]) -> float:
+    """intake through python-telegram-bot's Application.process_update, SQLite."""
     from bench.null_request import NullRequest
     from bot.telegram.ptb_runtime import build_application
 
-    def updates(app: Application, base: int) -> list[PUpdate]:
-        return [PUpdate.de_json({"update_id": base + n, "message": {
-            "message_id": n + 1, "date": int(_DATE.timestamp()), "chat": {"id": uid, "type": "private"},
-            "from": {"id": uid, "is_bot": False, "first_name": "职工"}, "text": txt}}, app.bot)
-            for n, (uid, txt) in enumerate(items)]
-
-    async def run(app: Application, ups: list[PUpdate]) -> float:
-        await app.initialize()
-        heap.settle()  # as in _feed
-        t0 = time.perf_counter()
-        if feed == "sequential":
-            for u in ups:
-                await app.process_update(u)
-        else:
-            for i in range(0, len(ups), BATCH):
-                await asyncio.gather(*(app.process_update(u) for u in ups[i:i + BATCH]))
-        rate = len(ups) / (time.perf_counter() - t0)
-        await app.shutdown()
-        return rate
-
-    echo = Application.builder().token(TOKEN).request(NullRequest()).get_updates_request(NullRequest()) \
-        .concurrent_updates(True).build()  # as the intake runtime is built
-
-    async def reply(update: Any, _context: Any) -> None:
-        await update.message.reply_text(update.message.text)
-
-    echo.add_handler(MessageHandler(filters.ALL, reply))
-    echo_rate = await run(echo, updates(echo, 1))
-    service = fresh_service(workdir, f"throughput-ptb-{feed}")
+    service = fresh_service(workdir, "throughput-ptb")
     settings = _settings(workdir, str(service.db.url))
-    core = BotCore(service, settings)
-    app = build_application(core, settings, TOKEN, request=NullRequest())
-    intake_rate = await run(app, updates(app, 10_000_000))
+    app = build_application(BotCore(service, settings), settings, TOKEN, request=NullRequest())
+    await app.initialize()
+    rate = await batches(ptb_updates(items, FIRST_UPDATE, app.bot), app.process_update)
+    await app.shutdown()
     _all_applied(service, len(items))
     service.db.dispose()
-    return echo_rate, intake_rate
+    return rate
 
 
-def _pg_scratch(admin_url: str) -> tuple[str, Any]:
+def pg_scratch(admin_url: str) -> tuple[str, Any]:
+    """A fresh PostgreSQL database: (its URL, the handle pg_drop takes)."""
     name = f"intake_bench_{uuid.uuid4().hex[:8]}"
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
@@ -218,51 +149,123 @@ def _pg_scratch(admin_url: str) -> tuple[str, Any]:
     return admin_url.rsplit("/", 1)[0] + f"/{name}", (admin, name)
 
 
-def _pg_drop(handle: Any) -> None:
+def pg_drop(handle: Any) -> None:
+    """Drop the scratch database."""
     admin, name = handle
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
 
 
-def run(report: Report, workdir: Path, *, updates: int, pg_url: str | None) -> None:
-    """All throughput figures: aiogram + SQLite (the goal), python-telegram-bot, PostgreSQL; fed as polling
-    does, and one at a time for comparison."""
+def _on_pg(pg_url: str, measure: Callable[[str], float]) -> float:
+    url, handle = pg_scratch(pg_url)
+    try:
+        return measure(url)
+    finally:
+        pg_drop(handle)
+
+
+def run(report: Report, workdir: Path, *, updates: int, pg_url: str | None, repeats: int = 1) -> None:
+    """Every throughput figure: intake's lines with their ratio to the best durable peer, then the peers."""
     users = max(10, updates // 60)
     items = interleaved(users, updates)
-    heap.settle()  # as `intake run` does once started; every bot measured here, echo or not, runs after it
-    for feed in FEEDS:
-        detail = {"updates": len(items), "users": users, "every_answer_committed": True, "feed": feed,
-                  "batch": BATCH if feed == "polling" else 1}
-        goal = ">= 0.5" if feed == "polling" else ""
-        tag = "" if feed == "polling" else ", one at a time"
+    heap.settle()  # as `intake run` does once started; every bot measured here runs after it
+    base = {"updates": len(items), "users": users, "every_answer_stored": True, "batch": BATCH, "runs": repeats}
+    redis_conf: dict[str, Any] = {}
 
-        def ratio(name: str, ours: float, echo: float, detail: dict[str, Any] = detail, goal: str = goal) -> None:
-            report.add(Figure(name, ours / echo, "x", goal, (ours / echo >= 0.5) if goal else None, detail))
+    def fsm_redis() -> float | None:
+        got = asyncio.run(runs.fsm(items, redis=True))
+        if got is not None:
+            redis_conf.update(got[1])
+        return None if got is None else got[0]
 
-        echo, ours = asyncio.run(aiogram_pair(workdir, items, None, "sqlite", feed))
-        report.add(Figure(f"bare aiogram echo{tag}", echo, "updates/s", "", None, detail))
-        report.add(Figure(f"intake via aiogram, SQLite{tag}", ours, "answers/s", "", None, detail))
-        ratio(f"throughput ratio (aiogram, SQLite{tag})", ours, echo)
-        if feed == "polling":
-            echo, floor = asyncio.run(aiogram_floor(items))
-            report.add(Figure("engine and reply only, no storage (aiogram)", floor, "answers/s", "", None, detail))
-            ratio("ratio without any storage (aiogram): the ceiling", floor, echo, goal="")
-        echo, ours = asyncio.run(ptb_pair(workdir, items, feed))
-        report.add(Figure(f"bare python-telegram-bot echo{tag}", echo, "updates/s", "", None, detail))
-        report.add(Figure(f"intake via python-telegram-bot, SQLite{tag}", ours, "answers/s", "", None, detail))
-        ratio(f"throughput ratio (ptb, SQLite{tag})", ours, echo)
-        if not pg_url:
-            continue
+    pg_ok = bool(pg_url)
+    if pg_url:
         try:
-            url, handle = _pg_scratch(pg_url)
-        except Exception as exc:  # no server: say so, do not invent a number
-            report.add(Figure(f"intake via aiogram, PostgreSQL{tag}", 0, "answers/s", "server unreachable", None,
-                              {"error": type(exc).__name__}))
+            pg_drop(pg_scratch(pg_url)[1])
+        except Exception:  # noqa: BLE001 - no server: say so, do not invent a number
+            pg_ok = False
+    plan: list[tuple[str, str, Callable[[], float | None], bool]] = [
+        ("bare aiogram echo (the framework's ceiling)", "updates/s", lambda: asyncio.run(echo_rate(items)), True),
+        ("intake via aiogram, SQLite", "answers/s", lambda: asyncio.run(intake_aiogram(workdir, items)), True),
+        ("intake engine and replies, no storage (aiogram)", "answers/s", lambda: asyncio.run(floor_rate(items)), True),
+        ("intake via python-telegram-bot, SQLite", "answers/s", lambda: asyncio.run(intake_ptb(workdir, items)), True),
+        ("intake via aiogram, PostgreSQL", "answers/s",
+         lambda: _on_pg(pg_url or "", lambda u: asyncio.run(intake_aiogram(workdir, items, u, "pg"))), pg_ok),
+        ("peer: aiogram + SQLite (WAL), commit per answer", "answers/s",
+         lambda: asyncio.run(runs.sqlite(workdir, items)), True),
+        ("peer: aiogram + PostgreSQL (psycopg), commit per answer", "answers/s",
+         lambda: _on_pg(pg_url or "", lambda u: asyncio.run(runs.postgres(u, items))), pg_ok),
+        ("peer: aiogram FSM + RedisStorage", "answers/s", fsm_redis, True),
+        ("peer: aiogram FSM + MemoryStorage (not durable)", "answers/s",
+         lambda: asyncio.run(runs.fsm(items, redis=False))[0], True),  # type: ignore[index]
+        ("peer: PTB ConversationHandler + PicklePersistence, default flush (not durable per answer)", "answers/s",
+         lambda: asyncio.run(runs.ptb(workdir, items, flush_each=False)), True),
+        ("peer: PTB ConversationHandler + PicklePersistence, flushed every update", "answers/s",
+         lambda: asyncio.run(runs.ptb(workdir, items, flush_each=True)), True),
+    ]
+    order = [name for name, *_ in plan]
+    rounds: list[dict[str, float | None]] = []
+    for k in range(repeats):  # every bot once per round, each intake line next to its peer: drift hits both
+        got: dict[str, float | None] = {}
+        for name in RUN_ORDER:
+            _, _, once, possible = plan[order.index(name)]
+            got[name] = once() if possible else None
+        rounds.append(got)
+        if repeats > 1:
+            print(f"  (throughput round {k + 1} of {repeats} done)", flush=True)
+    for name, unit, _once, possible in plan:
+        values = [r[name] for r in rounds]
+        if not possible:
+            report.add(Figure(name, 0, unit, "skipped: no PostgreSQL", None, {"skipped": "no PostgreSQL"}))
             continue
-        try:
-            echo, ours = asyncio.run(aiogram_pair(workdir, items, url, "pg", feed))
-        finally:
-            _pg_drop(handle)
-        report.add(Figure(f"intake via aiogram, PostgreSQL{tag}", ours, "answers/s", "", None, detail))
-        ratio(f"throughput ratio (aiogram, PostgreSQL{tag})", ours, echo)
+        if any(v is None for v in values):
+            report.add(Figure(name, 0, unit, "skipped: no Redis", None, {"skipped": "no Redis"}))
+            continue
+        detail = {**base, "values": values, **({"redis": redis_conf.get("redis")} if "Redis" in name else {})}
+        report.add(Figure(name, statistics.median(float(v or 0) for v in values), unit, "", None, detail))
+    _ratios(report, rounds, base)
+
+
+RUN_ORDER = (  # within a round: each intake line beside the peer it is divided by
+    "bare aiogram echo (the framework's ceiling)", "intake via aiogram, SQLite",
+    "peer: aiogram + SQLite (WAL), commit per answer", "intake engine and replies, no storage (aiogram)",
+    "intake via python-telegram-bot, SQLite", "peer: PTB ConversationHandler + PicklePersistence, flushed every update",
+    "peer: PTB ConversationHandler + PicklePersistence, default flush (not durable per answer)",
+    "intake via aiogram, PostgreSQL", "peer: aiogram + PostgreSQL (psycopg), commit per answer",
+    "peer: aiogram FSM + RedisStorage", "peer: aiogram FSM + MemoryStorage (not durable)",
+)
+GOALS = (  # (intake line, store, the durable peers it must match)
+    ("intake via aiogram, SQLite", "SQLite", ("peer: aiogram + SQLite (WAL), commit per answer",)),
+    ("intake via aiogram, PostgreSQL", "PostgreSQL", ("peer: aiogram + PostgreSQL (psycopg), commit per answer",)),
+    ("intake via aiogram, PostgreSQL", "Redis", ("peer: aiogram FSM + RedisStorage",)),
+    ("intake via python-telegram-bot, SQLite", "PTB",
+     ("peer: PTB ConversationHandler + PicklePersistence, flushed every update",)),
+)
+
+
+def _ratio(rounds: list[dict[str, float | None]], ours: str, peers: tuple[str, ...]) -> tuple[float, list[float]]:
+    """The median over rounds of (ours / best of the peers) within each round; 0 when one was not measured."""
+    per = []
+    for r in rounds:
+        best = max((r.get(p) or 0 for p in peers), default=0)
+        if not r.get(ours) or not best:
+            return 0.0, []
+        per.append(float(r[ours] or 0) / best)
+    return statistics.median(per), per
+
+
+def _ratios(report: Report, rounds: list[dict[str, float | None]], base: dict[str, Any]) -> None:
+    """Each intake line over the best durable peer on its store (the same round's), goal >= 1.0;
+    the no-storage line as information."""
+    for ours_name, store, peers in GOALS:
+        value, per = _ratio(rounds, ours_name, peers)
+        name = f"{ours_name}: ratio to best durable peer ({store})"
+        if not per:
+            report.add(Figure(name, 0, "x", ">= 1.0", None, {"skipped": "intake or peer not measured"}))
+            continue
+        report.add(Figure(name, value, "x", ">= 1.0", value >= 1.0, {**base, "peers": list(peers), "per_round": per}))
+    value, per = _ratio(rounds, "intake engine and replies, no storage (aiogram)", GOALS[0][2])
+    if per:
+        report.add(Figure("no storage: ratio to best durable peer (SQLite), information", value, "x", "", None,
+                          {**base, "per_round": per}))
