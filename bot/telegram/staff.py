@@ -104,12 +104,12 @@ class StaffDesk:
                                  t("tg.review.file_caption", ref=iv.ref or iv.id))]
         if kind is buttons.OVERRIDE or kind in buttons.OVERRIDE_TO:  # submitted or approved records
             return self._override_step(chat, user, iv, kind)
+        if kind is buttons.REVIEW:  # any status the queue lists (returned, approved): read, with what still applies
+            return self.card(user, chat, iv)
         if iv.status != "submitted":
             return [self._not_waiting(chat, iv, iv.status)]
         if kind is buttons.TAKE_OVER:
             return self._take_over(inc, user, chat, iv)
-        if kind is buttons.REVIEW:
-            return self.card(user, chat, iv)
         unbutton: list[Action] = [EditMessage(chat, inc.message_id, None, ())] if inc.message_id else []
         if kind in (buttons.APPROVE, buttons.APPROVE_YES) and not policy.can_approve(user, iv):
             return unbutton + [SendMessage(chat, t("queue.self_denied", ref=iv.ref or iv.id))]
@@ -135,9 +135,11 @@ class StaffDesk:
         rows: tuple[tuple[tuple[str, str], ...], ...] = (
             (*first, (t("tg.review.return"), buttons.RETURN.data(iid))),
             ((t("tg.review.download"), buttons.DOWNLOAD.data(iid)), (t("tg.override.button"), buttons.OVERRIDE.data(iid))))
-        if not policy.can_review(user, iv):  # an unassigned self-report: read only until taken over
+        if iv.status == "approved" and policy.can_override_category(user, iv):
+            rows = rows[1:]  # approved: no approve or return, the category may still change
+        elif not policy.can_review(user, iv) or iv.status != "submitted":  # an unassigned self-report: read only
             rows = ((t("tg.review.download"), buttons.DOWNLOAD.data(iid)),),
-        if iv.kind == "self":  # the worker's own report: the help plan is still to be filled by staff
+        if iv.kind == "self" and iv.status == "submitted":  # the worker's own report: the help plan is for staff
             rows = (((t("tg.review.take_over"), buttons.TAKE_OVER.data(iid)),),) + rows
         files = review_card.attachments(self.service, iv)
         text = self.record_text(iv)
