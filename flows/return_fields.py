@@ -28,6 +28,7 @@ def label_words(label: str) -> list[str]:
     for head in LABEL_HEADS:
         if core.startswith(head) and len(core) - len(head) >= 2:
             words.append(core[len(head):])
+            break
     return [w for i, w in enumerate(words) if w and w not in words[:i]]
 
 
