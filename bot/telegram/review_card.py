@@ -70,6 +70,28 @@ def return_lines(service: IntakeService, iv: Interview) -> list[str]:
     return lines
 
 
+def review_history(service: IntakeService, iv: Interview) -> list[str]:
+    """修改记录's review part: each return with its comment and fields, the override, the approval."""
+    tz = service.registry.tz
+    form = service.registry.form(iv.form_key)
+    returns = (iv.state or {}).get(review.RETURNS_KEY) or []
+    with service.session() as s:
+        people = {u.id: u for u in (s.get(User, uid) for uid in {r.get("by") for r in returns} | {iv.approved_by}
+                                    if uid) if u is not None}
+    lines = [t("queue.history.title")]
+    for r in returns:
+        fields = "、".join(field_label(form, p)[0] for p in r.get("paths", []))
+        lines.append(t("queue.history.returned", at=_at(r["at"], tz), who=_who(people.get(r.get("by"))),
+                       fields=fields, comment=r.get("comment", "")))
+    if iv.override_category:
+        lines += category_lines(service, iv)[1:2]
+    if iv.approved_at is not None:
+        lines.append(t("queue.history.approved", at=_at(iv.approved_at, tz),
+                       who=str((iv.state or {}).get("answers", {}).get("reviewed_by") or _who(
+                           people.get(iv.approved_by)))))
+    return lines if len(lines) > 1 else []
+
+
 def attachments(service: IntakeService, iv: Interview) -> list[Attachment]:
     """The record's stored attachments, oldest first."""
     with service.session() as s:

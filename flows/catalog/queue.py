@@ -71,6 +71,10 @@ MESSAGES: dict[str, str] = {
     "queue.card.no_changes": "【退回后的修改】没有修改任何项目。",
     "queue.card.empty": "（空）",
     "queue.someone": "（未知）",
+    # 修改记录's review part
+    "queue.history.title": "【审核记录】",
+    "queue.history.returned": "{at} {who}：退回修改（{fields}），意见：{comment}",
+    "queue.history.approved": "{at} 审核通过，审核人：{who}",
     # returning
     "queue.returned_unnotified": "档案 {ref} 已退回修改（{fields}）。填表人没有 Telegram 账号，无法通知，请另行告知。",
 }

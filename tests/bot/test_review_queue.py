@@ -219,6 +219,11 @@ async def test_a_two_field_return_by_part_of_the_labels_as_a_plain_message_reope
     assert "【退回后的修改】共 2 项" in card
     assert re.search(r"手机号码：139\*+5678 → 138\*+1111（周调查，", card), card
     assert "家庭住址：荆门市东宝区象山大道1号3栋2单元201室 → 荆门市东宝区象山大道1号3栋2单元202室" in card
+    override(service, hid, category="意外致困户", reason="补交住院费用票据后复核", actor=desk.people["staff"])
+    await desk.send("staff", data=buttons.APPROVE_YES.data(hid))
+    journal = texts(await desk.send("staff", data=buttons.JOURNAL.data(hid)))  # 修改记录
+    assert "退回修改（手机号码、家庭住址），意见：手机号不对；家庭住址写得不全" in journal
+    assert "困难类别（人工调整）：意外致困户" in journal and "审核通过，审核人：staff实名" in journal
 
 
 async def test_a_return_to_an_author_without_telegram_does_not_say_they_were_told(desk: Desk) -> None:
