@@ -44,7 +44,6 @@ MESSAGES: dict[str, str] = {
     ),
     "queue.confirm_button": "确认通过",
     "queue.cancel_button": "取消",
-    "queue.cancelled": "已取消，档案 {ref} 仍待审核。",
     "queue.self_denied": (
         "档案 {ref} 的帮扶计划由您本人填写，按照审核与填写分离的要求，您不能审核通过。"
         "请由本单位其他工作人员审核。"
@@ -69,7 +68,6 @@ MESSAGES: dict[str, str] = {
     "queue.card.changes": "【退回后的修改】共 {n} 项：",
     "queue.card.change": "· {label}：{old} → {new}（{who}，{at}）",
     "queue.card.no_changes": "【退回后的修改】没有修改任何项目。",
-    "queue.card.empty": "（空）",
     "queue.someone": "（未知）",
     # 修改记录's review part
     "queue.history.title": "【审核记录】",
