@@ -39,7 +39,7 @@ class QueueDesk:
         """The filter's parts in words ("" for none)."""
         parts = []
         if f.category is not None:
-            value = t("queue.pick.no_category") if f.category == NO_CATEGORY else f.category
+            value = t("tg.review.no_category") if f.category == NO_CATEGORY else f.category
             parts.append(t("queue.part.category", value=value))
         if f.author_id is not None:
             with self.service.session() as s:
@@ -113,7 +113,7 @@ class QueueDesk:
         any_button = (t("queue.pick.any"),)
         if what == "category":
             options = [(c, f.but(category=c)) for c in CATEGORIES]
-            options += [(t("queue.pick.no_category"), f.but(category=NO_CATEGORY)), (*any_button, f.but(category=None))]
+            options += [(t("tg.review.no_category"), f.but(category=NO_CATEGORY)), (*any_button, f.but(category=None))]
         elif what == "author":
             with self.service.session() as s:
                 found = queue.authors(s, user=user, f=f, now=self._now(), tz=self.service.registry.tz)

@@ -24,7 +24,6 @@ MESSAGES: dict[str, str] = {
     "queue.pick.clear": "清除筛选",
     "queue.pick.any": "不限",
     "queue.pick.choose": "请选择{what}：",
-    "queue.pick.no_category": "不符合认定标准",
     "queue.pick.author_item": "{name}（{n} 份）",
     "queue.days.1": "今天",
     "queue.days.7": "近7天",
