@@ -178,3 +178,7 @@ def _shown(f: Field | None, value: Any) -> str:
     if f is not None and f.type in _MASKED_TYPES and isinstance(value, str):
         return mask_id(value)
     return display_value(f, value) if f is not None else str(value)
+
+
+field_label = _label  # a journal path's label and field (the review card's diff reads them the same way)
+shown_value = _shown  # a journal value as shown (ID, card and phone numbers masked)

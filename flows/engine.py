@@ -48,13 +48,13 @@ def hand_over(state: dict[str, Any], *, role: str = "staff") -> dict[str, Any]:
 
 
 def reopen_at(state: dict[str, Any], paths: list[str]) -> dict[str, Any]:
-    """A submitted interview, back to draft at the first of ``paths``; once answered, on to the final review."""
+    """A submitted interview, back to draft at the first of ``paths``; once each is answered, on to the final review."""
     if not paths:
         raise ValueError("reopen_at needs at least one path")
     new = _copy(dict(state))
     # cursor_from "review": after the named question is answered the author goes on to the final review.
     new.update(status="draft", mode="ask", pending=None, multi=None, page=0, review_section=None,
-               cursor=paths[0], cursor_from="review")
+               cursor=paths[0], cursor_from="review", reopened=list(paths[1:]))  # the others: flows.moves.next_reopened
     return new
 
 

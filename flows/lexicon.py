@@ -65,6 +65,7 @@ YES_NO_NUMBERS: Mapping[str, Word] = {"1": "yes", "2": "no", "0": "no"}
 _TRAILING = "。.!！~～,，、;；…"
 # Spellings people type for an option's word (其它 for 其他): read as the form writes it.
 SPELLINGS: Mapping[str, str] = {"其它": "其他"}
+LABEL_HEADS = ("是否为", "是否")  # a question label's lead a reviewer leaves out (零就业家庭 names 是否为零就业家庭)
 # Sentence-final particles a typed word may carry (签字提交了, 完成吧, 好了): peeled before matching a word.
 PARTICLES = "的了啊呀吧哦呢啦嘛"
 # What button labels are decorated with (» « ✔ ✅ ✏ …): a label typed with or without it is the same label.

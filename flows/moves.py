@@ -51,10 +51,21 @@ def move_on(run: Run, slot: Slot) -> None:
         nxt = run.next_slot(slot.path)
         run.st["cursor"] = nxt.path if nxt is not None and is_done(nxt, run.st) else None
     else:
-        run.st["cursor"] = None
+        run.st["cursor"] = next_reopened(run)
     if run.st.get("cursor") is None:
         run.st["cursor_from"] = None
     show(run)
+
+
+def next_reopened(run: Run) -> str | None:
+    """After a field a return reopened (flows.engine.reopen_at): the next one it named, else None (the review)."""
+    waiting = run.st.get("reopened") or []
+    if run.st.get("cursor_from") != "review" or not waiting:
+        return None
+    run.st["reopened"] = waiting[1:]
+    earlier = get_value(run.st["answers"], str(waiting[0]))[1]  # a several-choice answer: edited from its ticks
+    run.st["multi"] = list(earlier) if isinstance(earlier, list) else None
+    return str(waiting[0])
 
 
 def _check_offer_mismatch(run: Run, slot: Slot, value: Any) -> None:

@@ -196,6 +196,22 @@ def can_review(user: Actor, record: Record) -> bool:
     return user.role in STAFF_ROLES and visibility(user).allows(record)
 
 
+def authored(user: Actor, record: Record) -> bool:
+    """Whether the user filled the record's staff parts (帮扶计划): its author, who took it over or started it."""
+    return user.id is not None and record.created_by == user.id
+
+
+def can_approve(user: Actor, record: Record) -> bool:
+    """审核通过: ``can_review``, and separation of duties: whoever filled a record's help plan (its author,
+    who took it over) does not also approve it, unless an admin (then ``self_approval`` marks it)."""
+    return can_review(user, record) and (not authored(user, record) or user.role == "admin")
+
+
+def self_approval(user: Actor, record: Record) -> bool:
+    """An approval that breaks the separation of duties (an admin approving what they filled): marked and audited."""
+    return authored(user, record) and user.role == "admin"
+
+
 def can_see_review(user: Actor, record: Record) -> bool:
     """The review card and the record as a file: staff who may read it, admins."""
     return user.role in STAFF_ROLES and can_read(user, record)

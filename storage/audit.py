@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 from storage.models import AuditLog, User
 
 VIEW = "view"  # the action of every look at personal data; detail["what"] says which look
-VIEWS = ("find", "card", "history", "review_card", "download")
+VIEWS = ("find", "card", "history", "review_card", "download", "attachment")
 
 
 @dataclass(frozen=True)

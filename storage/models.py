@@ -35,6 +35,8 @@ class User(SQLModel, table=True):
 class Interview(SQLModel, table=True):
     """One household's archive record, from first answer to approval."""
 
+    __table_args__ = (Index("ix_interview_queue", "status", "unit", "submitted_at", "id"),)  # the review queue
+
     id: int | None = Field(default=None, primary_key=True)
     ref: str | None = Field(default=None, unique=True, index=True)  # 职工编号, assigned on submission
     form_key: str = "archive"

@@ -42,6 +42,12 @@ def answered_by(session: Session, *, chat_id: int, user_id: int, message_id: int
                         .order_by(col(PendingReply.id).desc()).limit(1)).first()
 
 
+def latest(session: Session, *, chat_id: int, user_id: int) -> PendingReply | None:
+    """The user's most recent prompt in this chat (a plain message after it may answer it: the desk decides)."""
+    return session.exec(select(PendingReply).where(PendingReply.chat_id == chat_id, PendingReply.user_id == user_id)
+                        .order_by(col(PendingReply.id).desc()).limit(1)).first()
+
+
 def prune(session: Session, *, older_than_days: int) -> int:
     """Forget prompts older than this; how many."""
     cutoff = utcnow() - timedelta(days=older_than_days)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import update
@@ -12,6 +14,10 @@ from flows.engine import hand_over, reopen_at, set_system_answer
 from flows.form_entry import stored_key
 from storage.households import readable_filter
 from storage.models import AnswerEvent, AuditLog, Interview, User, utcnow
+
+
+RETURNS_KEY = "returns"  # state key: each return, its comment and the fields it named (the review card's diff)
+SELF_APPROVAL_KEY = "self_approval"  # state key: an admin approved the record whose help plan they filled
 
 
 class ReviewError(Exception):
@@ -102,15 +108,20 @@ def approve(session: Session, *, interview_id: int, reviewer: User, name: str | 
     interview = session.get(Interview, interview_id)
     if interview is None or interview.status != "submitted":
         raise ReviewError(interview.status if interview else "missing")
+    policy.require(policy.can_approve(reviewer, interview), interview_id)  # unit, role, separation of duties
     reviewed_by = name or reviewer.registered_name or reviewer.name
     state, old = set_system_answer(interview.state, "reviewed_by", reviewed_by)
     now = utcnow()
+    self_approved = policy.self_approval(reviewer, interview)
+    if self_approved:  # an admin approving the help plan they filled: kept with the record
+        state[SELF_APPROVAL_KEY] = {"by": reviewed_by, "user_id": reviewer.id, "at": now.isoformat()}
     _transition(session, interview, {"status": "approved", "state": state, "approved_at": now,
                                      "approved_by": reviewer.id, "changed_at": now})
     session.add(AnswerEvent(interview_id=interview_id, path="reviewed_by", action="set", old=old,
                             new=reviewed_by, actor_id=reviewer.id))
     session.add(AuditLog(actor_id=reviewer.id, action="approve_interview",
-                         detail={"interview_id": interview_id, "ref": interview.ref}))
+                         detail={"interview_id": interview_id, "ref": interview.ref,
+                                 **({"self_approval": True} if self_approved else {})}))
     session.commit()
     session.expire_all()
     approved = session.get(Interview, interview_id)
@@ -127,6 +138,9 @@ def return_to_author(session: Session, *, interview_id: int, reviewer: User, com
     if not comment.strip() or not paths:
         raise ValueError("a return needs a comment that names at least one field")
     state = reopen_at(interview.state, paths)
+    state[RETURNS_KEY] = [*state.get(RETURNS_KEY, []),  # what the next review compares against (last_return)
+                          {"at": utcnow().isoformat(), "by": reviewer.id, "comment": comment.strip(), "paths": paths,
+                           "version": interview.version + 1}]
     _transition(session, interview, {"status": "returned", "state": state, "review_comment": comment.strip(),
                                      "changed_at": utcnow()})
     session.execute(update(User).where(col(User.id) == interview.created_by)
@@ -138,3 +152,40 @@ def return_to_author(session: Session, *, interview_id: int, reviewer: User, com
     returned = session.get(Interview, interview_id)
     assert returned is not None
     return returned
+
+
+@dataclass(frozen=True)
+class Change:
+    """One answer changed since the record was last returned: old → new, who, when."""
+
+    path: str
+    old: Any
+    new: Any
+    actor: User | None
+    at: datetime
+
+
+def last_return(interview: Interview) -> dict[str, Any] | None:
+    """The latest return of this record (its time, reviewer id, comment, fields), if it was ever returned."""
+    returns = (interview.state or {}).get(RETURNS_KEY) or []
+    return returns[-1] if returns else None
+
+
+def changes_since_return(session: Session, interview: Interview) -> list[Change]:
+    """Each answer changed after the last return, once (the first old value, the last new one), in order."""
+    back = last_return(interview)
+    if back is None:
+        return []
+    since = datetime.fromisoformat(str(back["at"]))
+    events = session.exec(select(AnswerEvent).where(col(AnswerEvent.interview_id) == interview.id,
+                                                    col(AnswerEvent.at) >= since, col(AnswerEvent.path) != "reviewed_by")
+                          .order_by(col(AnswerEvent.id))).all()
+    first: dict[str, AnswerEvent] = {}
+    last: dict[str, AnswerEvent] = {}
+    for ev in events:
+        first.setdefault(ev.path, ev)
+        last[ev.path] = ev
+    people = {u.id: u for u in session.exec(select(User).where(
+        col(User.id).in_({ev.actor_id for ev in last.values() if ev.actor_id is not None})))}
+    return [Change(path, first[path].old, ev.new, people.get(ev.actor_id), ev.at)
+            for path, ev in last.items() if first[path].old != ev.new]

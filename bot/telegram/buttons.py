@@ -12,6 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Union
 
+from flows.categories import CATEGORY_CHOICES
+from storage.queue import DAYS, NO_CATEGORY, QueueFilter
+
 DESK = "x"  # the head of every desk button
 FieldValue = Union[int, str]
 
@@ -95,6 +98,13 @@ DOWNLOAD = _desk("download", "dl", _ID)
 TAKE_OVER = _desk("take_over", "to", _ID)
 OVERRIDE = _desk("override", "oc", _ID)
 OVERRIDE_TO = tuple(_desk(f"override_to_{i}", f"c{i}", _ID) for i in range(4))  # the 困难类别 by index
+APPROVE_YES = _desk("approve_yes", "ry", _ID)  # 审核通过 confirmed
+ATTACHMENT = _desk("attachment", "af", ("attachment_id", int))  # a record's attachment, sent on a tap
+# the review queue: a filter word (queue_word) and a 0-based page
+QUEUE = _desk("queue", "q", ("filter", str), ("page", int))
+QUEUE_PICK = _desk("queue_pick", "qf", ("filter", str), ("what", str))  # choose one part of the filter
+BULK = _desk("bulk", "qb", ("filter", str))  # approve the filtered selection: asks once
+BULK_YES = _desk("bulk_yes", "qy", ("filter", str), ("count", int))  # confirmed for this many
 # the records desk
 EXPORT_KIND = _desk("export_kind", "ef", ("kind", str))
 EXPORT_MAKE = _desk("export_make", "eg", ("kind", str), ("scope", str))
@@ -108,11 +118,53 @@ REOPEN = _desk("reopen", "fo", _HOUSEHOLD)
 INVITE_MOVE = _desk("invite_move", "im", ("code", str))  # the person confirms an invite that moves their unit
 
 KINDS: tuple[Button, ...] = (OPEN, START_FORM, REVIEW, APPROVE, RETURN, DOWNLOAD, TAKE_OVER, OVERRIDE, *OVERRIDE_TO,
+                             APPROVE_YES, ATTACHMENT, QUEUE, QUEUE_PICK, BULK, BULK_YES,
                              EXPORT_KIND, EXPORT_MAKE, CARD, JOURNAL, FOLLOWUP, CLOSE, CLOSE_REASON, CLOSE_TODAY,
                              REOPEN, INVITE_MOVE)
 TABLE: dict[str, Button] = {b.prefix: b for b in KINDS}
 if len(TABLE) != len(KINDS):  # pragma: no cover - caught at import by every test
     raise RuntimeError("two button kinds share a prefix")
+
+
+_STATUS_CODES = {"submitted": "s", "returned": "r", "approved": "a"}
+
+
+def queue_word(f: QueueFilter) -> str:
+    """A queue filter as the word its buttons carry (``-`` for the default): ``sa.c2.u15.d7.w.o``."""
+    parts = [] if f.status == "submitted" else [f"s{_STATUS_CODES[f.status]}"]
+    if f.category is not None:
+        parts.append("c-" if f.category == NO_CATEGORY else f"c{CATEGORY_CHOICES.index(f.category)}")
+    if f.author_id is not None:
+        parts.append(f"u{f.author_id}")
+    if f.days:
+        parts.append(f"d{f.days}")
+    parts += ["w"] * f.warnings + ["o"] * f.overrides
+    return ".".join(parts) or "-"
+
+
+def parse_queue_word(word: str) -> QueueFilter | None:
+    """The filter a queue button carries, or None when the word is malformed (forged, or another version's)."""
+    f = QueueFilter()
+    statuses = {code: status for status, code in _STATUS_CODES.items()}
+    for part in ([] if word == "-" else word.split(".")):
+        head, rest = part[:1], part[1:]
+        if head == "s" and rest in statuses:
+            f = f.but(status=statuses[rest])
+        elif head == "c" and rest == "-":
+            f = f.but(category=NO_CATEGORY)
+        elif head == "c" and is_id(rest) and int(rest) < len(CATEGORY_CHOICES):
+            f = f.but(category=CATEGORY_CHOICES[int(rest)])
+        elif head == "u" and is_id(rest):
+            f = f.but(author_id=int(rest))
+        elif head == "d" and is_id(rest.removeprefix("-")) and int(rest.removeprefix("-")) in DAYS:
+            f = f.but(days=int(rest))
+        elif part == "w":
+            f = f.but(warnings=True)
+        elif part == "o":
+            f = f.but(overrides=True)
+        else:
+            return None
+    return f
 
 
 def is_desk(data: str) -> bool:

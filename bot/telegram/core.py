@@ -243,6 +243,8 @@ class BotCore(Claims):
         if text.startswith("/"):
             return self._command(inc, user, chat, text)
         prompt = self.prompt_for(inc, user, chat)
+        if prompt is None and inc.reply_to_id is None and inc.reply_to_text is None:
+            prompt = self.staff.plain_prompt(user, chat)  # 退回修改's comment typed without Telegram's reply
         if prompt is not None and prompt.kind in staff_desk.REPLIES:
             return self._once(inc, lambda: self.staff.on_reply(chat, user, prompt, text, inc.full_name))
         if prompt is not None and prompt.kind in records_desk.REPLIES:

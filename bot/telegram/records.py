@@ -16,6 +16,7 @@ from bot.telegram.actions import Action, BotIO, EditMessage, Expect, Incoming, R
 from bot.telegram.buttons import Pressed
 from bot.telegram.desk import DeskContext
 from bot.telegram.exports_desk import ExportDesk
+from bot.telegram import review_card
 from exports.query import FilterError
 from flows import policy
 from flows.categories import REASON_OTHER
@@ -189,8 +190,10 @@ class RecordsDesk:
     def journal(self, user: User, chat: int, household_id: int) -> list[Action]:
         """修改记录: who changed which answer, when."""
         text = followups.journal_text(self.service, user=user, interview_id=household_id)
-        self.service.audit_view(user, "history", self._household(user, household_id))
-        return self._long(chat, text)
+        household = self._household(user, household_id)
+        reviewed = review_card.review_history(self.service, household)  # returns, comments, override, approval
+        self.service.audit_view(user, "history", household)
+        return self._long(chat, "\n".join([*reviewed, text]) if reviewed else text)
 
     def followup(self, user: User, chat: int, query: str) -> list[Action]:
         """/followup: find, then start at once when exactly one household matches."""

@@ -4,26 +4,29 @@ from __future__ import annotations
 
 import copy
 import logging
-from typing import Any
+from datetime import timedelta
+from pathlib import Path
 
-from bot.render import Message, assessment_text, split_message
+from bot.render import assessment_text
 from bot.service import AccessDenied
 from bot.telegram import buttons
 from bot.telegram.actions import Action, EditMessage, Expect, Incoming, SendDocument, SendMessage
 from bot.telegram.buttons import Pressed, is_id
 from bot.telegram.desk import DeskContext
+from bot.telegram.queue_desk import QueueDesk
+from bot.telegram import review_card
 from flows.catalog import MESSAGES, t
 from flows.categories import CATEGORY_CHOICES, NOT_ELIGIBLE
 from flows.consistency import stored_checks_lines
 from flows.engine import advance
 from flows.answers import Invalid
-from flows.form import Form
 from flows.names import normalize_name
 from flows import policy
-from flows.outputs import Context, Input, Review
-from flows.slots import slots
-from storage import invites, repo, review
-from storage.models import ROLES, Interview, PendingReply, User
+from flows.outputs import Input, Review
+from flows.return_fields import named_paths  # noqa: F401  (importers read it here)
+from storage import invites, queue, repo, review
+from storage import pending
+from storage.models import ROLES, Interview, PendingReply, User, utcnow
 
 log = logging.getLogger(__name__)
 STAFF = policy.STAFF_ROLES  # kept for importers; the rule is policy.is_staff
@@ -31,41 +34,16 @@ INVITE_HOURS = 72
 ROLE_WORDS = {t(f"tg.role.{role}"): role for role in ROLES}  # /invite 调查员, /role <id> 职工: the labels typed
 OVERRIDE_CATEGORIES = CATEGORY_CHOICES  # in the order of buttons.OVERRIDE_TO
 REPLIES = ("return_comment", "override_reason", "reviewer_name")  # the typed replies this desk reads (Expect.kind)
-_DESK_BUTTONS = (buttons.REVIEW, buttons.APPROVE, buttons.RETURN, buttons.DOWNLOAD, buttons.TAKE_OVER,
-                 buttons.OVERRIDE, *buttons.OVERRIDE_TO)
+_DESK_BUTTONS = (buttons.REVIEW, buttons.APPROVE, buttons.APPROVE_YES, buttons.RETURN, buttons.DOWNLOAD,
+                 buttons.TAKE_OVER, buttons.OVERRIDE, *buttons.OVERRIDE_TO)
+_QUEUE_BUTTONS = (buttons.QUEUE, buttons.QUEUE_PICK, buttons.BULK, buttons.BULK_YES)  # carry a filter word
+PLAIN_REPLY_MINUTES = 30  # a message sent this soon after 退回修改, not as a reply, is still its comment
 _READ_BUTTONS = (buttons.REVIEW, buttons.DOWNLOAD)  # reading the record: allowed on a readable one (policy.can_see_review)
 
 
 def role_label(role: str) -> str:
     """A role in Chinese."""
     return t(f"tg.role.{role}") if role in ROLES else role
-
-
-def named_paths(form: Form, state: dict[str, Any], role: str, comment: str, ctx: Context) -> list[tuple[str, str]]:
-    """(path, label) of the fields a comment names, in interview order.
-
-    Longer labels claim their characters first (“身份证号” is not also “身份”); a label shared by
-    the worker and a family member means the worker's field.
-    """
-    ordered = [s for s in slots(form, dict(state, role=role), ctx) if s.field is not None]
-    where: dict[str, tuple[int, str]] = {}
-    for grouped in (False, True):
-        for pos, slot in enumerate(ordered):
-            label = slot.field.label if slot.field else ""
-            if (slot.group_index is not None) == grouped and label and label not in where:
-                where[label] = (pos, slot.path)
-    claimed = [False] * len(comment)
-    found: list[tuple[int, str, str]] = []
-    for label in sorted(where, key=len, reverse=True):
-        hit, at = False, comment.find(label)
-        while at >= 0:
-            if not any(claimed[at:at + len(label)]):
-                claimed[at:at + len(label)] = [True] * len(label)
-                hit = True
-            at = comment.find(label, at + 1)
-        if hit:
-            found.append((*where[label], label))
-    return [(path, label) for _, path, label in sorted(found)]
 
 
 def status_text(status: str) -> str:
@@ -80,29 +58,38 @@ class StaffDesk:
     def __init__(self, core: DeskContext) -> None:
         self.core = core
         self.service = core.service
+        self.queue = QueueDesk(core)
 
     # --- review -----------------------------------------------------------------
     def review_list(self, user: User, chat: int) -> list[Action]:
-        """/review: submitted interviews of the caller's unit (admins: all)."""
-        if not policy.is_staff(user):
-            return [SendMessage(chat, t("tg.denied_staff"))]
-        with self.service.session() as s:
-            items = review.submitted(s, user=user)
-        if not items:
-            return [SendMessage(chat, t("tg.review.none"))]
-        rows = tuple(((t("tg.review.item", ref=iv.ref or iv.id, name=iv.worker_name or t("tg.unnamed"),
-                         category=iv.category or t("tg.review.no_category"))[:60], buttons.REVIEW.data(iv.id or 0)),)
-                     for iv in items)
-        return [SendMessage(chat, t("tg.review.title", n=len(items)), rows)]
+        """/review: the first page of the records waiting in the caller's unit (admins: all), with filters."""
+        return self.queue.listing(user, chat, queue.QueueFilter())
+
+    def _queue_button(self, inc: Incoming, user: User, chat: int, pressed: Pressed) -> list[Action]:
+        f = buttons.parse_queue_word(pressed.word("filter"))
+        if f is None:
+            return [SendMessage(chat, t("tg.stale_button"))]
+        if pressed.button is buttons.QUEUE:
+            return self.queue.listing(user, chat, f, pressed.id("page"), edit=inc.message_id)
+        if pressed.button is buttons.QUEUE_PICK:
+            return self.queue.pick(user, chat, f, pressed.word("what"))
+        if pressed.button is buttons.BULK:
+            return self.queue.bulk_ask(user, chat, f)
+        return self.queue.bulk_do(inc, user, chat, f, pressed.id("count"))
 
     def on_button(self, inc: Incoming, user: User, chat: int, pressed: Pressed | None) -> list[Action]:
         """Review buttons: view, approve, return, download, take over, change the 困难类别."""
         if pressed is not None and pressed.button is buttons.INVITE_MOVE:
             return self.redeem(user, chat, pressed.word("code"), confirmed_move=True, inc=inc)
-        if pressed is None or pressed.button not in _DESK_BUTTONS:
+        if pressed is not None and pressed.button in _QUEUE_BUTTONS:
+            return self._queue_button(inc, user, chat, pressed)
+        if pressed is None or pressed.button not in (*_DESK_BUTTONS, buttons.ATTACHMENT):
             return [SendMessage(chat, t("tg.stale_button"))]
         if not policy.is_staff(user):
             return [SendMessage(chat, t("tg.denied_staff"))]
+        if pressed.button is buttons.ATTACHMENT:
+            return review_card.send_attachment(self.service, Path(self.core.settings.attachments_dir), user, chat,
+                                               pressed.id("attachment_id"))
         iv = self.core.load(pressed.id("interview_id"))
         kind = pressed.button
         allowed = (policy.can_see_review if kind in _READ_BUTTONS else policy.can_take_over
@@ -117,28 +104,50 @@ class StaffDesk:
                                  t("tg.review.file_caption", ref=iv.ref or iv.id))]
         if kind is buttons.OVERRIDE or kind in buttons.OVERRIDE_TO:  # submitted or approved records
             return self._override_step(chat, user, iv, kind)
+        if kind is buttons.REVIEW:  # any status the queue lists (returned, approved): read, with what still applies
+            return self.card(user, chat, iv)
         if iv.status != "submitted":
             return [self._not_waiting(chat, iv, iv.status)]
         if kind is buttons.TAKE_OVER:
             return self._take_over(inc, user, chat, iv)
-        if kind is buttons.REVIEW:
-            rows = (((t("tg.review.approve"), buttons.APPROVE.data(iid)),
-                     (t("tg.review.return"), buttons.RETURN.data(iid))),
-                    ((t("tg.review.download"), buttons.DOWNLOAD.data(iid)),
-                     (t("tg.override.button"), buttons.OVERRIDE.data(iid))))
-            if not policy.can_review(user, iv):  # an unassigned self-report: read only until taken over
-                rows = ((t("tg.review.download"), buttons.DOWNLOAD.data(iid)),),
-            if iv.kind == "self":  # the worker's own report: the help plan is still to be filled by staff
-                rows = (((t("tg.review.take_over"), buttons.TAKE_OVER.data(iid)),),) + rows
-            self.service.audit_view(user, "review_card", iv)
-            return [SendMessage(chat, m.text, m.buttons) for m in split_message(Message(self.record_text(iv), rows))]
         unbutton: list[Action] = [EditMessage(chat, inc.message_id, None, ())] if inc.message_id else []
-        if kind is buttons.APPROVE:
-            if not user.registered_name:  # 审核人 is a real name, never the Telegram display name
-                return unbutton + [self._ask_name(chat, user, iv, "tg.review.need_name")]
+        if kind in (buttons.APPROVE, buttons.APPROVE_YES) and not policy.can_approve(user, iv):
+            return unbutton + [SendMessage(chat, t("queue.self_denied", ref=iv.ref or iv.id))]
+        if not user.registered_name and kind in (buttons.APPROVE, buttons.APPROVE_YES):
+            # 审核人 is a real name, never the Telegram display name; the name prompt says it approves (the one ask)
+            return unbutton + [self._ask_name(chat, user, iv, "tg.review.need_name")]
+        if kind is buttons.APPROVE:  # asks once
+            key = "queue.confirm_self" if policy.self_approval(user, iv) else "queue.confirm"
+            rows = (((t("queue.confirm_button"), buttons.APPROVE_YES.data(iid)),
+                     (t("queue.cancel_button"), buttons.REVIEW.data(iid))),)
+            return unbutton + [SendMessage(chat, t(key, ref=iv.ref or iv.id, name=iv.worker_name or t("tg.unnamed"),
+                                                   category=iv.override_category or iv.category or NOT_ELIGIBLE), rows)]
+        if kind is buttons.APPROVE_YES:
             return unbutton + self._approve(user, chat, iv)
         return unbutton + [SendMessage(chat, t("tg.review.return_prompt", id=iv.id, ref=iv.ref or iv.id),
                                        force_reply=True, expects=Expect("return_comment", iid, user.id or 0))]
+
+    def card(self, user: User, chat: int, iv: Interview) -> list[Action]:
+        """The review card: the record, its category (decided and overridden), warnings, the diff since the
+        last return, its attachments as buttons, and what the user may do with it."""
+        iid = iv.id or 0
+        first = ((t("tg.review.approve"), buttons.APPROVE.data(iid)),) if policy.can_approve(user, iv) else ()
+        rows: tuple[tuple[tuple[str, str], ...], ...] = (
+            (*first, (t("tg.review.return"), buttons.RETURN.data(iid))),
+            ((t("tg.review.download"), buttons.DOWNLOAD.data(iid)), (t("tg.override.button"), buttons.OVERRIDE.data(iid))))
+        if iv.status == "approved" and policy.can_override_category(user, iv):
+            rows = rows[1:]  # approved: no approve or return, the category may still change
+        elif not policy.can_review(user, iv) or iv.status != "submitted":  # an unassigned self-report: read only
+            rows = ((t("tg.review.download"), buttons.DOWNLOAD.data(iid)),),
+        if iv.kind == "self" and iv.status == "submitted":  # the worker's own report: the help plan is for staff
+            rows = (((t("tg.review.take_over"), buttons.TAKE_OVER.data(iid)),),) + rows
+        files = review_card.attachments(self.service, iv)
+        text = self.record_text(iv)
+        if files:
+            text += "\n\n" + t("queue.card.attachments", n=len(files))
+            rows = review_card.attachment_rows(files) + rows
+        self.service.audit_view(user, "review_card", iv)
+        return review_card.card_messages(chat, text, rows)
 
     def _take_over(self, inc: Incoming, user: User, chat: int, iv: Interview) -> list[Action]:
         """Take a self-report over: it becomes the staff member's draft at the first staff question."""
@@ -168,9 +177,10 @@ class StaffDesk:
                     lines.append(f"【{section}】")
                     lines.extend(f"{it.index}. {it.label}：{it.display}" for it in items)
         if form.eligibility:  # a follow-up form decides nothing
-            lines += ["", assessment_text(iv.assessment)]
+            lines += ["", assessment_text(iv.assessment), *review_card.category_lines(self.service, iv)]
         if stored_checks_lines(iv.state or {}):  # 核对提示 stored at submit
             lines += ["", *stored_checks_lines(iv.state or {})]
+        lines += review_card.return_lines(self.service, iv)
         return "\n".join(lines)
 
     def _ask_name(self, chat: int, user: User, iv: Interview, key: str, **values: str) -> SendMessage:
@@ -207,7 +217,11 @@ class StaffDesk:
         out: list[Action] = [SendMessage(chat, t("tg.review.approved", ref=done.ref or done.id, name=name))]
         if author is not None and author.tg_id and author.id != user.id:
             out.append(SendMessage(author.tg_id, t("tg.review.approved_notice", ref=done.ref or done.id)))
-        return out
+        with self.service.session() as s:  # on to the next record waiting
+            nxt = queue.next_waiting(s, user=user, after=done.id or 0, now=utcnow(), tz=self.service.registry.tz)
+        if nxt is None:
+            return out + [SendMessage(chat, t("queue.all_done"))]
+        return out + [SendMessage(chat, t("queue.next_title"))] + self.card(user, chat, nxt)
 
     def _override_step(self, chat: int, user: User, iv: Interview, kind: buttons.Button) -> list[Action]:
         """Choose the new 困难类别, then reply with the reason."""
@@ -223,6 +237,19 @@ class StaffDesk:
     def _override_ask(self, chat: int, user: User, iv: Interview, category: str, key: str) -> SendMessage:
         return SendMessage(chat, t(key, id=iv.id, ref=iv.ref or iv.id, category=category), force_reply=True,
                            expects=Expect("override_reason", iv.id or 0, user.id or 0, {"category": category}))
+
+    def plain_prompt(self, user: User, chat: int) -> PendingReply | None:
+        """The 退回修改 prompt a plain message (not a Telegram reply) answers: the user's latest prompt in this
+        chat, when it is a return comment, recent, and its record still waits (else the message is ordinary)."""
+        if not policy.is_staff(user):
+            return None
+        with self.service.session() as s:
+            latest = pending.latest(s, chat_id=chat, user_id=user.id or 0)
+            iv = s.get(Interview, latest.interview_id) if latest is not None else None
+        if latest is None or iv is None or latest.kind != "return_comment" or iv.status != "submitted":
+            return None
+        made = latest.created_at if latest.created_at.tzinfo else latest.created_at.replace(tzinfo=utcnow().tzinfo)
+        return latest if utcnow() - made <= timedelta(minutes=PLAIN_REPLY_MINUTES) else None
 
     def on_reply(self, chat: int, user: User, prompt: PendingReply, text: str, shown_name: str) -> list[Action]:
         """A typed reply to one of this desk's prompts (already claimed): a 退回 comment or a 调整类别 reason."""
@@ -275,7 +302,9 @@ class StaffDesk:
             except review.ReviewError as exc:
                 return [self._not_waiting(chat, iv, exc.status)]
         fields = "、".join(label for _, label in found)
-        out: list[Action] = [SendMessage(chat, t("tg.review.returned", ref=done.ref or done.id, fields=fields))]
+        told = author is not None and bool(author.tg_id)
+        out: list[Action] = [SendMessage(chat, t("tg.review.returned" if told else "queue.returned_unnotified",
+                                                 ref=done.ref or done.id, fields=fields))]
         if author is not None and author.tg_id and author.id != user.id:
             out.append(SendMessage(author.tg_id, t("tg.review.returned_notice", ref=done.ref or done.id,
                                                    comment=comment, fields=fields,

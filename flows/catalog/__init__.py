@@ -1,21 +1,22 @@
 """The one catalog of user-facing Chinese text, with {placeholders}: ``t(key, **values)``.
 
-One module per area, each owning its key prefix: ``engine`` (engine.*, the conversation),
-``validators`` (v.*), ``forms`` (form.*, form-file problems), ``eligibility`` (elig.*),
-``adapters`` (bot.*, tg.*: terminal and Telegram), ``records`` (rec.*, the staff records desk),
-``followup`` (fu.*), ``exports`` (export.*), ``entry`` (form.entry.*, start.*), ``answers`` (v.money.*, v.count.*, v.months.*,
-health.*, name.*: the free-text readers of flows/numbers, health, names), ``cli`` (cli.*, settings.*:
-the `intake` command line), ``checks`` (check.*, a household against
-itself), ``dates`` (the date reader's v.date.* beyond ``validators``), ``family`` (media.*, family.*: files and
-contacts sent at the right time, the family edited from the review). Keep every string a user can see in one of them.
+One module per area, each owning its key prefixes:
+- ``engine`` (engine.*, the conversation); ``validators`` (v.*); ``answers`` (v.money.*, v.count.*, v.months.*,
+  health.*, name.*: the free-text readers of flows/numbers, health, names); ``dates`` (v.date.* beyond validators)
+- ``forms`` (form.*, form-file problems); ``entry`` (form.entry.*, start.*); ``eligibility`` (elig.*);
+  ``checks`` (check.*, a household against itself)
+- ``adapters`` (bot.*, tg.*: terminal and Telegram); ``cli`` (cli.*, settings.*: the `intake` command line)
+- ``records`` (rec.*, the staff records desk); ``followup`` (fu.*); ``exports`` (export.*)
+- ``family`` (media.*, family.*: files and contacts sent at the right time, the family edited from the review)
+- ``queue`` (queue.*, the review queue and card)
+Keep every string a user can see in one of them.
 """
 
 from __future__ import annotations
 
 from typing import Any, Mapping
 
-from flows.catalog import (adapters, answers, checks, cli, dates, eligibility, engine, entry, exports, family, followup,
-                           forms, records, validators)
+from flows.catalog import (adapters, answers, checks, cli, dates, eligibility, engine, entry, exports, family, followup, forms, queue, records, validators)
 
 
 def _merged(*areas: Mapping[str, str]) -> dict[str, str]:
@@ -28,9 +29,7 @@ def _merged(*areas: Mapping[str, str]) -> dict[str, str]:
     return merged
 
 
-MESSAGES: dict[str, str] = _merged(engine.MESSAGES, validators.MESSAGES, answers.MESSAGES, cli.MESSAGES, forms.MESSAGES,
-                                   eligibility.MESSAGES, adapters.MESSAGES, records.MESSAGES, followup.MESSAGES,
-                                   exports.MESSAGES, entry.MESSAGES, checks.MESSAGES, dates.MESSAGES, family.MESSAGES)
+MESSAGES: dict[str, str] = _merged(engine.MESSAGES, validators.MESSAGES, answers.MESSAGES, cli.MESSAGES, forms.MESSAGES, eligibility.MESSAGES, adapters.MESSAGES, records.MESSAGES, followup.MESSAGES, exports.MESSAGES, entry.MESSAGES, checks.MESSAGES, dates.MESSAGES, family.MESSAGES, queue.MESSAGES)
 
 
 def t(key: str, /, **kwargs: Any) -> str:

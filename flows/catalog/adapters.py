@@ -122,12 +122,12 @@ MESSAGES: dict[str, str] = {
     "tg.review.approved_notice": "您提交的档案（编号 {ref}）已审核通过。",
     "tg.review.return_marker": "【退回意见】",
     "tg.review.return_prompt": (
-        "【退回意见】档案#{id}（编号 {ref}）：请回复本消息，写明需要修改的项目和原因，"
-        "例如：身份证号有误；家庭年度总收入请核对。"
+        "【退回意见】档案#{id}（编号 {ref}）：请直接发送（或回复本消息）需要修改的项目和原因，"
+        "可以写几项，例如：身份证号有误；家庭年度总收入请核对。"
     ),
     "tg.review.need_field": (
-        "【退回意见】档案#{id}（编号 {ref}）：意见中没有找到要修改的项目名称。请回复本消息，"
-        "写明项目名称，例如：身份证号有误，请核对。"
+        "【退回意见】档案#{id}（编号 {ref}）：意见中没有找到要修改的项目名称。请重新发送，"
+        "写明项目名称（写出一部分也可以），例如：身份证号有误，请核对。"
     ),
     "tg.review.returned": "档案 {ref} 已退回修改（{fields}），已通知填表人。",
     "tg.review.returned_notice": "您提交的档案（编号 {ref}）被退回修改。\n审核意见（{reviewer}）：{comment}\n需要修改：{fields}",

@@ -34,8 +34,10 @@ def test_without_a_registered_name_the_card_asks_for_it_and_the_display_name_is_
     assert "请重新回复您的真实姓名" in _texts(bad)
     done = _send(core, staff, text="张伟", reply_to="审核人")
     assert "已登记您的姓名：张伟" in _texts(done) and "审核人：张伟" in _texts(done)
-    again = _send(core, staff, data=buttons.APPROVE.data(second))
-    assert "审核人：张伟" in _texts(again) and "还没有登记" not in _texts(again), "asked once"
+    confirm = _send(core, staff, data=buttons.APPROVE.data(second))  # the name is known: 审核通过 asks to confirm
+    assert "确认审核通过" in _texts(confirm) and "还没有登记" not in _texts(confirm), "the name asked once"
+    again = _send(core, staff, data=buttons.APPROVE_YES.data(second))
+    assert "审核人：张伟" in _texts(again)
     with Session(service.db) as s:
         reviewed = [s.get(Interview, i).state["answers"]["reviewed_by"] for i in (first, second)]
         user = s.exec(select(User).where(User.tg_id == 702)).one()

@@ -86,7 +86,8 @@ def test_invites_a_surveyor_with_two_interviews_and_staff_review(bot: BotProcess
     assert "只有工会工作人员" in text_of(surveyor.expect(forged))
 
     listing = staff.says("/review")
-    assert len(buttons_of(listing)) == 2
+    assert "待审核 2 份（第 1/1 页）" in text_of(listing)
+    assert len([b for b in buttons_of(listing) if " · " in b]) == 2 and "✅ 全部审核通过（2 份）" in buttons_of(listing)
     detail = staff.presses(next(b for b in buttons_of(listing) if "王建国" in b))
     assert "王建国" in text_of(detail) and "【家庭主要成员】" in text_of(detail)
     doc = staff.presses("📄 下载档案文本", prompt=False)

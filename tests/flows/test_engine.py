@@ -512,6 +512,8 @@ def test_reopen_at_puts_the_cursor_on_the_first_named_question(small: Form) -> N
     c.send(Input("start"))
     assert c.path == "phone"
     c.say("13912345678")
+    assert c.path == "income", "every field the return named is asked, one after the other"
+    c.say("1500")
     assert isinstance(c.prompt(), Review) and c.prompt().final
     with pytest.raises(ValueError):
         reopen_at(state, [])
