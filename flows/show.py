@@ -54,7 +54,7 @@ def _progress(run: Run, slot: Slot) -> tuple[int, int]:
 def _ask(run: Run, slot: Slot) -> None:
     f = run.field_of(slot)
     n, total = _progress(run, slot)
-    lines = [t("engine.progress", n=n, total=total) + f" · {slot.section.label}"]
+    lines = [run.headed(t("engine.progress", n=n, total=total) + f" · {slot.section.label}")]
     if slot.group_index is not None and slot.section.group:
         lines.append(t("engine.group_item_title", n=slot.group_index + 1, item=slot.section.group.item,
                        counter=slot.section.group.counter))

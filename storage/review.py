@@ -120,7 +120,12 @@ def approve(session: Session, *, interview_id: int, reviewer: User, name: str | 
 
 def return_to_author(session: Session, *, interview_id: int, reviewer: User, comment: str,
                      paths: list[str]) -> Interview:
-    """Return for changes: back to draft with the cursor at the first named field; the author's active one."""
+    """Return for changes: back to draft with the cursor at the first named field.
+
+    The author's active interview is left alone: they may be answering another household right now,
+    and their next answer must land there. They are told (with a button that opens this record); only
+    their own choice makes it the active one.
+    """
     interview = session.get(Interview, interview_id)
     if interview is None or interview.status != "submitted":
         raise ReviewError(interview.status if interview else "missing")
@@ -129,8 +134,6 @@ def return_to_author(session: Session, *, interview_id: int, reviewer: User, com
     state = reopen_at(interview.state, paths)
     _transition(session, interview, {"status": "returned", "state": state, "review_comment": comment.strip(),
                                      "changed_at": utcnow()})
-    session.execute(update(User).where(col(User.id) == interview.created_by)
-                    .values(active_interview_id=interview_id))
     session.add(AuditLog(actor_id=reviewer.id, action="return_interview",
                          detail={"interview_id": interview_id, "ref": interview.ref, "paths": paths}))
     session.commit()

@@ -14,13 +14,13 @@ from aiogram.exceptions import (
     TelegramConflictError, TelegramEntityTooLarge, TelegramNetworkError, TelegramRetryAfter, TelegramServerError,
 )
 from aiogram.types import (
-    BotCommand, BufferedInputFile, CallbackQuery, ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Message,
-    Update,
+    BotCommand, BotCommandScopeChat, BufferedInputFile, CallbackQuery, ForceReply, InlineKeyboardButton,
+    InlineKeyboardMarkup, Message, Update,
 )
 
 from bot.settings import Settings
 from bot.telegram.actions import (
-    Action, AnswerCallback, EditMessage, Incoming, Rows, SendDocument, SendMessage, incoming_from,
+    Action, AnswerCallback, EditMessage, Incoming, Rows, SendDocument, SendMessage, SetMenu, incoming_from,
 )
 from bot.telegram.core import BotCore
 from bot.telegram.delivery import Transient
@@ -87,6 +87,9 @@ class AiogramIO:
             elif isinstance(action, SendDocument):
                 await bot.send_document(action.chat_id, BufferedInputFile(action.data, filename=action.filename),
                                         caption=action.caption or None)
+            elif isinstance(action, SetMenu):
+                await bot.set_my_commands([BotCommand(command=c, description=d) for c, d in action.commands],
+                                          scope=BotCommandScopeChat(chat_id=action.chat_id))
         return None
 
     async def download(self, file_id: str) -> bytes:

@@ -8,12 +8,14 @@ import logging
 import traceback
 from typing import Any, Awaitable, Callable
 
+from sqlmodel import select
+
 from bot.render import render
 from bot.service import AccessDenied, IntakeService, InterviewClosed, Reply, can_open
 from bot.settings import Settings
-from bot.telegram import buttons, records as records_desk, staff as staff_desk
+from bot.telegram import buttons, journey, menus, records as records_desk, staff as staff_desk
 from bot.telegram.claims import Claims, Decision
-from bot.telegram.actions import Action, AnswerCallback, BotIO, EditMessage, Incoming, SendMessage, bind
+from bot.telegram.actions import Action, AnswerCallback, BotIO, EditMessage, Incoming, SendMessage, SetMenu, bind
 from bot.telegram.delivery import with_retries
 from bot.telegram.drafts import DraftsDesk, no_active_text
 from bot.telegram.files import AttachmentStore
@@ -21,6 +23,7 @@ from bot.telegram.locks import UserLocks
 from bot.telegram.uploads import UploadDesk
 from bot.telegram.records import COMMANDS as RECORD_COMMANDS, RecordsDesk
 from bot.telegram.staff import StaffDesk, status_text
+from flows import policy
 from flows.catalog import t
 from flows.outputs import Input
 from storage import pending, repo
@@ -57,9 +60,19 @@ class BotCore(Claims):
         self.tz = service.registry.tz  # the one zone: INTAKE_TIMEZONE, set on the registry
         self._notices: set[asyncio.Task[None]] = set()  # "saving is delayed" messages being sent
 
-    def menu(self) -> list[tuple[str, str]]:
-        """The command menu (setMyCommands): command and its Chinese description."""
-        return [(c, t(f"tg.menu.{c}")) for c in MENU] + self.records.menu()
+    def menu(self, role: str | None = None) -> list[tuple[str, str]]:
+        """The command menu (setMyCommands) of a role, the worker's by default: command and description."""
+        return menus.menu_for(role or policy.WORKER, [(c, t(f"tg.menu.{c}")) for c in MENU] + self.records.menu())
+
+    def menu_action(self, user: User) -> list[Action]:
+        """The person's own menu in their chat, once their role is known (or changed)."""
+        return [SetMenu(user.tg_id, tuple(self.menu(user.role)))] if user.tg_id else []
+
+    def placed_menus(self) -> list[Action]:
+        """At start-up: the menu of everyone whose role is not the worker's (the default menu is the worker's)."""
+        with self.service.session() as s:
+            people = s.exec(select(User).where(User.role != policy.WORKER, User.tg_id != None)).all()  # noqa: E711
+        return [a for person in people for a in self.menu_action(person)]
 
     # --- entry point ---------------------------------------------------------
     async def handle(self, inc: Incoming, io: BotIO) -> None:
@@ -195,9 +208,12 @@ class BotCore(Claims):
             return [SendMessage(chat_id, t("bot.not_yours"))]
         if iv.status not in repo.OPEN_STATUSES:
             return [SendMessage(chat_id, t("tg.interview_closed", status=status_text(iv.status)))]
+        notice: list[Action] = []
+        if user.active_interview_id != interview_id and policy.may_start_survey(user):
+            notice.append(journey.switched(chat_id, iv))  # several households: say which one this is
         self.set_active(user, interview_id)
-        notice = [SendMessage(chat_id, t("tg.review.returned_reminder", comment=iv.review_comment))] \
-            if iv.status == "returned" and iv.review_comment else []
+        if iv.status == "returned" and iv.review_comment:
+            notice.append(SendMessage(chat_id, t("tg.review.returned_reminder", comment=iv.review_comment)))
         reply = self.service.handle(user=user, interview_id=interview_id, inp=Input("start"))
         return notice + self.show(chat_id, reply)
 
@@ -299,6 +315,10 @@ class BotCore(Claims):
     def _press(self, inc: Incoming, user: User, chat: int, active: StepRow | None = None) -> Decision:
         data, cb = inc.callback_data or "", inc.callback_id or ""
         engine = buttons.parse_engine(data)
+        if engine is not None and engine.interview_id != user.active_interview_id:
+            elsewhere = self._elsewhere(user, chat, engine.interview_id)
+            if elsewhere is not None:  # never answer another household than the one being filled
+                return self._once(inc, lambda: [AnswerCallback(cb), elsewhere], reads=True)
         if engine is not None:  # a question's button: the answer, as typed ones
             return self._advance(inc, user, engine.interview_id, Input("button", data=engine.data), active,
                                  lambda outcome: self._pressed(inc, user, chat, engine, outcome))
@@ -307,6 +327,19 @@ class BotCore(Claims):
             return self._once(inc, lambda: [AnswerCallback(cb)] + self._press_desk(inc, user, chat, pressed),
                               reads=pressed is not None and pressed.button in READ_BUTTONS)
         return self._once(inc, lambda: [AnswerCallback(cb, t("tg.stale_button"))], reads=True)
+
+    def _elsewhere(self, user: User, chat: int, interview_id: int) -> SendMessage | None:
+        """A button of another record while one is being filled: what to say instead of answering it.
+
+        None when there is no other open record in hand (the press then opens its own, as before).
+        """
+        active = self.active_interview(user)
+        if active is None or active.status not in repo.OPEN_STATUSES or not can_open(user, active):
+            return None
+        pressed = self.load(interview_id)
+        if pressed is None or pressed.status not in repo.OPEN_STATUSES or not can_open(user, pressed):
+            return None  # refused or closed: the usual answer says so
+        return journey.other_record(chat, pressed, active)
 
     def _pressed(self, inc: Incoming, user: User, chat: int, engine: buttons.EngineButton,
                  outcome: Reply | Exception) -> Decision:
@@ -338,11 +371,24 @@ class BotCore(Claims):
     def _press_desk(self, inc: Incoming, user: User, chat: int, pressed: buttons.Pressed | None) -> list[Action]:
         if pressed is not None and pressed.button is buttons.OPEN:
             return self._unbutton(inc, chat) + self.open_interview(chat, user, pressed.id("interview_id"))
+        if pressed is not None and pressed.button is buttons.VIEW_OWN:
+            return self.drafts.view(user, chat, pressed.id("interview_id"))
         if pressed is not None and pressed.button is buttons.START_FORM:
             return self._unbutton(inc, chat) + self.drafts.chosen(user, chat, pressed.word("form"))
         if pressed is not None and pressed.button in records_desk.BUTTONS:
             return self.records.on_button(inc, user, chat, pressed)
+        if pressed is not None and pressed.button is buttons.INVITE_MOVE:  # a confirmed invite: a new role's menu
+            return self.staff.on_button(inc, user, chat, pressed) + self.menu_action(self.service.user(tg_id=user.tg_id))
         return self.staff.on_button(inc, user, chat, pressed)
+
+    def _target_menu(self, user: User, args: str) -> list[Action]:
+        """After /role: the menu of the person whose role an admin set (nothing when it was refused)."""
+        target = args.split()[0] if args.split() else ""
+        if not policy.is_admin(user) or not buttons.is_id(target):
+            return []
+        with self.service.session() as s:
+            person = s.exec(select(User).where(User.tg_id == int(target))).first()
+        return self.menu_action(person) if person is not None else []
 
     # --- commands ----------------------------------------------------------------
     def _command(self, inc: Incoming, user: User, chat: int, text: str) -> Decision:
@@ -354,8 +400,9 @@ class BotCore(Claims):
 
     def _run_command(self, user: User, chat: int, name: str, args: str) -> list[Action]:
         """A menu command (already claimed)."""
-        if name == "start":
-            return self.drafts.start(user, chat, args)
+        if name == "start":  # also where an invite changes a role: the menu follows it
+            out = self.drafts.start(user, chat, args)
+            return out + self.menu_action(self.service.user(tg_id=user.tg_id) if args else user)
         if name == "new":
             return self.drafts.new(user, chat)
         if name == "drafts":
@@ -367,7 +414,7 @@ class BotCore(Claims):
         if name == "invite":
             return self.staff.invite(user, chat, args)
         if name == "role":
-            return self.staff.role(user, chat, args)
+            return self.staff.role(user, chat, args) + self._target_menu(user, args)
         if name in RECORD_COMMANDS:
             return self.records.command(user, chat, name, args)
         return [SendMessage(chat, t("tg.unknown_command", command=f"/{name}"[:40]))]

@@ -1,0 +1,37 @@
+"""The command menu each person sees: the commands their role may use (setMyCommands per chat).
+
+The default menu (every private chat) is the worker's, so a person the bot has never placed sees no
+staff command; a surveyor, staff member or admin gets a menu of their own in their chat, set when
+their role is known or changes (/start, an accepted invite, /role).
+"""
+
+from __future__ import annotations
+
+from flows import policy
+from storage.models import User
+
+WORKER = ("start", "cancel", "help")
+SURVEY = ("new", "drafts", "find", "followup")  # working on other people's households
+STAFF = ("review", "invite", "export", "candidates", "notice")
+
+
+def commands_for(role: str) -> tuple[str, ...]:
+    """The commands a role's menu lists, in menu order (flows.policy decides who is what)."""
+    person = User(role=role)
+    names = list(WORKER)
+    if policy.may_start_survey(person):
+        names[1:1] = SURVEY
+    if policy.is_staff(person):
+        names[1:1] = STAFF
+    return tuple(names)
+
+
+def menu_for(role: str, everything: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The (command, description) pairs of ``everything`` a role may use, in the role's order."""
+    described = dict(everything)
+    return [(c, described[c]) for c in commands_for(role) if c in described]
+
+
+def is_placed(user: User) -> bool:
+    """True when the person's menu differs from the default (the worker's)."""
+    return user.role != policy.WORKER
