@@ -8,7 +8,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from flows import policy
-from flows.engine import hand_over, reopen_at, set_system_answer
+from flows.engine import hand_over, reopen_at, reopen_for_changes, set_system_answer
 from flows.form_entry import stored_key
 from storage.households import readable_filter
 from storage.models import AnswerEvent, AuditLog, Interview, User, utcnow
@@ -141,3 +141,23 @@ def return_to_author(session: Session, *, interview_id: int, reviewer: User, com
     returned = session.get(Interview, interview_id)
     assert returned is not None
     return returned
+
+
+def reopen_for_author(session: Session, *, interview_id: int, author: User) -> Interview:
+    """The worker changes their submitted self-report before staff acted on it: a draft again, at the
+    final review, until they sign again (audited; a review that came first wins, compare-and-set)."""
+    interview = session.get(Interview, interview_id)
+    if interview is None:
+        raise ReviewError("missing")
+    if interview.status != "submitted":
+        raise ReviewError(interview.status)
+    policy.require(policy.may_change_own(author, interview), interview_id)
+    _transition(session, interview, {"status": "draft", "state": reopen_for_changes(interview.state),
+                                     "changed_at": utcnow()})
+    session.add(AuditLog(actor_id=author.id, action="reopen_own",
+                         detail={"interview_id": interview_id, "ref": interview.ref}))
+    session.commit()
+    session.expire_all()
+    reopened = session.get(Interview, interview_id)
+    assert reopened is not None
+    return reopened

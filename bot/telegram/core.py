@@ -40,7 +40,7 @@ MENU = ("start", "new", "drafts", "review", "cancel", "help", "invite")
 _REFUSALS = (repo.UpdateAlreadyApplied, AccessDenied, InterviewClosed)
 DB_RETRY_WAITS = (0.5, 1.0, 2.0, 4.0, 8.0)  # seconds; an update waits up to ~15 s for the database to return
 READ_COMMANDS = ("help", "drafts")  # commands that only read: answered even while the database is locked
-READ_BUTTONS = (buttons.CARD, buttons.JOURNAL, buttons.REVIEW, buttons.EXPORT_KIND)  # desk buttons that only read
+READ_BUTTONS = (buttons.VIEW_OWN, buttons.CARD, buttons.JOURNAL, buttons.REVIEW, buttons.EXPORT_KIND)  # desk buttons that only read
 
 
 class BotCore(Claims):
@@ -371,6 +371,8 @@ class BotCore(Claims):
     def _press_desk(self, inc: Incoming, user: User, chat: int, pressed: buttons.Pressed | None) -> list[Action]:
         if pressed is not None and pressed.button is buttons.OPEN:
             return self._unbutton(inc, chat) + self.open_interview(chat, user, pressed.id("interview_id"))
+        if pressed is not None and pressed.button is buttons.EDIT_OWN:
+            return self._unbutton(inc, chat) + self.drafts.edit(user, chat, pressed.id("interview_id"))
         if pressed is not None and pressed.button is buttons.VIEW_OWN:
             return self.drafts.view(user, chat, pressed.id("interview_id"))
         if pressed is not None and pressed.button is buttons.START_FORM:
@@ -407,8 +409,8 @@ class BotCore(Claims):
             return self.drafts.new(user, chat)
         if name == "drafts":
             return self.drafts.list(user, chat)
-        if name == "help":
-            return [SendMessage(chat, self.records.help_text(user.role))]
+        if name == "help":  # the menu too: a role set from the command line reaches the chat this way
+            return [SendMessage(chat, self.records.help_text(user.role))] + self.menu_action(user)
         if name == "review":
             return self.staff.review_list(user, chat)
         if name == "invite":

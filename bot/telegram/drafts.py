@@ -42,18 +42,32 @@ class DraftsDesk:
         if policy.may_start_survey(user):
             return out + [SendMessage(chat, t(f"tg.welcome.{user.role}"))]
         if latest is not None and latest.status in ("submitted", "approved", "closed"):
-            return out + [self.status(chat, latest)]
+            return out + [self.status(user, chat, latest)]
         out.append(SendMessage(chat, t("tg.welcome.worker")))
         choice = self._choice(user, chat)
         if choice:
             return out + choice
         return out + self.core.show(chat, self.core.service.start_interview(user=user, kind="self"))
 
-    def status(self, chat: int, iv: Interview) -> SendMessage:
-        """A submitted record's status, what happens next, and 查看 (read it)."""
+    def status(self, user: User, chat: int, iv: Interview) -> SendMessage:
+        """A submitted record's status, what happens next, 查看 (read it) and, while it may be changed, 修改."""
         text = t("journey.status", ref=iv.ref or iv.id, status=status_text(iv.status),
                  next=t(f"journey.next.{iv.status}"))
-        return SendMessage(chat, text, (((t("journey.view"), buttons.VIEW_OWN.data(iv.id or 0)),),))
+        row = [(t("journey.view"), buttons.VIEW_OWN.data(iv.id or 0))]
+        if policy.may_change_own(user, iv):
+            row.append((t("journey.edit"), buttons.EDIT_OWN.data(iv.id or 0)))
+        return SendMessage(chat, text, (tuple(row),))
+
+    def edit(self, user: User, chat: int, interview_id: int) -> list[Action]:
+        """修改: the submitted self-report becomes a draft at its final review (unless staff acted on it first)."""
+        with self.core.service.session() as s:
+            try:
+                review.reopen_for_author(s, interview_id=interview_id, author=user)
+            except review.ReviewError as exc:
+                return [SendMessage(chat, t("journey.edit_too_late", status=status_text(exc.status)))]
+            except policy.AccessDenied:
+                return [SendMessage(chat, t("bot.not_yours"))]
+        return [SendMessage(chat, t("journey.edit_opened"))] + self.core.open_interview(chat, user, interview_id)
 
     def view(self, user: User, chat: int, interview_id: int) -> list[Action]:
         """查看: one's own record, read only (only its subject: their own data, so no audit row)."""

@@ -23,5 +23,8 @@ MESSAGES: dict[str, str] = {
     "journey.next.approved": "档案已审核通过，已进入困难职工档案。如有变化，请联系工会工作人员。",
     "journey.next.closed": "这户已办理脱困，档案已归入脱困档案库。如有困难，请联系工会工作人员。",
     "journey.view": "查看",
+    "journey.edit": "修改",
+    "journey.edit_opened": "好的，档案已退回到您手中修改（暂不审核）。改好后请再次“确认签字提交”。",
+    "journey.edit_too_late": "档案当前为“{status}”，工作人员已经处理，不能再自行修改。如需更正，请联系工会工作人员。",
     "journey.returned_fields": "工作人员退回了这份档案，需要修改：{fields}\n原因：{comment}",
 }

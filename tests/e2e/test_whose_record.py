@@ -109,8 +109,16 @@ def test_a_workers_menu_and_start_after_submitting(bot: BotProcess) -> None:
     assert "审核" in text_of(done) and "/start" in text_of(done)
     status = worker.says("/start", prompt=True)
     assert "当前状态：已提交，待审核" in text_of(status) and "无需重复填写" not in text_of(status)
-    assert buttons_of(status) == ["查看"]
+    assert buttons_of(status) == ["查看", "修改"]
     shown = worker.presses("查看", prompt=False)
     assert "孙职工" in text_of(shown) and "【" in text_of(shown)
+
+    # 修改 while staff have not acted: back at the final review, signed again
+    since = bot.api.mark()
+    bot.api.user_presses(worker.user, "修改", message=status.result)
+    final = worker.expect(since, prompt=True)
+    assert "确认签字提交" in buttons_of(final) and _record(bot, "孙职工").status == "draft"
+    again = worker.presses("确认签字提交")
+    assert "✅ 已提交" in text_of(again) and _record(bot, "孙职工").status == "submitted"
     assert not set(bot.api.menu(worker.chat)) & STAFF_COMMANDS
     assert bot.api.menu(ADMIN_ID) == bot.api.menu(worker.chat)  # nobody placed the admin yet: the default
