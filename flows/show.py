@@ -161,7 +161,7 @@ def _show_pending(run: Run, p: dict[str, Any]) -> None:
 
 def _pending_menu(run: Run, p: dict[str, Any], kind: str) -> None:
     if kind == "cancel":
-        run.outputs.append(Menu(t("engine.confirm_cancel"), (
+        run.outputs.append(Menu(run.headed(t("engine.confirm_cancel")), (
             (_b(run, t("engine.confirm_yes"), "yes"), _b(run, t("engine.confirm_no"), "no")),)))
     elif kind == "value":
         run.outputs.append(Menu(t("engine.confirm_value", message=p["message"], value=p["display"]), (

@@ -213,9 +213,18 @@ class BotCore(Claims):
             notice.append(journey.switched(chat_id, iv))  # several households: say which one this is
         self.set_active(user, interview_id)
         if iv.status == "returned" and iv.review_comment:
-            notice.append(SendMessage(chat_id, t("tg.review.returned_reminder", comment=iv.review_comment)))
+            notice.append(SendMessage(chat_id, self._returned_fields(user, iv)))
         reply = self.service.handle(user=user, interview_id=interview_id, inp=Input("start"))
         return notice + self.show(chat_id, reply)
+
+    def _returned_fields(self, user: User, iv: Interview) -> str:
+        """Which fields staff asked to change, and why (read from their comment as when it was returned)."""
+        form = self.service.registry.form(iv.form_key)
+        found = staff_desk.named_paths(form, iv.state, policy.engine_role(user, iv), iv.review_comment,
+                                       self.service.registry.context())
+        if not found:
+            return t("tg.review.returned_reminder", comment=iv.review_comment)
+        return t("journey.returned_fields", fields="、".join(label for _, label in found), comment=iv.review_comment)
 
     # --- decisions -------------------------------------------------------------
     def _not_private(self, inc: Incoming) -> list[Action]:

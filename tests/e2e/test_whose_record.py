@@ -91,7 +91,7 @@ def test_a_returned_record_does_not_take_the_answers_of_the_household_being_fill
     bot.api.user_presses(surveyor.user, "继续修改", message=notice.result)
     reopened = surveyor.expect(since, prompt=True)
     said = "\n".join(text_of(c) for c in bot.api.sent_to(surveyor.chat, since=since))
-    assert "已切换到：陈国华" in said
+    assert "已切换到：陈国华" in said and "需要修改：身份证号" in said and "原因：身份证号有误" in said
     assert "请填写：身份证号" in text_of(reopened) and text_of(reopened).startswith("陈国华 · ")
     assert _active(bot, surveyor) == chen.id
 
