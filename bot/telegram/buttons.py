@@ -109,9 +109,9 @@ CLOSE_TODAY = _desk("close_today", "fd", _HOUSEHOLD, ("reason", int))
 REOPEN = _desk("reopen", "fo", _HOUSEHOLD)
 INVITE_MOVE = _desk("invite_move", "im", ("code", str))  # the person confirms an invite that moves their unit
 
-KINDS: tuple[Button, ...] = (OPEN, VIEW_OWN, EDIT_OWN, START_FORM, REVIEW, APPROVE, RETURN, DOWNLOAD, TAKE_OVER, OVERRIDE, *OVERRIDE_TO,
-                             EXPORT_KIND, EXPORT_MAKE, CARD, JOURNAL, FOLLOWUP, CLOSE, CLOSE_REASON, CLOSE_TODAY,
-                             REOPEN, INVITE_MOVE)
+KINDS: tuple[Button, ...] = (OPEN, VIEW_OWN, EDIT_OWN, START_FORM, REVIEW, APPROVE, RETURN, DOWNLOAD, TAKE_OVER,
+                             OVERRIDE, *OVERRIDE_TO, EXPORT_KIND, EXPORT_MAKE, CARD, JOURNAL, FOLLOWUP, CLOSE,
+                             CLOSE_REASON, CLOSE_TODAY, REOPEN, INVITE_MOVE)
 TABLE: dict[str, Button] = {b.prefix: b for b in KINDS}
 if len(TABLE) != len(KINDS):  # pragma: no cover - caught at import by every test
     raise RuntimeError("two button kinds share a prefix")

@@ -40,7 +40,8 @@ MENU = ("start", "new", "drafts", "review", "cancel", "help", "invite")
 _REFUSALS = (repo.UpdateAlreadyApplied, AccessDenied, InterviewClosed)
 DB_RETRY_WAITS = (0.5, 1.0, 2.0, 4.0, 8.0)  # seconds; an update waits up to ~15 s for the database to return
 READ_COMMANDS = ("help", "drafts")  # commands that only read: answered even while the database is locked
-READ_BUTTONS = (buttons.VIEW_OWN, buttons.CARD, buttons.JOURNAL, buttons.REVIEW, buttons.EXPORT_KIND)  # desk buttons that only read
+READ_BUTTONS = (buttons.VIEW_OWN, buttons.CARD, buttons.JOURNAL, buttons.REVIEW,
+                buttons.EXPORT_KIND)  # desk buttons that only read
 
 
 class BotCore(Claims):
@@ -389,7 +390,8 @@ class BotCore(Claims):
         if pressed is not None and pressed.button in records_desk.BUTTONS:
             return self.records.on_button(inc, user, chat, pressed)
         if pressed is not None and pressed.button is buttons.INVITE_MOVE:  # a confirmed invite: a new role's menu
-            return self.staff.on_button(inc, user, chat, pressed) + self.menu_action(self.service.user(tg_id=user.tg_id))
+            moved = self.staff.on_button(inc, user, chat, pressed)
+            return moved + self.menu_action(self.service.user(tg_id=user.tg_id))
         return self.staff.on_button(inc, user, chat, pressed)
 
     def _target_menu(self, user: User, args: str) -> list[Action]:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from flows import policy
+from bot.render import Message, split_message
 from bot.telegram import buttons
 from bot.telegram.actions import Action, SendMessage
 from bot.telegram.desk import DeskContext
 from bot.telegram.staff import StaffDesk, status_text
 from flows.catalog import t
 from storage import repo, review
-from bot.render import Message, split_message
 from storage.models import Interview, User
 
 def no_active_text(user: User) -> str:
@@ -60,6 +60,9 @@ class DraftsDesk:
 
     def edit(self, user: User, chat: int, interview_id: int) -> list[Action]:
         """修改: the submitted self-report becomes a draft at its final review (unless staff acted on it first)."""
+        iv = self.core.load(interview_id)
+        if iv is None or iv.subject_user_id != user.id:  # a forged button: say nothing about that record
+            return [SendMessage(chat, t("bot.not_yours"))]
         with self.core.service.session() as s:
             try:
                 review.reopen_for_author(s, interview_id=interview_id, author=user)

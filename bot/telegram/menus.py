@@ -7,12 +7,14 @@ their role is known or changes (/start, an accepted invite, /role).
 
 from __future__ import annotations
 
+from bot.telegram.records import MENU as RECORD_MENU
 from flows import policy
 from storage.models import User
 
 WORKER = ("start", "cancel", "help")
-SURVEY = ("new", "drafts", "find", "followup")  # working on other people's households
 STAFF = ("review", "invite", "export", "candidates", "notice")
+# working on other people's households: /new, /drafts and the records desk's commands that are not staff-only
+SURVEY = ("new", "drafts", *(c for c in RECORD_MENU if c not in STAFF))
 
 
 def commands_for(role: str) -> tuple[str, ...]:
@@ -31,7 +33,3 @@ def menu_for(role: str, everything: list[tuple[str, str]]) -> list[tuple[str, st
     described = dict(everything)
     return [(c, described[c]) for c in commands_for(role) if c in described]
 
-
-def is_placed(user: User) -> bool:
-    """True when the person's menu differs from the default (the worker's)."""
-    return user.role != policy.WORKER
