@@ -8,8 +8,6 @@ import logging
 import traceback
 from typing import Any, Awaitable, Callable
 
-from sqlmodel import select
-
 from bot.render import render
 from bot.service import AccessDenied, IntakeService, InterviewClosed, Reply, can_open
 from bot.settings import Settings
@@ -65,15 +63,13 @@ class BotCore(Claims):
         """The command menu (setMyCommands) of a role, the worker's by default: command and description."""
         return menus.menu_for(role or policy.WORKER, [(c, t(f"tg.menu.{c}")) for c in MENU] + self.records.menu())
 
-    def menu_action(self, user: User) -> list[Action]:
+    def menu_action(self, user: User | None) -> list[Action]:
         """The person's own menu in their chat, once their role is known (or changed)."""
-        return [SetMenu(user.tg_id, tuple(self.menu(user.role)))] if user.tg_id else []
+        return [SetMenu(user.tg_id, tuple(self.menu(user.role)))] if user is not None and user.tg_id else []
 
     def placed_menus(self) -> list[Action]:
         """At start-up: the menu of everyone whose role is not the worker's (the default menu is the worker's)."""
-        with self.service.session() as s:
-            people = s.exec(select(User).where(User.role != policy.WORKER, User.tg_id != None)).all()  # noqa: E711
-        return [a for person in people for a in self.menu_action(person)]
+        return [a for person in menus.placed(self.service) for a in self.menu_action(person)]
 
     # --- entry point ---------------------------------------------------------
     async def handle(self, inc: Incoming, io: BotIO) -> None:
@@ -326,7 +322,7 @@ class BotCore(Claims):
         data, cb = inc.callback_data or "", inc.callback_id or ""
         engine = buttons.parse_engine(data)
         if engine is not None and engine.interview_id != user.active_interview_id:
-            elsewhere = self._elsewhere(user, chat, engine.interview_id)
+            elsewhere = journey.elsewhere(chat, user, self.active_interview(user), self.load(engine.interview_id))
             if elsewhere is not None:  # never answer another household than the one being filled
                 return self._once(inc, lambda: [AnswerCallback(cb), elsewhere], reads=True)
         if engine is not None:  # a question's button: the answer, as typed ones
@@ -337,19 +333,6 @@ class BotCore(Claims):
             return self._once(inc, lambda: [AnswerCallback(cb)] + self._press_desk(inc, user, chat, pressed),
                               reads=pressed is not None and pressed.button in READ_BUTTONS)
         return self._once(inc, lambda: [AnswerCallback(cb, t("tg.stale_button"))], reads=True)
-
-    def _elsewhere(self, user: User, chat: int, interview_id: int) -> SendMessage | None:
-        """A button of another record while one is being filled: what to say instead of answering it.
-
-        None when there is no other open record in hand (the press then opens its own, as before).
-        """
-        active = self.active_interview(user)
-        if active is None or active.status not in repo.OPEN_STATUSES or not can_open(user, active):
-            return None
-        pressed = self.load(interview_id)
-        if pressed is None or pressed.status not in repo.OPEN_STATUSES or not can_open(user, pressed):
-            return None  # refused or closed: the usual answer says so
-        return journey.other_record(chat, pressed, active)
 
     def _pressed(self, inc: Incoming, user: User, chat: int, engine: buttons.EngineButton,
                  outcome: Reply | Exception) -> Decision:
@@ -394,15 +377,6 @@ class BotCore(Claims):
             return moved + self.menu_action(self.service.user(tg_id=user.tg_id))
         return self.staff.on_button(inc, user, chat, pressed)
 
-    def _target_menu(self, user: User, args: str) -> list[Action]:
-        """After /role: the menu of the person whose role an admin set (nothing when it was refused)."""
-        target = args.split()[0] if args.split() else ""
-        if not policy.is_admin(user) or not buttons.is_id(target):
-            return []
-        with self.service.session() as s:
-            person = s.exec(select(User).where(User.tg_id == int(target))).first()
-        return self.menu_action(person) if person is not None else []
-
     # --- commands ----------------------------------------------------------------
     def _command(self, inc: Incoming, user: User, chat: int, text: str) -> Decision:
         word, _, args = text[1:].partition(" ")
@@ -427,7 +401,7 @@ class BotCore(Claims):
         if name == "invite":
             return self.staff.invite(user, chat, args)
         if name == "role":
-            return self.staff.role(user, chat, args) + self._target_menu(user, args)
+            return self.staff.role(user, chat, args) + self.menu_action(menus.role_target(self.service, user, args))
         if name in RECORD_COMMANDS:
             return self.records.command(user, chat, name, args)
         return [SendMessage(chat, t("tg.unknown_command", command=f"/{name}"[:40]))]

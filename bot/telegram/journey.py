@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from bot.telegram import buttons
 from bot.telegram.actions import SendMessage
+from flows import policy
 from flows.catalog import t
-from storage.models import Interview
+from storage.models import Interview, User
+from storage.repo import OPEN_STATUSES
 
 
 def household(iv: Interview) -> str:
@@ -34,8 +36,17 @@ def switched(chat_id: int, iv: Interview) -> SendMessage:
     return SendMessage(chat_id, t("journey.switched", household=household(iv)))
 
 
-def other_record(chat_id: int, pressed: Interview, active: Interview) -> SendMessage:
-    """A button of a record that is not the active one: nothing answered; a button to switch on purpose."""
+def elsewhere(chat_id: int, user: User, active: Interview | None, pressed: Interview | None) -> SendMessage | None:
+    """A button of another record while one is being filled: what to say instead of answering it.
+
+    None when there is no other open record in hand, or the pressed one is closed or not the person's
+    (the press then goes on as before: it opens its own record, or the usual refusal says why).
+    """
+    def in_hand(iv: Interview | None) -> bool:
+        return iv is not None and iv.status in OPEN_STATUSES and policy.can_open(user, iv)
+
+    if active is None or pressed is None or not in_hand(active) or not in_hand(pressed):
+        return None
     return SendMessage(chat_id, t("journey.other_record_button", household=household(pressed),
                                   active=household(active)),
                        (((t("journey.switch_to", household=household(pressed))[:60],

@@ -7,6 +7,10 @@ their role is known or changes (/start, an accepted invite, /role).
 
 from __future__ import annotations
 
+from sqlmodel import select
+
+from bot.service import IntakeService
+from bot.telegram.buttons import is_id
 from bot.telegram.records import MENU as RECORD_MENU
 from flows import policy
 from storage.models import User
@@ -33,3 +37,18 @@ def menu_for(role: str, everything: list[tuple[str, str]]) -> list[tuple[str, st
     described = dict(everything)
     return [(c, described[c]) for c in commands_for(role) if c in described]
 
+
+
+def placed(service: IntakeService) -> list[User]:
+    """Everyone on Telegram whose role is not the worker's: they need a menu of their own."""
+    with service.session() as s:
+        return list(s.exec(select(User).where(User.role != policy.WORKER, User.tg_id != None)))  # noqa: E711
+
+
+def role_target(service: IntakeService, user: User, args: str) -> User | None:
+    """After /role: the person whose role an admin set (None when the command was not an admin's)."""
+    target = args.split()[0] if args.split() else ""
+    if not policy.is_admin(user) or not is_id(target):
+        return None
+    with service.session() as s:
+        return s.exec(select(User).where(User.tg_id == int(target))).first()
