@@ -208,7 +208,8 @@ class IntakeService:
         state["role"] = engine_role(user, iv)
         find = duplicates or self._duplicate
         ctx = self.registry.context(actor_id=str(user.id), actor_name=user.name,
-                                    find_duplicate=lambda number: self.duplicate_for(user, find(number, iv.id)))
+                                    find_duplicate=lambda number: self.duplicate_for(user, find(number, iv.id)),
+                                    name_household=iv.subject_user_id != user.id)  # someone else's record
         step = advance(form, state, inp, ctx)
         log.debug("interview %s advanced by user %s (%d events)", iv.id, user.id, len(step.events))
         return Prepared(iv, step)

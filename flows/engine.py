@@ -47,6 +47,13 @@ def hand_over(state: dict[str, Any], *, role: str = "staff") -> dict[str, Any]:
     return new
 
 
+def reopen_for_changes(state: dict[str, Any]) -> dict[str, Any]:
+    """A submitted interview, back to draft at its final review (change any answer, then sign again)."""
+    new = _copy(dict(state))
+    new.update(status="draft", mode="review", pending=None, multi=None, page=0, review_section=None)
+    return new
+
+
 def reopen_at(state: dict[str, Any], paths: list[str]) -> dict[str, Any]:
     """A submitted interview, back to draft at the first of ``paths``; once each is answered, on to the final review."""
     if not paths:

@@ -290,7 +290,7 @@ def submit(run: Run) -> None:
     numbered = any(f.system == "assigned_on_submit" for _, f in run.form.all_fields())
     run.events.append(Submitted(run.ctx.now, signer, numbered))
     text = t("engine.submitted_surveyor" if by_surveyor else "engine.submitted", name=signer, at=run.ctx.now)
-    run.outputs.append(Completed(text, assessment, eligibility=run.form.eligibility))
+    run.outputs.append(Completed(run.headed(text), assessment, eligibility=run.form.eligibility))
 
 
 def prune_irrelevant(run: Run) -> None:
@@ -316,7 +316,7 @@ def cancel(run: Run) -> None:
     run.st["status"] = "cancelled"
     run.st["pending"] = None
     run.events.append(InterviewCancelled(run.ctx.now))
-    run.outputs.append(Cancelled(t("engine.cancelled")))
+    run.outputs.append(Cancelled(run.headed(t("engine.cancelled"))))
 
 
 def open_other(run: Run, interview_id: str, ref: str) -> None:

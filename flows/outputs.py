@@ -29,6 +29,7 @@ class Context:
     find_duplicate: Callable[[str], Mapping[str, Any] | None] | None = None
     assess: Callable[[Mapping[str, Any]], Mapping[str, Any] | None] | None = None
     below_standard: Callable[[Mapping[str, Any]], bool | None] | None = None
+    name_household: bool = False  # head questions, submit and cancel with the household (not one's own record)
 
 
 # --- outputs: what to show --------------------------------------------------

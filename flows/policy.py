@@ -153,6 +153,12 @@ def can_take_over(user: Actor, record: Record) -> bool:
     return user.role in STAFF_ROLES and record.kind == "self" and can_read(user, record)
 
 
+def may_change_own(user: Actor, record: Record) -> bool:
+    """A worker changes their own submitted self-report, until staff act on it (approve, return, take over)."""
+    return record.kind == "self" and record.subject_user_id == user.id and \
+        getattr(record, "status", "") == "submitted"
+
+
 def is_staff(user: Actor) -> bool:
     """Review, invite, list candidates: staff and admins."""
     return user.role in STAFF_ROLES

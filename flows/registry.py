@@ -111,13 +111,14 @@ class Registry:
         return assess_answers(answers, self.standards, self.tags)
 
     def context(self, *, actor_id: str = "", actor_name: str = "",
-                find_duplicate: Callable[[str], Mapping[str, Any] | None] | None = None) -> Context:
-        """The engine's view of the world for one input."""
+                find_duplicate: Callable[[str], Mapping[str, Any] | None] | None = None,
+                name_household: bool = False) -> Context:
+        """The engine's view of the world for one input (``name_household``: someone else's record)."""
         now = self.now()
         return Context(
             today=now.date(), now=now.strftime("%Y-%m-%d %H:%M"), actor_id=actor_id, actor_name=actor_name,
             region_names=self.standards.region_names(), find_duplicate=find_duplicate,
-            assess=self.assess, below_standard=self.below_standard,
+            assess=self.assess, below_standard=self.below_standard, name_household=name_household,
         )
 
     def below_standard(self, answers: Mapping[str, Any]) -> bool | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flows.catalog import t
 from flows.field_types import takes_choices
 from flows.form import Field, Form
 from flows.outputs import Button, Context, Output
@@ -25,6 +26,11 @@ class Run:
         self.events: list[Any] = []
         self._slots: list[Slot] | None = None
         self._front: tuple[Slot | None] | None = None  # the frontier, until an answer changes
+
+    def headed(self, text: str) -> str:
+        """Text with the household in front (“陈国华 · …”) when the person works on someone else's record."""
+        name = self.st.get("answers", {}).get("name") if self.ctx.name_household else None
+        return t("journey.household_head", name=name, text=text) if isinstance(name, str) and name else text
 
     # --- where we are ---------------------------------------------------
     def all_slots(self) -> list[Slot]:

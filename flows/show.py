@@ -56,7 +56,7 @@ def _progress(run: Run, slot: Slot) -> tuple[int, int]:
 def _ask(run: Run, slot: Slot) -> None:
     f = run.field_of(slot)
     n, total = _progress(run, slot)
-    lines = [t("engine.progress", n=n, total=total) + f" · {slot.section.label}"]
+    lines = [run.headed(t("engine.progress", n=n, total=total) + f" · {slot.section.label}")]
     if slot.group_index is not None and slot.section.group:
         lines.append(t("engine.group_item_title", n=slot.group_index + 1, item=slot.section.group.item,
                        counter=slot.section.group.counter))
@@ -170,7 +170,7 @@ def _pending_menu(run: Run, p: dict[str, Any], kind: str) -> None:
     if kind in FAMILY_KINDS:  # the family as a unit, from the review (flows.family_view)
         show_family(run, p)
     elif kind == "cancel":
-        run.outputs.append(Menu(t("engine.confirm_cancel"), (
+        run.outputs.append(Menu(run.headed(t("engine.confirm_cancel")), (
             (_b(run, t("engine.confirm_yes"), "yes"), _b(run, t("engine.confirm_no"), "no")),)))
     elif kind == "value":
         run.outputs.append(Menu(t("engine.confirm_value", message=p["message"], value=p["display"]), (

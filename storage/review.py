@@ -10,7 +10,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from flows import policy
-from flows.engine import hand_over, reopen_at, set_system_answer
+from flows.engine import hand_over, reopen_at, reopen_for_changes, set_system_answer
 from flows.form_entry import stored_key
 from storage.households import readable_filter
 from storage.models import AnswerEvent, AuditLog, Interview, User, utcnow
@@ -131,7 +131,12 @@ def approve(session: Session, *, interview_id: int, reviewer: User, name: str | 
 
 def return_to_author(session: Session, *, interview_id: int, reviewer: User, comment: str,
                      paths: list[str]) -> Interview:
-    """Return for changes: back to draft with the cursor at the first named field; the author's active one."""
+    """Return for changes: back to draft with the cursor at the first named field.
+
+    The author's active interview is left alone: they may be answering another household right now,
+    and their next answer must land there. They are told (with a button that opens this record); only
+    their own choice makes it the active one.
+    """
     interview = session.get(Interview, interview_id)
     if interview is None or interview.status != "submitted":
         raise ReviewError(interview.status if interview else "missing")
@@ -143,8 +148,6 @@ def return_to_author(session: Session, *, interview_id: int, reviewer: User, com
                            "version": interview.version + 1}]
     _transition(session, interview, {"status": "returned", "state": state, "review_comment": comment.strip(),
                                      "changed_at": utcnow()})
-    session.execute(update(User).where(col(User.id) == interview.created_by)
-                    .values(active_interview_id=interview_id))
     session.add(AuditLog(actor_id=reviewer.id, action="return_interview",
                          detail={"interview_id": interview_id, "ref": interview.ref, "paths": paths}))
     session.commit()
@@ -189,3 +192,21 @@ def changes_since_return(session: Session, interview: Interview) -> list[Change]
         col(User.id).in_({ev.actor_id for ev in last.values() if ev.actor_id is not None})))}
     return [Change(path, first[path].old, ev.new, people.get(ev.actor_id), ev.at)
             for path, ev in last.items() if first[path].old != ev.new]
+def reopen_for_author(session: Session, *, interview_id: int, author: User) -> Interview:
+    """The worker changes their submitted self-report before staff acted on it: a draft again, at the
+    final review, until they sign again (audited; a review that came first wins, compare-and-set)."""
+    interview = session.get(Interview, interview_id)
+    if interview is None:
+        raise ReviewError("missing")
+    if interview.status != "submitted":
+        raise ReviewError(interview.status)
+    policy.require(policy.may_change_own(author, interview), interview_id)
+    _transition(session, interview, {"status": "draft", "state": reopen_for_changes(interview.state),
+                                     "changed_at": utcnow()})
+    session.add(AuditLog(actor_id=author.id, action="reopen_own",
+                         detail={"interview_id": interview_id, "ref": interview.ref}))
+    session.commit()
+    session.expire_all()
+    reopened = session.get(Interview, interview_id)
+    assert reopened is not None
+    return reopened

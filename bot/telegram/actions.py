@@ -109,7 +109,15 @@ class SendDocument:
     caption: str = ""
 
 
-Action = SendMessage | EditMessage | AnswerCallback | SendDocument
+@dataclass(frozen=True)
+class SetMenu:
+    """setMyCommands for one private chat (BotCommandScopeChat): the menu of that person's role."""
+
+    chat_id: int
+    commands: tuple[tuple[str, str], ...]
+
+
+Action = SendMessage | EditMessage | AnswerCallback | SendDocument | SetMenu
 
 
 class BotIO(Protocol):

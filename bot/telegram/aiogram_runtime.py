@@ -14,15 +14,15 @@ from aiogram.exceptions import (
     TelegramConflictError, TelegramEntityTooLarge, TelegramNetworkError, TelegramRetryAfter, TelegramServerError,
 )
 from aiogram.types import (
-    BotCommand, BufferedInputFile, CallbackQuery, ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton,
-    Message, ReplyKeyboardMarkup, Update,
+    BotCommand, BotCommandScopeChat, BufferedInputFile, CallbackQuery, ForceReply, InlineKeyboardButton,
+    InlineKeyboardMarkup, KeyboardButton, Message, ReplyKeyboardMarkup, Update,
 )
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
 from bot.settings import Settings
 from bot.telegram.actions import (
-    Action, AnswerCallback, EditMessage, Incoming, Rows, SendDocument, SendMessage, incoming_from,
+    Action, AnswerCallback, EditMessage, Incoming, Rows, SendDocument, SendMessage, SetMenu, incoming_from,
 )
 from bot.telegram.core import BotCore
 from bot.telegram.delivery import Transient
@@ -133,6 +133,9 @@ class AiogramIO:
             elif isinstance(action, SendDocument):
                 await bot.send_document(action.chat_id, BufferedInputFile(action.data, filename=action.filename),
                                         caption=action.caption or None)
+            elif isinstance(action, SetMenu):
+                await bot.set_my_commands([BotCommand(command=c, description=d) for c, d in action.commands],
+                                          scope=BotCommandScopeChat(chat_id=action.chat_id))
         return None
 
     async def download(self, file_id: str) -> bytes:

@@ -89,6 +89,8 @@ _ID = ("interview_id", int)
 _HOUSEHOLD = ("household_id", int)
 
 OPEN = _desk("open", "o", _ID)  # switch to an interview (drafts, a returned record)
+VIEW_OWN = _desk("view_own", "vo", _ID)  # /start after submitting: read one's own record
+EDIT_OWN = _desk("edit_own", "eo", _ID)  # … and change it, while staff have not acted on it
 START_FORM = _desk("start_form", "sf", ("form", str))  # /new with several forms: begin this one (its key)
 # the review desk
 REVIEW = _desk("review", "rv", _ID)
@@ -117,8 +119,8 @@ CLOSE_TODAY = _desk("close_today", "fd", _HOUSEHOLD, ("reason", int))
 REOPEN = _desk("reopen", "fo", _HOUSEHOLD)
 INVITE_MOVE = _desk("invite_move", "im", ("code", str))  # the person confirms an invite that moves their unit
 
-KINDS: tuple[Button, ...] = (OPEN, START_FORM, REVIEW, APPROVE, RETURN, DOWNLOAD, TAKE_OVER, OVERRIDE, *OVERRIDE_TO,
-                             APPROVE_YES, ATTACHMENT, QUEUE, QUEUE_PICK, BULK, BULK_YES,
+KINDS: tuple[Button, ...] = (OPEN, VIEW_OWN, EDIT_OWN, START_FORM, REVIEW, APPROVE, RETURN, DOWNLOAD, TAKE_OVER,
+                             OVERRIDE, *OVERRIDE_TO, APPROVE_YES, ATTACHMENT, QUEUE, QUEUE_PICK, BULK, BULK_YES,
                              EXPORT_KIND, EXPORT_MAKE, CARD, JOURNAL, FOLLOWUP, CLOSE, CLOSE_REASON, CLOSE_TODAY,
                              REOPEN, INVITE_MOVE)
 TABLE: dict[str, Button] = {b.prefix: b for b in KINDS}

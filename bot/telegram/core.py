@@ -11,9 +11,9 @@ from typing import Any, Awaitable, Callable
 from bot.render import render
 from bot.service import AccessDenied, IntakeService, InterviewClosed, Reply, can_open
 from bot.settings import Settings
-from bot.telegram import buttons, records as records_desk, staff as staff_desk
+from bot.telegram import buttons, journey, menus, records as records_desk, staff as staff_desk
 from bot.telegram.claims import Claims, Decision
-from bot.telegram.actions import Action, AnswerCallback, BotIO, EditMessage, Incoming, SendMessage, bind
+from bot.telegram.actions import Action, AnswerCallback, BotIO, EditMessage, Incoming, SendMessage, SetMenu, bind
 from bot.telegram.delivery import with_retries
 from bot.telegram.drafts import DraftsDesk, no_active_text
 from bot.telegram.files import AttachmentStore
@@ -21,6 +21,7 @@ from bot.telegram.locks import UserLocks
 from bot.telegram.uploads import MediaDesk, UploadDesk
 from bot.telegram.records import COMMANDS as RECORD_COMMANDS, RecordsDesk
 from bot.telegram.staff import StaffDesk, status_text
+from flows import policy
 from flows.catalog import t
 from flows.outputs import Input
 from storage import pending, repo
@@ -38,7 +39,8 @@ _REFUSALS = (repo.UpdateAlreadyApplied, AccessDenied, InterviewClosed)
 _VIEW_REFUSALS = (StalePerson, AccessDenied, InterviewClosed)  # on a cached view: decided again from a fresh read
 DB_RETRY_WAITS = (0.5, 1.0, 2.0, 4.0, 8.0)  # seconds; an update waits up to ~15 s for the database to return
 READ_COMMANDS = ("help", "drafts")  # commands that only read: answered even while the database is locked
-READ_BUTTONS = (buttons.CARD, buttons.JOURNAL, buttons.REVIEW, buttons.EXPORT_KIND)  # desk buttons that only read
+READ_BUTTONS = (buttons.VIEW_OWN, buttons.CARD, buttons.JOURNAL, buttons.REVIEW,
+                buttons.EXPORT_KIND)  # desk buttons that only read
 
 
 class BotCore(Claims):
@@ -59,9 +61,17 @@ class BotCore(Claims):
         self.tz = service.registry.tz  # the one zone: INTAKE_TIMEZONE, set on the registry
         self._notices: set[asyncio.Task[None]] = set()  # "saving is delayed" messages being sent
 
-    def menu(self) -> list[tuple[str, str]]:
-        """The command menu (setMyCommands): command and its Chinese description."""
-        return [(c, t(f"tg.menu.{c}")) for c in MENU] + self.records.menu()
+    def menu(self, role: str | None = None) -> list[tuple[str, str]]:
+        """The command menu (setMyCommands) of a role, the worker's by default: command and description."""
+        return menus.menu_for(role or policy.WORKER, [(c, t(f"tg.menu.{c}")) for c in MENU] + self.records.menu())
+
+    def menu_action(self, user: User | None) -> list[Action]:
+        """The person's own menu in their chat, once their role is known (or changed)."""
+        return [SetMenu(user.tg_id, tuple(self.menu(user.role)))] if user is not None and user.tg_id else []
+
+    def placed_menus(self) -> list[Action]:
+        """At start-up: the menu of everyone whose role is not the worker's (the default menu is the worker's)."""
+        return [a for person in menus.placed(self.service) for a in self.menu_action(person)]
 
     # --- entry point ---------------------------------------------------------
     async def handle(self, inc: Incoming, io: BotIO) -> None:
@@ -197,11 +207,23 @@ class BotCore(Claims):
             return [SendMessage(chat_id, t("bot.not_yours"))]
         if iv.status not in repo.OPEN_STATUSES:
             return [SendMessage(chat_id, t("tg.interview_closed", status=status_text(iv.status)))]
+        notice: list[Action] = []
+        if user.active_interview_id != interview_id and policy.may_start_survey(user):
+            notice.append(journey.switched(chat_id, iv))  # several households: say which one this is
         self.set_active(user, interview_id)
-        notice = [SendMessage(chat_id, t("tg.review.returned_reminder", comment=iv.review_comment))] \
-            if iv.status == "returned" and iv.review_comment else []
+        if iv.status == "returned" and iv.review_comment:
+            notice.append(SendMessage(chat_id, self._returned_fields(user, iv)))
         reply = self.service.handle(user=user, interview_id=interview_id, inp=Input("start"))
         return notice + self.show(chat_id, reply)
+
+    def _returned_fields(self, user: User, iv: Interview) -> str:
+        """Which fields staff asked to change, and why (read from their comment as when it was returned)."""
+        form = self.service.registry.form(iv.form_key)
+        found = staff_desk.named_paths(form, iv.state, policy.engine_role(user, iv), iv.review_comment,
+                                       self.service.registry.context())
+        if not found:
+            return t("tg.review.returned_reminder", comment=iv.review_comment)
+        return t("journey.returned_fields", fields="、".join(label for _, label in found), comment=iv.review_comment)
 
     # --- decisions -------------------------------------------------------------
     def _not_private(self, inc: Incoming) -> list[Action]:
@@ -328,6 +350,10 @@ class BotCore(Claims):
                cached: bool = False) -> Decision:
         data, cb = inc.callback_data or "", inc.callback_id or ""
         engine = buttons.parse_engine(data)
+        if engine is not None and engine.interview_id != user.active_interview_id:
+            elsewhere = journey.elsewhere(chat, user, self.active_interview(user), self.load(engine.interview_id))
+            if elsewhere is not None:  # never answer another household than the one being filled
+                return self._once(inc, lambda: [AnswerCallback(cb), elsewhere], reads=True)
         if engine is not None:  # a question's button: the answer, as typed ones
             return self._advance(inc, user, engine.interview_id, Input("button", data=engine.data), active,
                                  lambda outcome: self._pressed(inc, user, chat, engine, outcome), cached)
@@ -367,10 +393,17 @@ class BotCore(Claims):
     def _press_desk(self, inc: Incoming, user: User, chat: int, pressed: buttons.Pressed | None) -> list[Action]:
         if pressed is not None and pressed.button is buttons.OPEN:
             return self._unbutton(inc, chat) + self.open_interview(chat, user, pressed.id("interview_id"))
+        if pressed is not None and pressed.button is buttons.EDIT_OWN:
+            return self._unbutton(inc, chat) + self.drafts.edit(user, chat, pressed.id("interview_id"))
+        if pressed is not None and pressed.button is buttons.VIEW_OWN:
+            return self.drafts.view(user, chat, pressed.id("interview_id"))
         if pressed is not None and pressed.button is buttons.START_FORM:
             return self._unbutton(inc, chat) + self.drafts.chosen(user, chat, pressed.word("form"))
         if pressed is not None and pressed.button in records_desk.BUTTONS:
             return self.records.on_button(inc, user, chat, pressed)
+        if pressed is not None and pressed.button is buttons.INVITE_MOVE:  # a confirmed invite: a new role's menu
+            moved = self.staff.on_button(inc, user, chat, pressed)
+            return moved + self.menu_action(self.service.user(tg_id=user.tg_id))
         return self.staff.on_button(inc, user, chat, pressed)
 
     # --- commands ----------------------------------------------------------------
@@ -383,20 +416,21 @@ class BotCore(Claims):
 
     def _run_command(self, user: User, chat: int, name: str, args: str) -> list[Action]:
         """A menu command (already claimed)."""
-        if name == "start":
-            return self.drafts.start(user, chat, args)
+        if name == "start":  # also where an invite changes a role: the menu follows it
+            out = self.drafts.start(user, chat, args)
+            return out + self.menu_action(self.service.user(tg_id=user.tg_id) if args else user)
         if name == "new":
             return self.drafts.new(user, chat)
         if name == "drafts":
             return self.drafts.list(user, chat)
-        if name == "help":
-            return [SendMessage(chat, self.records.help_text(user.role))]
+        if name == "help":  # the menu too: a role set from the command line reaches the chat this way
+            return [SendMessage(chat, self.records.help_text(user.role))] + self.menu_action(user)
         if name == "review":
             return self.staff.review_list(user, chat)
         if name == "invite":
             return self.staff.invite(user, chat, args)
         if name == "role":
-            return self.staff.role(user, chat, args)
+            return self.staff.role(user, chat, args) + self.menu_action(menus.role_target(self.service, user, args))
         if name in RECORD_COMMANDS:
             return self.records.command(user, chat, name, args)
         return [SendMessage(chat, t("tg.unknown_command", command=f"/{name}"[:40]))]

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from flows import policy
+from bot.render import Message, split_message
 from bot.telegram import buttons
 from bot.telegram.actions import Action, SendMessage
 from bot.telegram.desk import DeskContext
 from bot.telegram.staff import StaffDesk, status_text
 from flows.catalog import t
 from storage import repo, review
-from storage.models import User
+from storage.models import Interview, User
 
 def no_active_text(user: User) -> str:
     """What to say when a message answers no interview (surveyors and staff can start one)."""
@@ -41,13 +42,42 @@ class DraftsDesk:
         if policy.may_start_survey(user):
             return out + [SendMessage(chat, t(f"tg.welcome.{user.role}"))]
         if latest is not None and latest.status in ("submitted", "approved", "closed"):
-            return out + [SendMessage(chat, t("tg.already_submitted", ref=latest.ref or latest.id,
-                                              status=status_text(latest.status)))]
+            return out + [self.status(user, chat, latest)]
         out.append(SendMessage(chat, t("tg.welcome.worker")))
         choice = self._choice(user, chat)
         if choice:
             return out + choice
         return out + self.core.show(chat, self.core.service.start_interview(user=user, kind="self"))
+
+    def status(self, user: User, chat: int, iv: Interview) -> SendMessage:
+        """A submitted record's status, what happens next, 查看 (read it) and, while it may be changed, 修改."""
+        text = t("journey.status", ref=iv.ref or iv.id, status=status_text(iv.status),
+                 next=t(f"journey.next.{iv.status}"))
+        row = [(t("journey.view"), buttons.VIEW_OWN.data(iv.id or 0))]
+        if policy.may_change_own(user, iv):
+            row.append((t("journey.edit"), buttons.EDIT_OWN.data(iv.id or 0)))
+        return SendMessage(chat, text, (tuple(row),))
+
+    def edit(self, user: User, chat: int, interview_id: int) -> list[Action]:
+        """修改: the submitted self-report becomes a draft at its final review (unless staff acted on it first)."""
+        iv = self.core.load(interview_id)
+        if iv is None or iv.subject_user_id != user.id:  # a forged button: say nothing about that record
+            return [SendMessage(chat, t("bot.not_yours"))]
+        with self.core.service.session() as s:
+            try:
+                review.reopen_for_author(s, interview_id=interview_id, author=user)
+            except review.ReviewError as exc:
+                return [SendMessage(chat, t("journey.edit_too_late", status=status_text(exc.status)))]
+            except policy.AccessDenied:
+                return [SendMessage(chat, t("bot.not_yours"))]
+        return [SendMessage(chat, t("journey.edit_opened"))] + self.core.open_interview(chat, user, interview_id)
+
+    def view(self, user: User, chat: int, interview_id: int) -> list[Action]:
+        """查看: one's own record, read only (only its subject: their own data, so no audit row)."""
+        iv = self.core.load(interview_id)
+        if iv is None or iv.subject_user_id != user.id:
+            return [SendMessage(chat, t("bot.not_yours"))]
+        return [SendMessage(chat, m.text) for m in split_message(Message(self.staff.record_text(iv)))]
 
     def new(self, user: User, chat: int) -> list[Action]:
         """/new: a surveyor's new interview, of the default form, or of the one chosen when several may be begun."""

@@ -10,15 +10,15 @@ from contextlib import asynccontextmanager
 from typing import Any, AsyncIterator, Awaitable, Callable, TypeVar
 
 from telegram import (
-    Bot, BotCommand, ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, KeyboardButton,
-    ReplyKeyboardMarkup, Update,
+    Bot, BotCommand, BotCommandScopeChat, ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, InputFile,
+    KeyboardButton, ReplyKeyboardMarkup, Update,
 )
 from telegram.error import BadRequest, Conflict, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import Application, ContextTypes, TypeHandler
 
 from bot.settings import Settings
 from bot.telegram.actions import (
-    Action, AnswerCallback, EditMessage, Incoming, Rows, SendDocument, SendMessage, incoming_from,
+    Action, AnswerCallback, EditMessage, Incoming, Rows, SendDocument, SendMessage, SetMenu, incoming_from,
 )
 from bot.telegram.core import BotCore
 from bot.telegram.delivery import Transient
@@ -99,6 +99,9 @@ class PtbIO:
             elif isinstance(action, SendDocument):
                 await bot.send_document(action.chat_id, InputFile(action.data, filename=action.filename),
                                         caption=action.caption or None)
+            elif isinstance(action, SetMenu):
+                await bot.set_my_commands([BotCommand(c, d) for c, d in action.commands],
+                                          scope=BotCommandScopeChat(action.chat_id))
         return None
 
     async def download(self, file_id: str) -> bytes:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from bot.render import assessment_text
 from bot.service import AccessDenied
-from bot.telegram import buttons
+from bot.telegram import buttons, journey
 from bot.telegram.actions import Action, EditMessage, Expect, Incoming, SendDocument, SendMessage
 from bot.telegram.buttons import Pressed, is_id
 from bot.telegram.desk import DeskContext
@@ -306,10 +306,8 @@ class StaffDesk:
         out: list[Action] = [SendMessage(chat, t("tg.review.returned" if told else "queue.returned_unnotified",
                                                  ref=done.ref or done.id, fields=fields))]
         if author is not None and author.tg_id and author.id != user.id:
-            out.append(SendMessage(author.tg_id, t("tg.review.returned_notice", ref=done.ref or done.id,
-                                                   comment=comment, fields=fields,
-                                                   reviewer=user.registered_name or user.name or shown_name),
-                                   (((t("tg.review.continue"), buttons.OPEN.data(done.id or 0)),),)))
+            out.append(journey.returned_notice(author.tg_id, done, fields=fields, comment=comment,
+                                               reviewer=user.registered_name or user.name or shown_name))
         return out
 
     # --- invites and roles ---------------------------------------------------------

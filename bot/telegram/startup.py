@@ -120,6 +120,7 @@ async def run_bot(core: BotCore, settings: Settings, runtime: Runtime, *, webhoo
         commands = core.menu()
         await with_retries(lambda: io.call(lambda: runtime.set_commands(commands)), what="setMyCommands")
         await runtime.start()
+        await core.deliver(await asyncio.to_thread(core.placed_menus), io, update_id=0)  # each role's own menu
         await export_runs.tell_interrupted(core.service.db, io)  # exports a killed process left 正在生成…
         daily = daily_task.start(core, io)
         log.info("%s runtime started as @%s", runtime.name, core.bot_username)

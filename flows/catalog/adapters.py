@@ -32,8 +32,10 @@ MESSAGES: dict[str, str] = {
     "tg.menu.help": "使用说明",
     "tg.menu.invite": "生成邀请链接（工作人员）",
     "tg.welcome.worker": (
-        "您好！这里是工会困难职工档案填报。接下来会逐项询问您和家庭成员的情况，"
-        "每填一项都会立即保存，中途离开也可以随时回来继续。\n"
+        "您好！这里是工会困难职工档案填报。接下来会逐项询问您和家庭成员的情况："
+        "三口之家约 60 个问题，四口之家约 75 个，大约需要 30 分钟。\n"
+        "请先准备好：身份证、户口簿、低保证、残疾证、病历和医疗费票据、收入证明（没有的可以跳过）。\n"
+        "每填一项都会立即保存。需要暂停时直接离开即可，回来后发送 /start 从原来的问题继续。\n"
         "可以直接输入答案或点按钮；随时可输入：返回、跳过、查看、取消。"
     ),
     "tg.welcome.surveyor": "您好，调查员！发送 /new 新建一份入户调查，/drafts 查看和切换您的草稿。",
@@ -67,8 +69,7 @@ MESSAGES: dict[str, str] = {
     "tg.stale_button": "这个按钮已经过期了，请使用最新一条消息里的按钮。",
     "tg.no_active": "您当前没有正在填写的档案。发送 /start 开始填写。",
     "tg.no_active_survey": "您当前没有正在填写的档案。发送 /new 新建一份，或 /drafts 查看草稿。",
-    "tg.interview_closed": "这份档案当前状态为“{status}”，不能再修改。发送 /start 可重新开始；如需更正已提交的档案，请联系工会工作人员。",
-    "tg.already_submitted": "您的档案（编号 {ref}）当前状态为“{status}”，无需重复填写。如需更正，请联系工会工作人员。",
+    "tg.interview_closed": "这份档案当前状态为“{status}”，不能再修改。发送 /start 可查看档案状态；如需更正已提交的档案，请联系工会工作人员。",
     "tg.unknown_command": "没有 {command} 这个命令。发送 /help 查看可用的命令。",
     "tg.denied_new": "只有调查员和工作人员可以为他人新建档案。填写您本人的档案请发送 /start。",
     "tg.denied_staff": "这个命令只有工会工作人员可以使用。",
@@ -130,7 +131,6 @@ MESSAGES: dict[str, str] = {
         "写明项目名称（写出一部分也可以），例如：身份证号有误，请核对。"
     ),
     "tg.review.returned": "档案 {ref} 已退回修改（{fields}），已通知填表人。",
-    "tg.review.returned_notice": "您提交的档案（编号 {ref}）被退回修改。\n审核意见（{reviewer}）：{comment}\n需要修改：{fields}",
     "tg.review.returned_reminder": "审核意见：{comment}",
     "tg.review.continue": "继续修改",
 }

@@ -58,7 +58,10 @@ MESSAGES: dict[str, str] = {
     "engine.sign_prompt_surveyor": "核对无误后请点“确认提交”。如需更正，请输入项目序号。",
     "engine.sign_button_surveyor": "确认提交",
     "engine.submitted_surveyor": "✅ 已提交。确认人：{name}，时间：{at}。",
-    "engine.submitted": "✅ 已提交。职工签字：{name}，时间：{at}。",
+    "engine.submitted": (
+        "✅ 已提交。职工签字：{name}，时间：{at}。\n"
+        "接下来由工会工作人员审核；审核通过或需要修改时，都会在这里通知您。发送 /start 可随时查看档案状态。"
+    ),
     "engine.already_done": "本次填表已经结束（{status}）。",
     "engine.group_start": "现在登记“{label}”。是否有需要登记的{item}？",
     "engine.group_add_first": "添加第1{counter}{item}",

@@ -96,10 +96,11 @@ def test_approve_records_the_reviewer_once(service: IntakeService) -> None:
 def test_return_reopens_at_the_named_field_and_resubmits(service: IntakeService) -> None:
     surveyor, staff = make_user(service, "surveyor", "U", tg_id=40), make_user(service, "staff", "U", tg_id=41)
     iid = submit(service, surveyor, household())
+    other = service.start_interview(user=surveyor, kind="survey").interview_id  # the household being answered now
     with service.session() as s:
         back = review.return_to_author(s, interview_id=iid, reviewer=staff, comment="电话不对",
                                        paths=["phone"])
-        assert s.get(User, surveyor.id).active_interview_id == iid  # type: ignore[union-attr]
+        assert s.get(User, surveyor.id).active_interview_id == other  # type: ignore[union-attr]
     assert (back.status, back.state["status"], back.state["cursor"], back.review_comment) == \
         ("returned", "draft", "phone", "电话不对")
     surveyor = service.user(tg_id=40)

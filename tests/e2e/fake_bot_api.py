@@ -217,8 +217,22 @@ class FakeBotAPI:
     def _m_getMe(self, _: dict[str, Any]) -> Any:
         return BOT_USER
 
-    def _m_setMyCommands(self, _: dict[str, Any]) -> Any:
+    def _m_setMyCommands(self, p: dict[str, Any]) -> Any:
+        scope = p.get("scope") or {"type": "default"}
+        if scope.get("type") not in ("default", "chat", "all_private_chats"):
+            raise _BadRequest("unsupported scope")
         return True
+
+    def menu(self, chat_id: int) -> list[str]:
+        """The commands a private chat's menu shows: its own (BotCommandScopeChat) if set, else the default."""
+        with self.lock:
+            calls = [c for c in self.calls if c.method == "setMyCommands" and c.status == 200]
+        own = [c for c in calls if (c.params.get("scope") or {}).get("type") == "chat"
+               and int((c.params.get("scope") or {}).get("chat_id", 0)) == chat_id]
+        default = [c for c in calls if (c.params.get("scope") or {}).get("type", "default") in
+                   ("default", "all_private_chats")]
+        chosen = (own or default)[-1:] if (own or default) else []
+        return [cmd["command"] for c in chosen for cmd in c.params.get("commands") or []]
 
     def _m_deleteWebhook(self, _: dict[str, Any]) -> Any:
         return True
