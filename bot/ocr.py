@@ -117,6 +117,23 @@ def reader() -> IdCardReader | None:
     return _READER
 
 
-async def read_async(r: IdCardReader, data: bytes, today: date) -> CardReading:
-    """Run a reading off the event loop."""
-    return await asyncio.to_thread(r.read, data, today)
+def card_meta(data: bytes, today: date) -> dict[str, Any]:
+    """What an adapter hands the engine for a card photo (``Input("file", file=...)``): the reading, or why none.
+
+    Blocking: the Telegram runtimes call it through ``card_meta_async``.
+    """
+    r = reader()
+    if r is None:
+        return {"card": {"problem": "unavailable"}}
+    try:
+        return {"card": r.read(data, today).as_state()}
+    except UnreadableImage:
+        return {"card": {"problem": "unreadable"}}
+    except Exception as exc:  # a broken model or native library: say reading is unavailable, go on
+        log.warning("ID card reading failed: %s", type(exc).__name__)
+        return {"card": {"problem": "unavailable"}}
+
+
+async def card_meta_async(data: bytes, today: date) -> dict[str, Any]:
+    """``card_meta`` off the event loop (a worker thread), so other people are not slowed."""
+    return await asyncio.to_thread(card_meta, data, today)

@@ -14,6 +14,7 @@ from flows.moves import (
     add_item, ask_remove, cancel, close_group, commit, edit_item, go_back, keep, move_on, open_other,
     remove_item, skip, submit,
 )
+from flows.card_input import take_reading
 from flows.offers import offer_for
 from flows.outputs import Input, Notice
 from flows.run import Run
@@ -106,6 +107,9 @@ def _on_text(run: Run, text: str) -> None:
 
 
 def _on_file(run: Run, meta: dict[str, Any]) -> None:
+    if "card" in meta:  # an ID card photo's reading (bot/ocr.py), not a file to store
+        take_reading(run, meta["card"])
+        return
     slot = run.current()
     if run.st.get("pending") or run.st.get("mode") == "review" or slot is None or slot.is_menu \
             or run.field_of(slot).type != "file":

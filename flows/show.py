@@ -8,6 +8,7 @@ from flows.catalog import t
 from flows.consistency import MEMBERS_KEY, Check, household_warnings, refusals
 from flows.display import display_value, mask_id
 from flows.field_types import TYPES
+from flows.card_offers import card_scope
 from flows.offers import offer_for
 from flows.outputs import Ask, Button, Menu, Review, ReviewItem
 from flows.run import Run
@@ -71,6 +72,8 @@ def _ask(run: Run, slot: Slot) -> None:
         rows.append((_b(run, f"✔ {offered[1]}", "offer"),))
     if f.example and not TYPES[f.type].buttons:
         lines.append(t("engine.example", example=f.example))
+    if offered is None and card_scope(slot) is not None:
+        lines.append(t("ocr.hint"))
     choices = run.choices(slot)
     if f.type == "choice":
         lines.append(t("engine.choose_hint"))

@@ -1,4 +1,5 @@
-"""Photos and documents sent as 附件: checked, downloaded, stored with their checksum, then answered."""
+"""Photos and documents sent as 附件 (checked, downloaded, stored with their checksum, then answered), or as an
+ID card at 姓名 / 身份证号 (read in memory by bot/ocr.py, never stored)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import asyncio
 import logging
 from pathlib import Path
 
+from bot.ocr import card_meta_async
 from bot.service import can_open
 from bot.telegram.actions import Action, BotIO, Incoming, SendMessage
 from bot.telegram.delivery import with_retries
@@ -31,7 +33,7 @@ class UploadDesk:
         chat = inc.chat_id or 0
         iv = self.core.active_interview(user)
         if iv is None or not can_open(user, iv) or iv.status not in repo.OPEN_STATUSES \
-                or not self._awaits_file(user, iv):
+                or not (self._awaits_file(user, iv) or self.core.service.awaits_card(user, iv)):
             return user, None, self.core.once(inc, lambda: [SendMessage(chat, t("tg.file_not_expected"))])
         assert inc.file is not None
         if inc.file.size > MAX_DOWNLOAD:
@@ -40,6 +42,10 @@ class UploadDesk:
 
     def _awaits_file(self, user: User, iv: Interview) -> bool:
         return self.core.service.awaits_file(user, iv)
+
+    def _awaits_file_now(self, user: User, interview_id: int) -> bool:
+        iv = self.core.service.interview(interview_id)
+        return iv is not None and self._awaits_file(user, iv)
 
     async def receive(self, inc: Incoming, io: BotIO) -> list[Action]:
         """Download a photo or document, store it, and give it to the engine as the answer it waits for."""
@@ -55,6 +61,11 @@ class UploadDesk:
         except Exception as exc:  # not claimed: a redelivery can try again
             log.warning("update %s: download failed: %s", inc.update_id, type(exc).__name__)
             return [SendMessage(inc.chat_id or 0, t("tg.file_failed"))]
+        if not await asyncio.to_thread(self._awaits_file_now, user, interview_id):
+            # an ID card photo at 姓名 / 身份证号: read in memory, offered field by field, the photo not kept
+            card = await card_meta_async(data, self.core.service.registry.today())
+            return await asyncio.to_thread(self.core.apply, inc, user, inc.chat_id or 0, interview_id,
+                                           Input("file", file=card))
         name = display_name(info, inc.text or "", self.core.service.registry.clock())
         where = {"interview_id": interview_id, "data": data, "info": info, "name": name}
         fresh = not self.store.target(**where).exists()
