@@ -23,7 +23,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
     work = measure.workdir_for(quick)
     started = time.perf_counter()
     print(f"intake bench ({'quick' if quick else 'full'}): scratch in {work}", flush=True)
-    only = set(args.only or ["throughput", "latency", "memory", "export"])
+    only = set(args.only or ["throughput", "latency", "memory", "export", "ocr"])
     if "throughput" in only:
         throughput.run(report, work, updates=sizes["updates"], pg_url=args.pg)
     if "latency" in only:
@@ -32,6 +32,9 @@ def cmd_bench(args: argparse.Namespace) -> int:
         measure.memory(report, work, interviews=sizes["memory"])
     if "export" in only:
         export_bench.export(report, work, households=sizes["export"])
+    if "ocr" in only:  # ID card photos (issue 17): bench/ocr_bench.py
+        from bench import ocr_bench
+        ocr_bench.run(report)
     print()
     print(report.table())
     ratio = next((f for f in report.figures if f.name.startswith("throughput ratio (aiogram, SQLite)")), None)
@@ -51,6 +54,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", default="bench/results.json", help="where to write the figures (JSON)")
     p.add_argument("--pg", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres",
                    help="PostgreSQL server for the PostgreSQL throughput (a scratch database is created)")
-    p.add_argument("--only", nargs="*", choices=["throughput", "latency", "memory", "export"],
+    p.add_argument("--only", nargs="*", choices=["throughput", "latency", "memory", "export", "ocr"],
                    help="run only these measurements")
     p.set_defaults(func=cmd_bench)
