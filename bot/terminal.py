@@ -74,9 +74,11 @@ class TerminalChat:
         self.interview_id = reply.interview_id
         self.buttons = {}
         messages = render(reply.outputs)
-        asks_file = any(isinstance(o, Ask) for o in reply.outputs) and self._awaits_file()
+        asks = any(isinstance(o, Ask) for o in reply.outputs)
+        hint = t("bot.terminal_file_hint") if asks and self._awaits_file() else \
+            t("ocr.hint_terminal") if asks and self._awaits_card() else ""
         for i, msg in enumerate(messages):
-            self._print(msg, t("bot.terminal_file_hint") if asks_file and i == len(messages) - 1 else "")
+            self._print(msg, hint if i == len(messages) - 1 else "")
 
     def _print(self, msg: Message, hint: str = "") -> None:
         print(msg.text, file=self.out)

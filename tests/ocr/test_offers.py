@@ -129,6 +129,7 @@ def test_the_terminal_reads_a_photo_path_at_the_id_question(service: IntakeServi
     assert _ask(reply).path == "id_number" and f"✔ {CARD.number}" in [b.label for row in _ask(reply).buttons
                                                                           for b in row]
     chat.show(reply)
+    assert t("ocr.hint_terminal") in out.getvalue()
     chat.answer("对")
     assert load(service, chat.interview_id).state["answers"]["id_number"] == CARD.number
     assert not (tmp_path / "files").exists()  # the photo is not kept
