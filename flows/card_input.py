@@ -2,7 +2,7 @@
 
 Where a card may be sent: at the worker's or a family member's 姓名 / 身份证号 question
 (``takes_card``). The reading (``flows.idcard_text.CardReading.as_state()``) is put under
-``st["card"]`` for that scope's questions, each then offered at its turn for confirmation; nothing is
+``st["card"]`` for that scope's questions (replacing an earlier card's), each then offered at its turn for confirmation; nothing is
 stored here.
 """
 
@@ -39,9 +39,7 @@ def take_reading(run: Run, reading: Mapping[str, Any]) -> None:
     values = {k: str(v) for k, v in (reading.get("values") or {}).items() if k in CARD_KEYS and v}
     here = {s.path for s in run.all_slots()}
     offers = {prefix + k: v for k, v in values.items() if prefix + k in here}
-    card = {p: v for p, v in (run.st.get("card") or {}).items() if not p.startswith(prefix) or "." in p[len(prefix):]}
-    card.update(offers)
-    run.st["card"] = card
+    run.st["card"] = {"prefix": prefix, "offers": offers}
     if reading.get("rejected_number"):
         run.outputs.append(Notice(t("ocr.number_unsure"), "warning"))
     for what in reading.get("conflicts") or ():

@@ -1,7 +1,10 @@
 """Values read from an ID card photo, offered at their questions until answered (never stored unasked).
 
-An adapter's reading lands in the interview state as ``st["card"]``: ``{path: value}`` for the questions
-of the scope where the photo was sent (the worker, or one family member). ``card_offer`` gives the
+An adapter's reading lands in the interview state as ``st["card"]``: ``{"prefix": scope, "offers":
+{path: value}}`` for the questions of the scope where the photo was sent (the worker: top-level
+questions; or one family member: ``members.<i>.``); one card at a time. It is forgotten as soon as the
+interview shows anything outside that scope (``forget_card``): after a member is added or removed,
+``members.1`` may be someone else, and a card is never offered to them. ``card_offer`` gives the
 offer for a question the way ``flows.offers`` gives derived ones (✔ value / type the right one); the
 value is checked by the question's own type first, so an offer is always a valid answer.
 """
@@ -29,9 +32,22 @@ def card_scope(slot: Slot | None) -> str | None:
     return None
 
 
+def _in_scope(prefix: str, path: str) -> bool:
+    return path.startswith(prefix) and "." not in path[len(prefix):]
+
+
+def forget_card(run: Run, slot: Slot | None) -> None:
+    """Drop the card's offers once the interview shows something outside its scope (or the review)."""
+    card = run.st.get("card")
+    if card and (slot is None or slot.is_menu or run.st.get("mode") == "review"
+                 or not _in_scope(str(card.get("prefix", "")), slot.path)):
+        run.st.pop("card", None)
+
+
 def card_offer(run: Run, slot: Slot) -> tuple[Any, str] | None:
     """(value, display) read from the card for this question, or None."""
-    value = (run.st.get("card") or {}).get(slot.path)
+    card = run.st.get("card") or {}
+    value = (card.get("offers") or {}).get(slot.path)
     if not value or slot.field is None:
         return None
     f = run.field_of(slot)

@@ -8,7 +8,7 @@ from flows.catalog import t
 from flows.consistency import MEMBERS_KEY, Check, household_warnings, refusals
 from flows.display import display_value, mask_id
 from flows.field_types import TYPES
-from flows.card_offers import card_scope
+from flows.card_offers import card_scope, forget_card
 from flows.offers import offer_for
 from flows.outputs import Ask, Button, Menu, Review, ReviewItem
 from flows.run import Run
@@ -38,6 +38,7 @@ def show(run: Run) -> None:
         _show_pending(run, pending)
         return
     slot = run.current()
+    forget_card(run, slot)
     if run.st.get("mode") == "review" or slot is None:
         show_review(run, final=slot is None)
         return

@@ -133,3 +133,14 @@ def test_the_terminal_reads_a_photo_path_at_the_id_question(service: IntakeServi
     chat.answer("对")
     assert load(service, chat.interview_id).state["answers"]["id_number"] == CARD.number
     assert not (tmp_path / "files").exists()  # the photo is not kept
+
+
+def test_a_member_s_card_is_forgotten_once_the_member_s_questions_are_left(service: IntakeService,
+                                                                             surveyor: User) -> None:
+    iid = _at(service, surveyor, "members.0.name")
+    member = CARDS[1]
+    _send(service, surveyor, iid, CardReading(name=member.name, id_number=member.number).as_state())
+    assert load(service, iid).state["card"]["offers"]["members.0.id_number"] == member.number
+    reply = follow(service, surveyor, _ask_again(service, surveyor, iid), WANG, until="members.1.name")
+    assert "card" not in load(service, iid).state  # the member list was shown: members.0 may change
+    assert "✔" not in _ask(reply).text
