@@ -12,7 +12,7 @@ SIZES = {
     False: {"updates": 20000, "repeats": 3, "stall": 10.0, "growth": (10, 100, 1000, 10000), "growth_updates": 5000,
             "archive": (0, 100000), "latency": (1000, 10), "memory": 10000, "export": 100000},
 }
-PARTS = ("throughput", "stall", "growth", "latency", "memory", "export")
+PARTS = ("throughput", "stall", "growth", "latency", "memory", "export", "ocr")
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
@@ -43,6 +43,9 @@ def cmd_bench(args: argparse.Namespace) -> int:
         measure.memory(report, work, interviews=sizes["memory"])
     if "export" in only:
         export_bench.export(report, work, households=sizes["export"])
+    if "ocr" in only:  # ID card photos (issue 17): bench/ocr_bench.py
+        from bench import ocr_bench
+        ocr_bench.run(report)
     print()
     print(report.table())
     out = Path(args.out)

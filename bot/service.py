@@ -9,13 +9,15 @@ from typing import Any, Awaitable, Callable, Coroutine, TypeVar
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from flows.card_offers import card_scope
 from flows.catalog import t
-from flows.engine import advance, new_state
+from flows.engine import advance, current_path, new_state
 from flows.outputs import Input, Notice, OpenOther, Output, Step
 from flows.policy import (AccessDenied, can_open, can_take_over, duplicate_details, engine_role, is_admin,
                           may_start_survey, start_kind)
 from flows.registry import Registry
 from flows.sent_files import takes_file
+from flows.slots import slots
 from storage import repo
 from storage.models import Interview, User
 from storage.commit import CommitStrategy, GroupCommit, SingleCommit
@@ -278,6 +280,17 @@ class IntakeService:
             return False
         state["role"] = engine_role(user, iv)
         return takes_file(self.registry.form(iv.form_key), state, self.registry.context())
+
+    def awaits_card(self, user: User, iv: Interview) -> bool:
+        """True when the interview waits on a 姓名 / 身份证号 question an ID card photo may answer."""
+        state = dict(iv.state)
+        if state.get("status") != "draft" or state.get("pending") or state.get("mode") == "review":
+            return False
+        state["role"] = engine_role(user, iv)
+        form = self.registry.form(iv.form_key)
+        ctx = self.registry.context()
+        path = current_path(form, state, ctx)
+        return card_scope(next((s for s in slots(form, state, ctx) if s.path == path), None)) is not None
 
     def interview(self, interview_id: int) -> Interview | None:
         """Read one interview."""

@@ -10,6 +10,7 @@ from typing import TextIO
 from bot.render import Message, render
 from bot.service import IntakeService, Reply
 from bot.telegram.actions import FileInfo
+from bot.ocr import card_meta
 from bot.telegram.files import MAX_DOWNLOAD, AttachmentStore, display_name
 from flows.catalog import t
 from flows.outputs import Ask, Cancelled, Completed, Input
@@ -73,9 +74,11 @@ class TerminalChat:
         self.interview_id = reply.interview_id
         self.buttons = {}
         messages = render(reply.outputs)
-        asks_file = any(isinstance(o, Ask) for o in reply.outputs) and self._awaits_file()
+        asks = any(isinstance(o, Ask) for o in reply.outputs)
+        hint = t("bot.terminal_file_hint") if asks and self._awaits_file() else \
+            t("ocr.hint_terminal") if asks and self._awaits_card() else ""
         for i, msg in enumerate(messages):
-            self._print(msg, t("bot.terminal_file_hint") if asks_file and i == len(messages) - 1 else "")
+            self._print(msg, hint if i == len(messages) - 1 else "")
 
     def _print(self, msg: Message, hint: str = "") -> None:
         print(msg.text, file=self.out)
@@ -113,6 +116,25 @@ class TerminalChat:
         iv = self.service.interview(self.interview_id) if self.interview_id is not None else None
         return iv is not None and self.service.awaits_file(self.user, iv)
 
+    def _awaits_card(self) -> bool:
+        iv = self.service.interview(self.interview_id) if self.interview_id is not None else None
+        return iv is not None and self.service.awaits_card(self.user, iv)
+
+    def _read_card(self, path: Path) -> Reply | None:
+        """An ID card photo's path at 姓名 / 身份证号: read on this machine, its fields offered, nothing kept."""
+        assert self.interview_id is not None
+        try:
+            if path.stat().st_size > MAX_DOWNLOAD:
+                self._refuse(t("tg.file_too_big", mb=MAX_DOWNLOAD >> 20))
+                return None
+            data = path.read_bytes()
+        except OSError:
+            self._refuse(t("bot.terminal_no_such_file", path=str(path)))
+            return None
+        print(t("ocr.reading"), file=self.out)
+        card = card_meta(data, self.service.registry.today())
+        return self.service.handle(user=self.user, interview_id=self.interview_id, inp=Input("file", file=card))
+
     def answer(self, text: str) -> Reply | None:
         """One typed line: a file path at a 附件 question attaches the file, anything else is typed text.
 
@@ -129,6 +151,8 @@ class TerminalChat:
             if looks_like_path(text):
                 self._refuse(t("bot.terminal_no_such_file", path=text.strip()))
                 return None
+        elif inp.kind == "text" and file_path(text) is not None and self._awaits_card():
+            return self._read_card(file_path(text))  # type: ignore[arg-type]
         return self.service.handle(user=self.user, interview_id=self.interview_id, inp=inp)
 
     def _attach(self, path: Path) -> Reply | None:

@@ -15,6 +15,7 @@ from flows.moves import (
     remove_item, skip, submit,
 )
 from flows.id_offers import take_siblings
+from flows.card_input import take_reading
 from flows.offers import offer_for
 from flows.outputs import Input, Notice
 from flows.run import Run
@@ -110,6 +111,9 @@ def _on_text(run: Run, text: str) -> None:
 
 
 def _on_file(run: Run, meta: dict[str, Any]) -> None:
+    if "card" in meta:  # an ID card photo's reading (bot/ocr.py), not a file to store
+        take_reading(run, meta["card"])
+        return
     on_file(run, meta)  # the 附件 question, or a new attachment at the 附件 step (flows.sent_files)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Any, Mapping
 
+from flows.card_offers import card_offer
 from flows.catalog import t
 from flows.display import money_text
 from flows.form import Form
@@ -31,7 +32,12 @@ def income_total(answers: Mapping[str, Any]) -> Decimal:
 
 
 def offer_for(run: Run, slot: Slot) -> tuple[Any, str] | None:
-    """(value, display) offered for this question, or None."""
+    """(value, display) offered for this question, or None (derived values first, then an ID card's)."""
+    derived = _derived_offer(run, slot)
+    return derived if derived is not None else card_offer(run, slot)
+
+
+def _derived_offer(run: Run, slot: Slot) -> tuple[Any, str] | None:
     f = slot.field
     if f is None or not f.offer:
         return None

@@ -10,6 +10,7 @@ from flows.display import display_value, mask_id
 from flows.family_view import KINDS as FAMILY_KINDS, review_rows, show_family
 from flows.field_types import TYPES
 from flows.id_offers import id_siblings
+from flows.card_offers import card_scope, forget_card
 from flows.offers import offer_for
 from flows.outputs import Ask, Button, Menu, Review, ReviewItem
 from flows.run import Run
@@ -39,6 +40,7 @@ def show(run: Run) -> None:
         _show_pending(run, pending)
         return
     slot = run.current()
+    forget_card(run, slot)
     if run.st.get("mode") == "review" or slot is None:
         show_review(run, final=slot is None)
         return
@@ -78,6 +80,8 @@ def _ask(run: Run, slot: Slot) -> None:
         rows.append((_b(run, f"✔ {offered[1]}", "offer"),))
     if f.example and not TYPES[f.type].buttons:
         lines.append(t("engine.example", example=f.example))
+    if offered is None and card_scope(slot) is not None:
+        lines.append(t("ocr.hint"))
     choices = run.choices(slot)
     if f.type == "choice":
         lines.append(t("engine.choose_hint"))

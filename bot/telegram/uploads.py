@@ -1,5 +1,6 @@
-"""Photos and documents sent as 附件 (checked, downloaded, stored with their checksum, then answered); shared
-contacts at 手机号码; a short reply and the question again for what the bot cannot read."""
+"""Photos and documents sent as 附件 (checked, downloaded, stored with their checksum, then answered), or as an
+ID card at 姓名 / 身份证号 (read in memory by bot/ocr.py, never stored); shared contacts at 手机号码; a short reply
+and the question again for what the bot cannot read."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
+from bot.ocr import card_meta_async
 from bot.service import Reply, can_open
 from bot.telegram.actions import Action, BotIO, Incoming, SendMessage
 from bot.telegram.delivery import with_retries
@@ -36,17 +38,25 @@ class UploadDesk:
 
     def __init__(self, core: DeskContext, store: AttachmentStore) -> None:
         self.core, self.store = core, store
+        self._cards: set[int] = set()  # updates whose photo is an ID card to read (decided by _target)
 
     def _target(self, inc: Incoming) -> tuple[User, int | None, list[Action]]:
         """Where a photo or document goes: the active interview when it waits on a 附件 file."""
         user = self.core.user(inc)
         chat = inc.chat_id or 0
         iv = self.core.active_interview(user)
-        if iv is None or not can_open(user, iv) or iv.status not in repo.OPEN_STATUSES \
-                or not self._awaits_file(user, iv):
-            still_open = iv is not None and can_open(user, iv) and iv.status in repo.OPEN_STATUSES
-            return user, None, self.core.once(inc, lambda: [SendMessage(chat, t("media.file_not_now"))] +
-                                              question_again(self.core, user, chat, iv if still_open else None))
+        still_open = iv is not None and can_open(user, iv) and iv.status in repo.OPEN_STATUSES
+
+        def not_now() -> list[Action]:
+            return self.core.once(inc, lambda: [SendMessage(chat, t("media.file_not_now"))] +
+                                  question_again(self.core, user, chat, iv if still_open else None))
+
+        if iv is None or not still_open:
+            return user, None, not_now()
+        if not self._awaits_file(user, iv):
+            if not self.core.service.awaits_card(user, iv):
+                return user, None, not_now()
+            self._cards.add(inc.update_id)  # an ID card photo at 姓名 / 身份证号: read, not stored
         assert inc.file is not None
         if inc.file.size > MAX_DOWNLOAD:
             return user, None, self.core.once(inc, lambda: [SendMessage(chat, t("tg.file_too_big", mb=MAX_DOWNLOAD >> 20))])
@@ -58,6 +68,8 @@ class UploadDesk:
     async def receive(self, inc: Incoming, io: BotIO) -> list[Action]:
         """Download a photo or document, store it, and give it to the engine as the answer it waits for."""
         user, interview_id, refusal = await asyncio.to_thread(self._target, inc)
+        is_card = inc.update_id in self._cards
+        self._cards.discard(inc.update_id)
         if interview_id is None:
             return refusal
         if await asyncio.to_thread(self.core.seen, inc.update_id):
@@ -69,6 +81,10 @@ class UploadDesk:
         except Exception as exc:  # not claimed: a redelivery can try again
             log.warning("update %s: download failed: %s", inc.update_id, type(exc).__name__)
             return [SendMessage(inc.chat_id or 0, t("tg.file_failed"))]
+        if is_card:  # an ID card photo at 姓名 / 身份证号: read in memory, offered field by field, the photo not kept
+            card = await card_meta_async(data, self.core.service.registry.today())
+            return await asyncio.to_thread(self.core.apply, inc, user, inc.chat_id or 0, interview_id,
+                                           Input("file", file=card))
         name = display_name(info, inc.text or "", self.core.service.registry.clock())
         where = {"interview_id": interview_id, "data": data, "info": info, "name": name}
         fresh = not self.store.target(**where).exists()

@@ -1,0 +1,49 @@
+"""An ID card photo at the 身份证号 question on Telegram (aiogram and ptb, the real bot process and the real
+OCR): the number and later the address are offered, confirmed with taps, and the ledger holds them; the
+photo is not kept and neither it nor the text read is logged."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session, select
+
+from bench.id_cards import CARDS, FONT, draw_card
+from flows.autofill import OFFER
+from storage.models import Attachment, Interview, User
+from tests.e2e.conftest import BotProcess
+from tests.e2e.people import buttons_of, text_of
+from tests.support.natural import ledger_rows, run_exports
+from tests.support.plans import household
+
+pytest.importorskip("rapidocr_onnxruntime")
+CARD = CARDS[0]  # 王建国, the number of the Wang plan
+
+
+@pytest.mark.skipif(not FONT.exists(), reason="fonts-noto-cjk is missing (.ci/run installs it)")
+@pytest.mark.parametrize("as_document", [False, True], ids=["photo", "document"])
+def test_a_card_photo_at_the_id_question_fills_the_ledger_after_taps(bot: BotProcess, tmp_path: Path,
+                                                                     as_document: bool) -> None:
+    name = "王建国" if not as_document else "王建军"
+    worker = bot.person(name)
+    plan = household(name=name, id_number=OFFER, address=OFFER)
+    prompt = worker.fill(worker.says("/start"), plan, stop_at="身份证号")
+    assert "也可以直接拍身份证正面" in text_of(prompt)
+    photo = draw_card(CARD, seed=3)
+    reply = worker.sends_file((photo, "身份证.jpg", "image/jpeg") if as_document else photo, timeout=90)
+    assert f"✔ {CARD.number}" in buttons_of(reply), text_of(reply)
+    assert "请填写：身份证号" in text_of(reply)
+    done = worker.fill(reply, plan)  # presses ✔ at 身份证号 and at 家庭住址
+    assert "✅ 已提交" in text_of(done)
+    with Session(bot.db) as s:
+        user = s.exec(select(User).where(User.tg_id == worker.user.id)).one()
+        iv = s.exec(select(Interview).where(Interview.created_by == user.id)).one()
+        answers = iv.state["answers"]
+        assert (answers["id_number"], answers["address"]) == (CARD.number, CARD.address)
+        assert (answers["sex"], answers["birth_date"]) == ("男", CARD.birth)
+        assert s.exec(select(Attachment).where(Attachment.interview_id == iv.id)).all() == []  # photo not kept
+    row = next(r for r in ledger_rows(run_exports(bot.db_url, tmp_path)["xlsx"]) if r["姓名"] == name)
+    assert CARD.number in row.values() and CARD.address in row.values(), row
+    log = bot.log()
+    assert CARD.address not in log and "象山大道" not in log and CARD.number not in log
