@@ -61,6 +61,7 @@ class Ask:
     buttons: tuple[tuple[Button, ...], ...]
     required: bool
     multi: bool = False
+    percent: int = 0  # of the whole form, never lower than shown before (flows.progress)
 
 
 @dataclass(frozen=True)
@@ -119,7 +120,19 @@ class OpenOther:
     text: str
 
 
-Output = Notice | Ask | Menu | Review | Completed | Cancelled | OpenOther
+@dataclass(frozen=True)
+class Answered:
+    """The question waited on was answered: its one-line record ("✔ 民族：汉族"), first of the step's outputs.
+
+    A chat that can edit its messages turns the question's message into this line, so the chat
+    reads like the filled form; a front end that cannot may print it or leave it out.
+    """
+
+    path: str
+    text: str
+
+
+Output = Notice | Ask | Menu | Review | Completed | Cancelled | OpenOther | Answered
 
 
 # --- events: what to record --------------------------------------------------
