@@ -36,8 +36,14 @@ def _rows(buttons: Iterable[Iterable[Any]]) -> tuple[tuple[tuple[str, str], ...]
 
 
 def _review_text(r: Review) -> str:
+    """A review: its contents (each section and its state), or the one section opened, or every answer."""
     parts = [r.title]
+    if r.contents and not r.selected:
+        parts.extend(t("chat.toc_line", n=i, section=s, state=state) for i, (s, state) in enumerate(r.contents, 1))
+        parts.append(t("chat.toc_hint"))
     for section, items in r.sections:
+        if r.selected and section != r.selected or r.contents and not r.selected:
+            continue
         parts.append(f"【{section}】")
         parts.extend(f"{it.index}. {it.label}：{it.display}" for it in items)
     if r.final and r.eligibility:

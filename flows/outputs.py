@@ -94,6 +94,8 @@ class Review:
     final: bool = False
     assessment: Mapping[str, Any] | None = None
     eligibility: bool = True  # whether the form decides eligibility (else no result line)
+    contents: tuple[tuple[str, str], ...] = ()  # (section, state): shown instead of every answer when given
+    selected: str = ""  # the one section opened: only its answers are shown
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from flows.catalog import t
 from flows.consistency import MEMBERS_KEY, Check, household_warnings, refusals
 from flows.display import display_value, mask_id
 from flows.field_types import TYPES
+from flows.contents import contents
 from flows.keyboard import pack
 from flows.offers import offer_for
 from flows.outputs import AnswerChanged, Answered, Ask, Button, Menu, Review, ReviewItem
@@ -244,19 +245,23 @@ def show_review(run: Run, *, final: bool) -> None:
     """The review list: by section; at the end, with the eligibility result and the signature."""
     sections = review_items(run)
     selected = run.st.get("review_section")
+    if selected and selected not in [label for label, _ in sections]:
+        selected = run.st["review_section"] = None
     rows: list[tuple[Button, ...]] = []
     if selected:
         for label, items in sections:
-            if label == selected:
-                rows += [(_b(run, f"✏ {it.index}. {it.label}", f"e:{it.index}"),) for it in items]
+            if label == selected:  # the section's text lists each item: its button needs only the number
+                marks = [f"✏ {it.index}" for it in items]
+                rows += pack([_b(run, mark, f"e:{it.index}") for mark, it in zip(marks, items)], marks)
+        rows.append((_b(run, t("chat.toc_back"), "toc"),))
     else:
         labels = [t("engine.review_section_button", section=label) for label, _ in sections]
         rows += pack([_b(run, label, f"rs:{i}") for i, label in enumerate(labels)], labels, most=2)
     assessment = None
     by_surveyor = run.by_surveyor()
+    checks = household_checks(run) if final else []
     if final:
         assessment = run.ctx.assess(run.st["answers"]) if run.ctx.assess and run.form.eligibility else None
-        checks = household_checks(run)
         rows[0:0] = _fix_rows(run, checks, sections)
         blocked = bool(refusals(checks))
         if not blocked:  # a refusal (a repeated ID number) must be corrected before anyone signs
@@ -272,7 +277,8 @@ def show_review(run: Run, *, final: bool) -> None:
     rows.append((_b(run, t("engine.back"), "back"), _b(run, t("engine.cancel"), "cancel")))
     run.outputs.append(Review(title=title, sections=tuple((s, tuple(items)) for s, items in sections),
                               footer=footer, buttons=tuple(rows), final=final, assessment=assessment,
-                              eligibility=run.form.eligibility))
+                              eligibility=run.form.eligibility, contents=contents(run, checks),
+                              selected=selected or ""))
 
 
 # --- the household checked against itself, at the final review -----------------------------------

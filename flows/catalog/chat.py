@@ -7,4 +7,11 @@ MESSAGES: dict[str, str] = {
     "chat.item_progress": " · 第 {n}/{total} 项",
     "chat.record": "✔ {label}：{value}",
     "chat.record_skipped": "✔ {label}：（未填）",
+    "chat.state_done": "已填 {n} 项",
+    "chat.state_open": "未填 {n} 项",
+    "chat.state_none": "无",
+    "chat.state_hint": "⚠ 有提示",
+    "chat.toc_line": "{n}. {section} · {state}",
+    "chat.toc_hint": "点“修改：…”打开一部分查看或更正。",
+    "chat.toc_back": "« 返回目录",
 }
