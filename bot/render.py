@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
 from flows.catalog import t
-from flows.outputs import Ask, Cancelled, Completed, Menu, Notice, OpenOther, Output, Review
+from flows.outputs import Answered, Ask, Cancelled, Completed, Menu, Notice, OpenOther, Output, Review
 
 TELEGRAM_LIMIT = 4096
 _ICONS = {"error": "❌ ", "warning": "⚠️ ", "info": ""}
@@ -54,8 +54,15 @@ def _review_text(r: Review) -> str:
     return "\n".join(parts)
 
 
+def record_of(outputs: Iterable[Output]) -> str | None:
+    """The one-line record ("✔ 民族：汉族") of the question this step answered, if it answered one."""
+    return next((o.text for o in outputs if isinstance(o, Answered)), None)
+
+
 def render(outputs: Iterable[Output]) -> list[Message]:
-    """Messages for a list of outputs; notices are put in front of the prompt that follows them."""
+    """Messages for a list of outputs; notices are put in front of the prompt that follows them.
+
+    An answer's one-line record is not a message: a chat edits the question into it (bot.telegram.live)."""
     messages: list[Message] = []
     pending: list[str] = []
     for out in outputs:

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from bot.render import Message, render
+from bot.render import Message, record_of, render
 from bot.service import IntakeService, Reply
 from bot.telegram.actions import FileInfo
 from bot.telegram.files import MAX_DOWNLOAD, AttachmentStore, display_name
@@ -73,6 +73,9 @@ class TerminalChat:
         self.interview_id = reply.interview_id
         self.buttons = {}
         messages = render(reply.outputs)
+        record = record_of(reply.outputs)
+        if record:  # the terminal cannot edit what it printed: the answered question's record, as a line
+            print(record, file=self.out)
         asks_file = any(isinstance(o, Ask) for o in reply.outputs) and self._awaits_file()
         for i, msg in enumerate(messages):
             self._print(msg, t("bot.terminal_file_hint") if asks_file and i == len(messages) - 1 else "")

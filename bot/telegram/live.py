@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
-from bot.render import Message, render
+from bot.render import Message, record_of, render
 from bot.service import IntakeService, Reply
 from bot.telegram.actions import Action, EditMessage, Live, SendMessage, bind
 from flows.outputs import Answered, Ask, Menu, Notice, Output, Review
@@ -37,11 +37,6 @@ def prompt_key(outputs: list[Output]) -> str:
         if isinstance(o, Review):
             return "review"
     return ""
-
-
-def record_of(outputs: list[Output]) -> str | None:
-    """The one-line record of the question this step answered, if it answered one."""
-    return next((o.text for o in outputs if isinstance(o, Answered)), None)
 
 
 class LiveQuestions:
