@@ -77,19 +77,20 @@ class LiveQuestions:
         record = record_of(outputs)
         row = self.current(chat)
         live_id = row.message_id if row is not None else None
-        same = row is not None and row.interview_id == reply.interview_id and (row.payload or {}).get("key") == key
+        ours = row is not None and row.interview_id == reply.interview_id  # (not another draft's question)
+        same = ours and row is not None and (row.payload or {}).get("key") == key
         out: list[Action] = []
         if pressed is not None and pressed != live_id:  # a button of a message not recorded as live
             if live_id is not None:
                 out.append(EditMessage(chat, live_id, None, ()))
-            live_id, same = pressed, in_place
+            live_id, same, ours = pressed, in_place, True
         if live_id is not None and not fresh and not record and same and key:
             edited = self._again(chat, reply, outputs, live_id)
             if edited is not None:
                 return out + edited
         sends = self._sends(chat, reply, render(outputs), key)
         if live_id is not None:
-            out.append(EditMessage(chat, live_id, record, ()))  # the record, or only the keyboard taken off
+            out.append(EditMessage(chat, live_id, record if ours else None, ()))  # its record, or no keyboard
             if row is not None and not any(isinstance(a, SendMessage) and a.live for a in sends):
                 self.forget(chat)  # (a new live question replaces the row when it is sent)
         return out + sends
