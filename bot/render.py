@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
 from flows.catalog import t
-from flows.outputs import Ask, Cancelled, Completed, Menu, Notice, OpenOther, Output, Review
+from flows.outputs import Answered, Ask, Cancelled, Completed, Menu, Notice, OpenOther, Output, Review
 
 TELEGRAM_LIMIT = 4096
 _ICONS = {"error": "❌ ", "warning": "⚠️ ", "info": ""}
@@ -36,8 +36,14 @@ def _rows(buttons: Iterable[Iterable[Any]]) -> tuple[tuple[tuple[str, str], ...]
 
 
 def _review_text(r: Review) -> str:
+    """A review: its contents (each section and its state), or the one section opened, or every answer."""
     parts = [r.title]
+    if r.contents and not r.selected:
+        parts.extend(t("chat.toc_line", n=i, section=s, state=state) for i, (s, state) in enumerate(r.contents, 1))
+        parts.append(t("chat.toc_hint"))
     for section, items in r.sections:
+        if r.selected and section != r.selected or r.contents and not r.selected:
+            continue
         parts.append(f"【{section}】")
         parts.extend(f"{it.index}. {it.label}：{it.display}" for it in items)
     if r.final and r.eligibility:
@@ -48,8 +54,15 @@ def _review_text(r: Review) -> str:
     return "\n".join(parts)
 
 
+def record_of(outputs: Iterable[Output]) -> str | None:
+    """The one-line record ("✔ 民族：汉族") of the question this step answered, if it answered one."""
+    return next((o.text for o in outputs if isinstance(o, Answered)), None)
+
+
 def render(outputs: Iterable[Output]) -> list[Message]:
-    """Messages for a list of outputs; notices are put in front of the prompt that follows them."""
+    """Messages for a list of outputs; notices are put in front of the prompt that follows them.
+
+    An answer's one-line record is not a message: a chat edits the question into it (bot.telegram.live)."""
     messages: list[Message] = []
     pending: list[str] = []
     for out in outputs:

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from bot.render import Message, render
+from bot.render import Message, record_of, render
 from bot.service import IntakeService, Reply
 from bot.telegram.actions import FileInfo
 from bot.ocr import card_meta
@@ -74,6 +74,9 @@ class TerminalChat:
         self.interview_id = reply.interview_id
         self.buttons = {}
         messages = render(reply.outputs)
+        record = record_of(reply.outputs)
+        if record:  # the terminal cannot edit what it printed: the answered question's record, as a line
+            print(record, file=self.out)
         asks = any(isinstance(o, Ask) for o in reply.outputs)
         hint = t("bot.terminal_file_hint") if asks and self._awaits_file() else \
             t("ocr.hint_terminal") if asks and self._awaits_card() else ""

@@ -375,6 +375,9 @@ def _on_review_button(run: Run, action: str, arg: str) -> None:
     if action == "rs" and _index(arg, len(sections)) is not None:
         run.st["review_section"] = sections[int(arg)][0]
         show(run)
+    elif action == "toc":  # from an opened section back to the review's contents
+        run.st["review_section"] = None
+        show(run)
     elif action == "e" and arg.isdecimal():
         edit_item(run, int(arg))
     elif action == "fam":

@@ -13,6 +13,7 @@ from flows.answer import handle
 from flows.form import Form
 from flows.outputs import Context, Input, Step
 from flows.run import Run
+from flows.show import answered_record, waiting_on
 from flows.slots import get_value, set_value
 
 STATE_VERSION = 1
@@ -30,8 +31,10 @@ def new_state(form: Form, *, role: str = "worker") -> dict[str, Any]:
 def advance(form: Form, state: dict[str, Any], inp: Input, ctx: Context) -> Step:
     """Apply one input to the state; return the new state, what to show and what to record."""
     run = Run(form, _copy(state), ctx)
+    before = waiting_on(run) if inp.kind != "start" and run.st.get("status") == "draft" else None
     handle(run, inp)
-    return Step(run.st, tuple(run.outputs), tuple(run.events))
+    record = answered_record(run, before)
+    return Step(run.st, ((record,) if record else ()) + tuple(run.outputs), tuple(run.events))
 
 
 def current_path(form: Form, state: dict[str, Any], ctx: Context) -> str | None:

@@ -155,12 +155,13 @@ def drop_fresh_item(run: Run, slot: Slot) -> None:
 
 def edit_item(run: Run, index: int) -> None:
     """Jump to a reviewed item to change it; afterwards the interview returns to where it was."""
-    for _, items in review_items(run):
+    for section, items in review_items(run):
         for it in items:
             if it.index == index:
-                # a several-choice answer is edited from the choices made, ticked — not from nothing
+                # a several-choice answer is edited from the choices made, ticked — not from nothing;
+                # once changed, the review opens at this item's section again (not the whole list)
                 earlier = get_value(run.st["answers"], it.path)[1]
-                run.st.update(mode="ask", review_section=None, cursor=it.path, cursor_from="review",
+                run.st.update(mode="ask", review_section=section, cursor=it.path, cursor_from="review",
                               multi=list(earlier) if isinstance(earlier, list) else None, page=0)
                 show(run)
                 return

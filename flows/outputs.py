@@ -62,6 +62,7 @@ class Ask:
     buttons: tuple[tuple[Button, ...], ...]
     required: bool
     multi: bool = False
+    percent: int = 0  # of the whole form, never lower than shown before (flows.progress)
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,8 @@ class Review:
     final: bool = False
     assessment: Mapping[str, Any] | None = None
     eligibility: bool = True  # whether the form decides eligibility (else no result line)
+    contents: tuple[tuple[str, str], ...] = ()  # (section, state): shown instead of every answer when given
+    selected: str = ""  # the one section opened: only its answers are shown
 
 
 @dataclass(frozen=True)
@@ -120,7 +123,19 @@ class OpenOther:
     text: str
 
 
-Output = Notice | Ask | Menu | Review | Completed | Cancelled | OpenOther
+@dataclass(frozen=True)
+class Answered:
+    """The question waited on was answered: its one-line record ("✔ 民族：汉族"), first of the step's outputs.
+
+    A chat that can edit its messages turns the question's message into this line, so the chat
+    reads like the filled form; a front end that cannot may print it or leave it out.
+    """
+
+    path: str
+    text: str
+
+
+Output = Notice | Ask | Menu | Review | Completed | Cancelled | OpenOther | Answered
 
 
 # --- events: what to record --------------------------------------------------

@@ -11,8 +11,11 @@ from flows.family_view import KINDS as FAMILY_KINDS, review_rows, show_family
 from flows.field_types import TYPES
 from flows.id_offers import id_siblings
 from flows.card_offers import card_scope, forget_card
+from flows.contents import contents
+from flows.keyboard import pack
 from flows.offers import offer_for
-from flows.outputs import Ask, Button, Menu, Review, ReviewItem
+from flows.outputs import AnswerChanged, Answered, Ask, Button, Menu, Review, ReviewItem
+from flows.progress import progress
 from flows.run import Run
 from flows.slots import Slot, get_value
 
@@ -50,18 +53,14 @@ def show(run: Run) -> None:
     _ask(run, slot)
 
 
-def _progress(run: Run, slot: Slot) -> tuple[int, int]:
-    fields = [s.path for s in run.all_slots() if not s.is_menu]
-    return (fields.index(slot.path) + 1 if slot.path in fields else len(fields), len(fields))
-
-
 def _ask(run: Run, slot: Slot) -> None:
     f = run.field_of(slot)
-    n, total = _progress(run, slot)
-    lines = [run.headed(t("engine.progress", n=n, total=total) + f" · {slot.section.label}")]
+    p = progress(run, slot)
+    lines = [run.headed(t("chat.progress", n=p.n, total=p.total, pct=p.percent) + f" · {slot.section.label}")]
     if slot.group_index is not None and slot.section.group:
         lines.append(t("engine.group_item_title", n=slot.group_index + 1, item=slot.section.group.item,
-                       counter=slot.section.group.counter))
+                       counter=slot.section.group.counter)
+                     + t("chat.item_progress", n=p.item_n, total=p.item_total))
     lines.append(t("engine.ask_label", label=f.label) + (t("engine.required_mark") if f.required else t("engine.optional_mark")))
     if f.help:
         lines.append(f.help)
@@ -85,7 +84,9 @@ def _ask(run: Run, slot: Slot) -> None:
     choices = run.choices(slot)
     if f.type == "choice":
         lines.append(t("engine.choose_hint"))
-        rows += _choice_rows(run, choices, "c", set(), run.hidden(slot))
+        # the offered (derived) value is its ✔ button: the list below offers only the other choices
+        shown_once = frozenset((offered[0],)) if offered is not None and offered[0] in choices else frozenset()
+        rows += _choice_rows(run, choices, "c", set(), run.hidden(slot) | shown_once)
     elif f.type == "multi_choice":
         lines.append(t("engine.multi_hint"))
         selected = set(run.st.get("multi") or [])
@@ -96,11 +97,11 @@ def _ask(run: Run, slot: Slot) -> None:
     elif f.type == "file":
         lines.append(t("engine.file_expected" if f.required else "engine.file_expected_optional"))
     if f.quick:
-        rows.append(tuple(_b(run, q, f"q:{i}") for i, q in enumerate(f.quick)))
+        rows += pack([_b(run, q, f"q:{i}") for i, q in enumerate(f.quick)], list(f.quick))
     if answered:
         rows.append((_b(run, t("engine.keep"), "keep"),))
     rows.append(nav_row(run, can_skip=not f.required))
-    run.outputs.append(Ask(path=slot.path, label=f.label, text="\n".join(lines), progress=(n, total),
+    run.outputs.append(Ask(path=slot.path, label=f.label, text="\n".join(lines), progress=(p.n, p.total), percent=p.percent,
                            section=slot.section.label, buttons=tuple(rows), required=f.required,
                            multi=f.type == "multi_choice"))
 
@@ -114,10 +115,9 @@ def _choice_rows(run: Run, choices: tuple[str, ...], action: str, selected: set[
     page = min(max(int(run.st.get("page") or 0), 0), pages - 1)
     start = page * PAGE_SIZE
     shown = offered[start:start + PAGE_SIZE]
-    rows: list[tuple[Button, ...]] = []
-    for k in range(0, len(shown), 2):
-        rows.append(tuple(_b(run, ("✅ " if c in selected else "") + f"{i + 1}. {c}", f"{action}:{i}")
-                          for i, c in shown[k:k + 2]))
+    labels = [("✅ " if c in selected else "") + f"{i + 1}. {c}" for i, c in shown]
+    rows: list[tuple[Button, ...]] = pack(
+        [_b(run, label, f"{action}:{i}") for label, (i, _c) in zip(labels, shown)], labels, most=3)
     if pages > 1:
         nav = []
         if page > 0:
@@ -199,6 +199,38 @@ def _pending_menu(run: Run, p: dict[str, Any], kind: str) -> None:
             (_b(run, t("engine.duplicate_continue"), "dup:new"),))))
 
 
+def waiting_on(run: Run) -> Slot | None:
+    """The question the interview waits on before an input (a value being confirmed counts), else None."""
+    pending = run.st.get("pending")
+    if pending:
+        if pending.get("kind") != "value":
+            return None
+        try:
+            return run.slot_at(pending["path"])
+        except KeyError:
+            return None
+    if run.st.get("mode") == "review":
+        return None
+    slot = run.current()
+    return slot if slot is not None and not slot.is_menu else None
+
+
+def answered_record(run: Run, slot: Slot | None) -> Answered | None:
+    """The one-line record of ``slot`` when this step stored (or skipped) its answer."""
+    if slot is None or slot.field is None:
+        return None
+    change = next((e for e in run.events if isinstance(e, AnswerChanged) and e.path == slot.path
+                   and e.action in ("set", "skip")), None)
+    if change is None:
+        return None
+    label = slot.field.label
+    if slot.group_index is not None and slot.section.group:
+        label = f"{slot.section.group.item}{slot.group_index + 1}·{label}"
+    if change.action == "skip" or change.new in (None, "", []):
+        return Answered(slot.path, t("chat.record_skipped", label=label))
+    return Answered(slot.path, t("chat.record", label=label, value=display_value(slot.field, change.new)))
+
+
 def review_items(run: Run) -> list[tuple[str, list[ReviewItem]]]:
     """Answered fields by section, numbered in interview order."""
     out: list[tuple[str, list[ReviewItem]]] = []
@@ -226,21 +258,24 @@ def show_review(run: Run, *, final: bool) -> None:
     """The review list: by section; at the end, with the eligibility result and the signature."""
     sections = review_items(run)
     selected = run.st.get("review_section")
+    if selected and selected not in [label for label, _ in sections]:
+        selected = run.st["review_section"] = None
     rows: list[tuple[Button, ...]] = []
     if selected:
         for label, items in sections:
-            if label == selected:
-                rows += [(_b(run, f"✏ {it.index}. {it.label}", f"e:{it.index}"),) for it in items]
+            if label == selected:  # the section's text lists each item: its button needs only the number
+                marks = [f"✏ {it.index}" for it in items]
+                rows += pack([_b(run, mark, f"e:{it.index}") for mark, it in zip(marks, items)], marks)
+        rows.append((_b(run, t("chat.toc_back"), "toc"),))
     else:
-        keys = [label for label, _ in sections]
-        rows += [tuple(_b(run, t("engine.review_section_button", section=k), f"rs:{i}") for i, k in enumerate(keys[j:j + 2], start=j))
-                 for j in range(0, len(keys), 2)]
+        labels = [t("engine.review_section_button", section=label) for label, _ in sections]
+        rows += pack([_b(run, label, f"rs:{i}") for i, label in enumerate(labels)], labels, most=2)
         rows += review_rows(run)  # 👪 the family as a unit: add, open, change, remove a member
     assessment = None
     by_surveyor = run.by_surveyor()
+    checks = household_checks(run) if final else []
     if final:
         assessment = run.ctx.assess(run.st["answers"]) if run.ctx.assess and run.form.eligibility else None
-        checks = household_checks(run)
         rows[0:0] = _fix_rows(run, checks, sections)
         blocked = bool(refusals(checks))
         if not blocked:  # a refusal (a repeated ID number) must be corrected before anyone signs
@@ -256,7 +291,8 @@ def show_review(run: Run, *, final: bool) -> None:
     rows.append((_b(run, t("engine.back"), "back"), _b(run, t("engine.cancel"), "cancel")))
     run.outputs.append(Review(title=title, sections=tuple((s, tuple(items)) for s, items in sections),
                               footer=footer, buttons=tuple(rows), final=final, assessment=assessment,
-                              eligibility=run.form.eligibility))
+                              eligibility=run.form.eligibility, contents=contents(run, checks),
+                              selected=selected or ""))
 
 
 # --- the household checked against itself, at the final review -----------------------------------

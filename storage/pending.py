@@ -15,6 +15,8 @@ from sqlmodel import Session, col, select
 
 from storage.models import PendingReply, utcnow
 
+LIVE = "live_question"  # a chat's current question message: one row per chat, replaced as the interview moves on
+
 
 def remember(session: Session, *, chat_id: int, user_id: int, kind: str, interview_id: int,
              payload: dict[str, Any] | None = None, message_id: int | None = None) -> PendingReply:
@@ -32,7 +34,8 @@ def answered_by(session: Session, *, chat_id: int, user_id: int, message_id: int
     A reply to any other message (a question of the interview, say) answers no prompt. Prompts are
     kept after they are answered, so a second reply to the same prompt is read the same way.
     """
-    base = select(PendingReply).where(PendingReply.chat_id == chat_id, PendingReply.user_id == user_id)
+    base = select(PendingReply).where(PendingReply.chat_id == chat_id, PendingReply.user_id == user_id,
+                                      PendingReply.kind != LIVE)
     if message_id is not None:
         found = session.exec(base.where(PendingReply.message_id == message_id)
                              .order_by(col(PendingReply.id).desc()).limit(1)).first()
@@ -44,8 +47,29 @@ def answered_by(session: Session, *, chat_id: int, user_id: int, message_id: int
 
 def latest(session: Session, *, chat_id: int, user_id: int) -> PendingReply | None:
     """The user's most recent prompt in this chat (a plain message after it may answer it: the desk decides)."""
-    return session.exec(select(PendingReply).where(PendingReply.chat_id == chat_id, PendingReply.user_id == user_id)
+    return session.exec(select(PendingReply).where(PendingReply.chat_id == chat_id, PendingReply.user_id == user_id,
+                                                  PendingReply.kind != LIVE)
                         .order_by(col(PendingReply.id).desc()).limit(1)).first()
+
+
+def set_live(session: Session, *, chat_id: int, user_id: int, interview_id: int, key: str, message_id: int) -> None:
+    """Record the message that now shows a chat's question (``key``: which prompt), replacing the previous one."""
+    session.execute(delete(PendingReply).where(PendingReply.chat_id == chat_id, PendingReply.kind == LIVE))
+    session.add(PendingReply(chat_id=chat_id, user_id=user_id, kind=LIVE, interview_id=interview_id,
+                             payload={"key": key}, message_id=message_id))
+    session.commit()
+
+
+def live(session: Session, *, chat_id: int) -> PendingReply | None:
+    """The message showing the chat's current question, if one was recorded."""
+    return session.exec(select(PendingReply).where(PendingReply.chat_id == chat_id, PendingReply.kind == LIVE)
+                        .order_by(col(PendingReply.id).desc()).limit(1)).first()
+
+
+def drop_live(session: Session, *, chat_id: int) -> None:
+    """Forget the chat's question message (it was edited into its record, or can no longer be edited)."""
+    session.execute(delete(PendingReply).where(PendingReply.chat_id == chat_id, PendingReply.kind == LIVE))
+    session.commit()
 
 
 def prune(session: Session, *, older_than_days: int) -> int:

@@ -69,8 +69,18 @@ class Expect:
 
 
 @dataclass(frozen=True)
+class Live:
+    """A sent message that shows an interview's question: kept as the chat's live question (storage.pending)."""
+
+    interview_id: int
+    key: str  # which prompt it shows (bot.telegram.live.prompt_key): the same prompt again is edited in place
+    user_id: int = 0
+
+
+@dataclass(frozen=True)
 class SendMessage:
-    """Send text with inline button rows (or a force-reply prompt); ``expects``: it waits for a typed reply."""
+    """Send text with inline button rows (or a force-reply prompt); ``expects``: it waits for a typed reply;
+    ``live``: it shows the interview's current question, to be edited into its record once answered."""
 
     chat_id: int
     text: str
@@ -78,6 +88,7 @@ class SendMessage:
     force_reply: bool = False
     expects: Expect | None = None
     contact_button: str = ""  # a reply keyboard with one request_contact button of this label (no inline rows)
+    live: Live | None = None
 
 
 @dataclass(frozen=True)

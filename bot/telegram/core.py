@@ -8,12 +8,12 @@ import logging
 import traceback
 from typing import Any, Awaitable, Callable
 
-from bot.render import render
 from bot.service import AccessDenied, IntakeService, InterviewClosed, Reply, can_open
 from bot.settings import Settings
 from bot.telegram import buttons, journey, menus, records as records_desk, staff as staff_desk
 from bot.telegram.claims import Claims, Decision
-from bot.telegram.actions import Action, AnswerCallback, BotIO, EditMessage, Incoming, SendMessage, SetMenu, bind
+from bot.telegram.actions import Action, AnswerCallback, BotIO, EditMessage, Incoming, SendMessage, SetMenu
+from bot.telegram.live import LiveQuestions
 from bot.telegram.delivery import with_retries
 from bot.telegram.drafts import DraftsDesk, no_active_text
 from bot.telegram.files import AttachmentStore
@@ -58,6 +58,7 @@ class BotCore(Claims):
         self.staff = StaffDesk(self)
         self.records = RecordsDesk(self)
         self.drafts = DraftsDesk(self, self.staff)
+        self.live = LiveQuestions(service)
         self.tz = service.registry.tz  # the one zone: INTAKE_TIMEZONE, set on the registry
         self._notices: set[asyncio.Task[None]] = set()  # "saving is delayed" messages being sent
 
@@ -136,6 +137,11 @@ class BotCore(Claims):
                     await self._db(self.remember, action, sent)
                 except Exception as exc:  # the prompt is out; its reply will read as an ordinary message
                     log.warning("update %s: reply prompt not stored: %s", update_id, type(exc).__name__)
+            if isinstance(action, SendMessage) and action.live is not None and sent is not None:
+                try:
+                    await self._db(self.live.keep, action.chat_id, action.live, sent)
+                except Exception as exc:  # the question is out; it will not be edited into its record
+                    log.warning("update %s: live question not stored: %s", update_id, type(exc).__name__)
 
     async def _db(self, work: Callable[..., Any], *args: Any) -> Any:
         """Database writes from the event loop: on the writer thread on SQLite, in a thread elsewhere."""
@@ -190,9 +196,11 @@ class BotCore(Claims):
         """One interview."""
         return self.service.interview(interview_id)
 
-    def show(self, chat_id: int, reply: Reply) -> list[Action]:
-        """An engine reply as messages whose buttons are bound to its interview."""
-        return bind(render(reply.outputs), chat_id, reply.interview_id)
+    def show(self, chat_id: int, reply: Reply, *, fresh: bool = True, pressed: int | None = None,
+             in_place: bool = False) -> list[Action]:
+        """An engine reply as messages whose buttons are bound to its interview, around the chat's live question:
+        ``fresh`` (an interview opened) sends the question anew; an answer edits the old one (bot.telegram.live)."""
+        return self.live.tidy(chat_id, reply, fresh=fresh, pressed=pressed, in_place=in_place)
 
     def set_active(self, user: User, interview_id: int) -> None:
         """Make this the interview the user's next message answers."""
@@ -329,7 +337,7 @@ class BotCore(Claims):
         assert isinstance(outcome, Reply)
         if outcome.interview_id is not None and outcome.interview_id != user.active_interview_id:
             self.set_active(user, outcome.interview_id)
-        return self.show(chat, outcome) + self.media.contact_button(chat, user, outcome)
+        return self.show(chat, outcome, fresh=False) + self.media.contact_button(chat, user, outcome)
 
     def apply(self, inc: Incoming, user: User, chat: int, interview_id: int, inp: Input,
               attachment: dict[str, Any] | None = None) -> list[Action]:
@@ -344,7 +352,7 @@ class BotCore(Claims):
             return self.once(inc, lambda: [SendMessage(chat, t("bot.not_yours"))])
         if reply.interview_id is not None and reply.interview_id != interview_id:
             self.set_active(user, reply.interview_id)
-        return self.show(chat, reply)
+        return self.show(chat, reply, fresh=False)
 
     def _press(self, inc: Incoming, user: User, chat: int, active: StepRow | None = None,
                cached: bool = False) -> Decision:
@@ -378,13 +386,9 @@ class BotCore(Claims):
                 chat, t("tg.interview_closed", status=status_text(status)))], reads=True)
         assert isinstance(outcome, Reply)
         self.set_active(user, outcome.interview_id or engine.interview_id)  # pressing an older draft's button opens it
-        sends = self.show(chat, outcome)
-        if not sends:
-            return [AnswerCallback(cb)]
-        first = sends[0]
-        if engine.action in IN_PLACE and len(sends) == 1 and isinstance(first, SendMessage) and inc.message_id:
-            return [AnswerCallback(cb), EditMessage(chat, inc.message_id, first.text, first.buttons)]
-        return [AnswerCallback(cb), *self._unbutton(inc, chat), *sends, *self.media.contact_button(chat, user, outcome)]
+        return [AnswerCallback(cb), *self.show(chat, outcome, fresh=False, pressed=inc.message_id,
+                                               in_place=engine.action in IN_PLACE),
+                *self.media.contact_button(chat, user, outcome)]
 
     def _unbutton(self, inc: Incoming, chat: int) -> list[Action]:
         """Take the buttons off the pressed message: the question has moved on."""

@@ -52,6 +52,7 @@ def test_a_whole_household_through_the_terminal(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert "已提交" in proc.stdout and "认定结果：低保边缘户（认定标准第3条）" in proc.stdout
     assert "❌" not in proc.stdout
+    assert "> ✔ 民族：汉族\n" in proc.stdout, "each answered question is printed as its one-line record"
     engine = make_engine(db_url)
     with Session(engine) as s:
         iv = s.exec(select(Interview)).one()

@@ -15,6 +15,7 @@ from aiohttp import web
 BOT_USER = {"id": 123456, "is_bot": True, "first_name": "Intake Test", "username": "intake_test_bot",
             "can_join_groups": False, "can_read_all_group_messages": False, "supports_inline_queries": False}
 JSON_FIELDS = ("reply_markup", "commands", "allowed_updates", "scope", "entities", "link_preview_options")
+EDITABLE_FOR = 48 * 3600  # Telegram lets a bot edit its own messages for 48 hours
 OUTGOING = ("sendMessage", "editMessageText", "editMessageReplyMarkup", "sendDocument", "answerCallbackQuery")
 
 
@@ -287,8 +288,10 @@ class FakeBotAPI:
     def _message(self, p: dict[str, Any]) -> dict[str, Any]:
         chat = self.messages.get(int(p["chat_id"]), {})
         msg = chat.get(int(p["message_id"]))
-        if msg is None:
+        if msg is None:  # (only the bot's own messages are kept: a person's cannot be edited)
             raise _BadRequest("message to edit not found")
+        if time.time() - msg["date"] > EDITABLE_FOR:
+            raise _BadRequest("message can't be edited")
         return msg
 
     def _bot_message(self, chat_id: int, **fields: Any) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from flows.form import Field, Form, Section
 from tests.e2e.fake_bot_api import Call, FakeBotAPI, TgUser, _bare
 from tests.support.plans import plan_value
 
-_PROGRESS = re.compile(r"^(?:.+? · )?第 \d+ / \d+ 项 · (.+)$")  # a household name in front for surveyors
+_PROGRESS = re.compile(r"^(?:.+? · )?第 \d+ 部分，共 \d+ 部分 · \d+% · (.+)$")  # a household name in front for surveyors
 _ITEM = re.compile(r"^第 (\d+) \S(.+)$")  # 第 1 位家庭成员, 第 1 个附件
 _ASK = re.compile(r"^请填写：(.+)（(必填|可跳过)）$")
 _GROUP_START = re.compile(r"现在登记“(.+?)”")

@@ -99,13 +99,13 @@ def test_429_and_502_are_retried_and_the_reply_arrives(bot: BotProcess) -> None:
     since = bot.api.mark()
     bot.api.fail_next("sendMessage", 2, status=502)
     bot.api.fail_next("answerCallbackQuery", 1, status=502)
-    bot.api.fail_next("editMessageReplyMarkup", 1, status=429, retry_after=1)
+    bot.api.fail_next("editMessageText", 1, status=429, retry_after=1)  # the answered question becoming its record
     assert "请填写：政治面貌" in text_of(worker.says("汉族"))
     assert "请填写：身份证号" in text_of(worker.presses("3. 群众"))
     statuses = [(c.method, c.status) for c in bot.api.calls[since:] if c.chat_id in (worker.chat, None)]
     assert statuses.count(("sendMessage", 502)) == 2
     assert ("answerCallbackQuery", 502) in statuses and ("answerCallbackQuery", 200) in statuses
-    assert ("editMessageReplyMarkup", 429) in statuses and ("editMessageReplyMarkup", 200) in statuses
+    assert ("editMessageText", 429) in statuses and ("editMessageText", 200) in statuses
 
     bot.api.fail_next("getUpdates", 1, status=502)
     assert "请填写：性别" in text_of(worker.says("420802197503141232", timeout=30))

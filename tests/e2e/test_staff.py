@@ -142,5 +142,7 @@ def test_admin_sets_a_role(bot: BotProcess) -> None:
 
 
 def last_keyboard(person: Person) -> dict:
-    """The latest message with buttons in a person's chat (a forged press needs one)."""
-    return person.api.keyboard_message(person.chat)
+    """The latest bot message in a person's chat (a forged press needs one; answered questions keep no buttons)."""
+    with person.api.lock:
+        latest = max(person.api.messages[person.chat].values(), key=lambda m: m["message_id"])
+    return {k: v for k, v in latest.items() if not k.startswith("_")}

@@ -254,7 +254,8 @@ def test_an_old_button_does_no_harm(small: Form) -> None:
     old = c.prompt()
     c.say("对")
     before = json.dumps(c.state["answers"], sort_keys=True)
-    c.send(Input("button", data=old.buttons[1][1].data))  # "2. 女" from the sex question
+    girl = next(b for row in old.buttons for b in row if b.label == "2. 女")  # from the sex question
+    c.send(Input("button", data=girl.data))
     assert json.dumps(c.state["answers"], sort_keys=True) == before
     assert any("过期" in o.text for o in c.outputs if isinstance(o, Notice))
     assert c.path == "phone"

@@ -7,7 +7,7 @@ questions get the plan's file. Through the service (``follow``, ``drive``, ``sub
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -118,6 +118,19 @@ class Walk:
     def state(self) -> dict[str, Any]:
         """The engine state it ended in."""
         return self.step.state
+
+
+def steps(form: Form, plan: Mapping[str, Any], ctx: Any, *, role: str = "surveyor",
+          sign: bool = True) -> Iterator[Step]:
+    """Every step of ``plan`` run through ``advance`` alone from a new interview, the start included."""
+    step = advance(form, new_state(form, role=role), Input("start"), ctx)
+    for _ in range(MAX_ANSWERS):
+        yield step
+        inp = planned_input(list(step.outputs), plan, sign=sign)
+        if inp is None:
+            return
+        step = advance(form, step.state, inp, ctx)
+    raise AssertionError(f"not finished after {MAX_ANSWERS} answers")
 
 
 def walk(form: Form, plan: Mapping[str, Any], ctx: Any, *, role: str = "surveyor",

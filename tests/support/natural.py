@@ -23,7 +23,7 @@ DATA = Path(__file__).resolve().parents[1] / "data" / "natural_households.yaml"
 HOUSEHOLDS: dict[str, dict[str, Any]] = yaml.safe_load(DATA.read_text(encoding="utf-8"))
 
 _ASK = re.compile(r"^请填写：(.+)（(?:必填|可跳过)）$", re.MULTILINE)
-_ITEM = re.compile(r"^第 (\d+) \S(家庭成员|附件)$", re.MULTILINE)
+_ITEM = re.compile(r"^第 (\d+) \S(家庭成员|附件)(?: · .*)?$", re.MULTILINE)  # then the item's own counter
 _GROUP_START = re.compile(r"现在登记“(?:家庭主要成员|附件)”。是否有需要登记的(家庭成员|附件)")
 _GROUP_MENU = re.compile(r"已登记 (\d+) \S(家庭成员|附件)：")
 _FINAL = ("确认签字提交", "确认提交")
