@@ -21,7 +21,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from exports.query import FilterError, Filters
-from exports.service import run_export
+from exports.service import default_reporter, run_export
 from exports.stats_xlsx import Reporter
 from flows.catalog import t
 from flows.registry import Registry
@@ -101,6 +101,12 @@ def _recipients(session: Session, roles: Sequence[str]) -> list[User]:
     return out
 
 
+def _reporter(engine: Engine, filters: Filters, user: User) -> Reporter:
+    """The unit's settings (storage.units); the recipient's name when the unit set no contact."""
+    saved = default_reporter(engine, filters)
+    return Reporter(unit=saved.unit, contact=saved.contact or user.registered_name or user.name, phone=saved.phone)
+
+
 def _deliver(engine: Engine, registry: Registry, user: User, day: date, tz: str, folder: Path,
              send: Send) -> list[Delivery]:
     filters = Filters(date_from=day, date_to=day, unit=user.unit, by="activity", tz=tz)
@@ -113,7 +119,7 @@ def _deliver(engine: Engine, registry: Registry, user: User, day: date, tz: str,
         return []
     stats = run_export(engine, fmt="stats", out=base.with_name(base.name + "_stats.xlsx"), filters=filters,
                        actor_id=None, registry=registry, audit_extra=extra,
-                       reporter=Reporter(unit=user.unit, contact=user.name))
+                       reporter=_reporter(engine, filters, user))
     send(user, ledger.paths[0], t("export.daily.ledger_caption", unit=user.unit, day=day, rows=ledger.rows))
     send(user, stats.paths[0], t("export.daily.stats_caption", unit=user.unit, day=day))
     return [Delivery(user.id or 0, day, ledger.paths[0], ledger.rows),

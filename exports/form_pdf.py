@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import glob
+import logging
 import os
 import shutil
 import subprocess
@@ -58,10 +59,18 @@ def check_pdf_support() -> None:
         raise PdfUnavailable(t("export.pdf.unavailable", what=t("export.pdf.no_cjk_font"), install=INSTALL_HINT))
 
 
-def html_to_pdf(html: str, out: str | Path) -> None:
-    """Render an HTML document (the 附件1 template's output) to a PDF file."""
+def quiet_weasyprint() -> None:
+    """WeasyPrint and fontTools log every unsupported CSS property and font subset at INFO/WARNING; in a
+    terminal export (and the bot's log) those lines are noise: keep only their errors."""
+    for name in ("weasyprint", "weasyprint.progress", "fontTools", "fontTools.subset", "fontTools.ttLib"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+
+
+def html_to_pdf(html: str, out: str | Path, *, base_url: str = str(TEMPLATES)) -> None:
+    """Render an HTML document (a template's output; relative links from ``base_url``) to a PDF file."""
     check_pdf_support()
-    _weasyprint().HTML(string=html, base_url=str(TEMPLATES)).write_pdf(str(out))
+    quiet_weasyprint()
+    _weasyprint().HTML(string=html, base_url=base_url).write_pdf(str(out))
 
 
 def write_pdf(rows: Iterable[Any], form: Form, out: str | Path, *, printed: str = "") -> int:

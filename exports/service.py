@@ -20,6 +20,7 @@ from flows.catalog import t
 from flows.form import Form
 from flows.registry import Registry, load_registry
 from storage.models import AuditLog
+from storage.units import unit_info
 
 FORMATS = ("xlsx", "csv", "html", "pdf", "stats")
 LEDGER_FORMATS = ("xlsx", "csv")  # the ledger: one column per field of the form, any form that asks for it
@@ -43,6 +44,17 @@ def stats_rows(db: Session | Engine | Connection, filters: Filters, registry: Re
     categories = registry.archive_form().field("hardship_category").choices
     with connection(db) as conn:
         return compute_stats(conn, filters.in_zone(registry.tz), categories=categories, tags=registry.tags.tag_names())
+
+
+def default_reporter(db: Session | Engine | Connection, filters: Filters) -> Reporter:
+    """附件2's 填报单位/联系人/联系电话 from the unit's settings; without a unit filter the city's (never
+    全部单位: the table is filed by someone)."""
+    if isinstance(db, (Session, Engine)):
+        info = unit_info(db, filters.unit)
+    else:
+        with Session(bind=db) as s:
+            info = unit_info(s, filters.unit)
+    return Reporter(unit=info.full_name, contact=info.contact, phone=info.phone)
 
 
 def export_form(registry: Registry, fmt: str, form_key: str) -> Form:
@@ -73,7 +85,7 @@ def run_export(db: Session | Engine, *, fmt: str, out: str | Path, filters: Filt
     paths: list[Path] = [out]
     if fmt == "stats":
         rows = stats_rows(db, filters, reg)
-        reporter = reporter or Reporter(unit=filters.unit or filters.region or t("export.stats.all_units"))
+        reporter = reporter or default_reporter(db, filters)
         write_stats(rows, out, reporter=reporter, scope=filters.describe(), generated=printed)
         count = rows[-1].households
     else:

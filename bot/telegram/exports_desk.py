@@ -20,7 +20,7 @@ from bot.telegram.staff import STAFF
 from exports.form_pdf import PdfUnavailable, check_pdf_support
 from exports.notice import write_notice
 from exports.query import FilterError, Filters, StatusFilter
-from exports.service import run_export
+from exports.service import default_reporter, run_export
 from exports.stats_xlsx import Reporter
 from flows import policy
 from flows.catalog import t
@@ -274,8 +274,11 @@ class ExportDesk:
             return self._write_notice(job, folder)
         filters = Filters(date_from=job.start, date_to=job.end, unit=job.unit, status=job.kind.status,
                           form_key=job.kind.form_key or self.service.registry.archive_form().key)
-        reporter = Reporter(unit=job.unit or t("export.stats.all_units"), contact=job.user.name) \
-            if job.kind.fmt == "stats" else None
+        reporter = None
+        if job.kind.fmt == "stats":  # the unit's settings (/unit); the one exporting when no contact is set
+            saved = default_reporter(self.service.db, filters)
+            reporter = Reporter(unit=saved.unit, contact=saved.contact or job.user.registered_name or job.user.name,
+                                phone=saved.phone)
         result = run_export(self.service.db, fmt=job.kind.fmt, out=folder / f"{job.stem}.{job.kind.ext}",
                             filters=filters, actor_id=job.user.id, registry=self.service.registry, reporter=reporter,
                             audit_extra={"via": "bot", "scope": job.scope})

@@ -6,7 +6,7 @@ One module per area, each owning its key prefix: ``engine`` (engine.*, the conve
 ``followup`` (fu.*), ``exports`` (export.*), ``entry`` (form.entry.*, start.*), ``answers`` (v.money.*, v.count.*, v.months.*,
 health.*, name.*: the free-text readers of flows/numbers, health, names), ``cli`` (cli.*, settings.*:
 the `intake` command line), ``checks`` (check.*, a household against
-itself), ``dates`` (the date reader's v.date.* beyond ``validators``). Keep every string a user can see in one of them.
+itself), ``dates`` (the date reader's v.date.* beyond ``validators``), ``units`` (unit.*, unit settings). Keep every string a user can see in one of them.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from flows.catalog import (adapters, answers, checks, cli, dates, eligibility, engine, entry, exports, followup,
-                           forms, records, validators)
+                           forms, records, units, validators)
 
 
 def _merged(*areas: Mapping[str, str]) -> dict[str, str]:
@@ -29,7 +29,8 @@ def _merged(*areas: Mapping[str, str]) -> dict[str, str]:
 
 MESSAGES: dict[str, str] = _merged(engine.MESSAGES, validators.MESSAGES, answers.MESSAGES, cli.MESSAGES, forms.MESSAGES,
                                    eligibility.MESSAGES, adapters.MESSAGES, records.MESSAGES, followup.MESSAGES,
-                                   exports.MESSAGES, entry.MESSAGES, checks.MESSAGES, dates.MESSAGES)
+                                   exports.MESSAGES, entry.MESSAGES, checks.MESSAGES, dates.MESSAGES,
+                                   units.MESSAGES)
 
 
 def t(key: str, /, **kwargs: Any) -> str:

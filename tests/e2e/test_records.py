@@ -157,7 +157,7 @@ def test_workers_and_surveyors_cannot_export_and_admins_may_choose_every_unit(bo
     admin.presses("全部单位·本月", prompt=False)
     doc = next_document(bot, admin, since)
     values = cells(doc.params["document"]["content"])
-    assert "困难城镇职工情况统计表" in values and "填报单位：全部单位" in values
+    assert "困难城镇职工情况统计表" in values and "填报单位：市总工会" in values
 
 
 def test_staff_get_the_notice_list_with_masked_names(bot: BotProcess, desk: Desk) -> None:
