@@ -57,6 +57,7 @@ MESSAGES: dict[str, str] = {
     "export.stats.all_units": "全部单位",
     "export.stats.scope": "统计范围：{scope}。只统计符合认定标准的家庭（有人工调整的按调整后的困难类别）；人数为家庭人口之和。",
     "export.stats.generated": "生成时间：{at}",
+    "export.col.name": "姓名",  # the ledger column repeated on every printed page (with 职工编号)
     "export.notice.period": "公示期：{start}至{end}（{days}天）。",
     "export.notice.contact": "受理异议：{line}",
     "export.notice.no_contact": "受理异议：{unit}（联系人和联系电话未设置，请工作人员用 /unit 设置）",

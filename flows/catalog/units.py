@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 MESSAGES: dict[str, str] = {
+    "rec.menu.unit": "单位设置：填报单位、联系人、联系电话、公示期",  # the /unit line of the command menu
     "unit.city": "全市",
     "unit.city_default": "市总工会",
     "unit.field.full_name": "单位全称",
