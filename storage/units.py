@@ -88,7 +88,7 @@ def clean_value(field: Field, text: str) -> str | int:
         compact = re.sub(r"[\s()]", "", value)
         if not _PHONE.fullmatch(compact):
             raise SettingError(t("unit.error.phone", value=text))
-        return compact
+        return " ".join(value.split())  # as typed (0724-2372244, 0724 237 2244), spaces tidied
     limit = 40 if field == "full_name" else 20
     if not value or len(value) > limit or any(ch in value for ch in "=<>{}\n"):
         raise SettingError(t(f"unit.error.{field}", limit=limit))

@@ -45,11 +45,13 @@ def unit_command(db: Engine, user: User, chat: int, args: str) -> list[Action]:
         return [SendMessage(chat, t("unit.no_unit"))]
     rest = args.strip()
     head = _split(rest) or (rest, "")
-    if rest and units.field_of(head[0]) is None:  # a unit named first: admins any, staff only their own
+    if rest and units.field_of(head[0]) is None:
         named = "" if head[0] in (t("unit.city"), "city") else head[0]
-        if not admin and named != user.unit:
-            return [SendMessage(chat, t("unit.denied"))]
-        unit, rest = named, head[1]
+        after = _split(head[1]) or (head[1], "")
+        if not head[1] or units.field_of(after[0]) is not None:  # a unit named first: admins any, staff their own
+            if not admin and named != user.unit:
+                return [SendMessage(chat, t("unit.denied"))]
+            unit, rest = named, head[1]
     if not rest:
         return _show(db, chat, user, unit)
     if not units.may_set(user, unit):
