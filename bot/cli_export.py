@@ -61,8 +61,11 @@ def cmd_export(args: argparse.Namespace) -> int:
         return 2
     finally:
         engine.dispose()
-    for path in result.paths:
-        print(t("export.cli.written", path=path, rows=result.rows))
+    if len(result.paths) == 1:
+        print(t("export.cli.written", path=result.paths[0], rows=result.rows))
+    else:  # the CSV: households, members and attachments, every file named
+        print(t("export.cli.written_files", rows=result.rows, n=len(result.paths),
+                names="、".join(str(p) for p in result.paths)))
     return 0
 
 

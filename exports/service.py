@@ -23,7 +23,10 @@ from storage.models import AuditLog
 from storage.units import unit_info
 
 FORMATS = ("xlsx", "csv", "html", "pdf", "stats")
-LEDGER_FORMATS = ("xlsx", "csv")  # the ledger: one column per field of the form, any form that asks for it
+LEDGER_FORMATS = ("xlsx", "csv")
+# What each format is, by the name's ending: `--format stats --out x.stats` must not write an XLSX under a
+# name nothing opens it with.
+EXTENSIONS = {"xlsx": (".xlsx",), "stats": (".xlsx",), "csv": (".csv",), "html": (".html", ".htm"), "pdf": (".pdf",)}  # the ledger: one column per field of the form, any form that asks for it
 
 
 @dataclass(frozen=True)
@@ -80,6 +83,9 @@ def run_export(db: Session | Engine, *, fmt: str, out: str | Path, filters: Filt
     zone = filters.zone()
     form = export_form(reg, fmt, filters.form_key)
     out = Path(out)
+    if out.suffix.lower() not in EXTENSIONS[fmt]:
+        raise FilterError(t("export.error.extension", fmt=fmt, name=out.name, ext=EXTENSIONS[fmt][0],
+                            example=out.with_suffix(EXTENSIONS[fmt][0]).name))
     out.parent.mkdir(parents=True, exist_ok=True)
     printed = reg.now().strftime("%Y-%m-%d %H:%M")
     paths: list[Path] = [out]

@@ -80,7 +80,9 @@ def clean_value(field: Field, text: str) -> str | int:
     """The stored form of a typed value, or SettingError with an example."""
     value = normalize(text).strip()
     if field == "notice_days":
-        digits = value.removesuffix("天").removesuffix("个工作日").removesuffix("日").strip()
+        digits = value
+        for unit_word in t("unit.words.days").split("|"):  # 7天, 7 日: calendar days
+            digits = digits.removesuffix(unit_word).strip()
         if not digits.isdigit() or not 1 <= int(digits) <= 30:
             raise SettingError(t("unit.error.days", value=text))
         return int(digits)

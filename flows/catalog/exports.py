@@ -58,6 +58,11 @@ MESSAGES: dict[str, str] = {
     "export.stats.scope": "统计范围：{scope}。只统计符合认定标准的家庭（有人工调整的按调整后的困难类别）；人数为家庭人口之和。",
     "export.stats.generated": "生成时间：{at}",
     "export.col.name": "姓名",  # the ledger column repeated on every printed page (with 职工编号)
+    "export.bot.approved_suffix": "·仅已审核",
+    "export.bot.approved_file": "仅已审核",
+    "export.bot.status_note": "默认包括已提交（待审核）和已审核的档案；选“仅已审核”只导出审核通过的。",
+    "export.error.extension": "--format {fmt} 写出的是 {ext} 文件，文件名“{name}”的扩展名不对。请改为例如：--out {example}",
+    "export.cli.written_files": "已导出 {rows} 户，共 {n} 个文件：{names}",
     "export.notice.period": "公示期：{start}至{end}（{days}天）。",
     "export.notice.contact": "受理异议：{line}",
     "export.notice.no_contact": "受理异议：{unit}（联系人和联系电话未设置，请工作人员用 /unit 设置）",

@@ -82,3 +82,19 @@ def test_the_cli_sets_a_unit_and_the_stats_export_prints_it(tmp_path: Path) -> N
     assert (sheet["A2"].value, sheet["C2"].value, sheet["D2"].value) == \
         ("填报单位：荆门市东宝区总工会", "联系人：李干", "联系电话：0724-2372244")
     assert openpyxl.load_workbook(city).active["A2"].value == "填报单位：荆门市总工会"
+
+
+def test_an_export_named_with_the_wrong_extension_is_refused_and_the_csv_names_every_file(tmp_path: Path) -> None:
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'i.db'}"}
+    env.pop("TELEGRAM_BOT_TOKEN", None)
+
+    def intake(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "bot.cli", *args], capture_output=True, text=True, env=env,
+                              timeout=120)
+
+    wrong = intake("export", "--format", "stats", "--out", str(tmp_path / "x.stats"))
+    assert wrong.returncode == 2 and "x.xlsx" in wrong.stderr and not (tmp_path / "x.stats").exists()
+    done = intake("export", "--format", "csv", "--out", str(tmp_path / "台账.csv"))
+    assert done.returncode == 0, done.stderr
+    for name in ("台账.csv", "台账_members.csv", "台账_attachments.csv"):
+        assert name in done.stdout and (tmp_path / name).exists()
