@@ -13,7 +13,7 @@ from pathlib import Path
 from sqlmodel import Session
 
 from bot.service import AccessDenied
-from bot.telegram import buttons, export_runs
+from bot.telegram import big_files, buttons, export_runs
 from bot.telegram.actions import Action, AnswerCallback, BotIO, EditMessage, Incoming, SendDocument, SendMessage
 from bot.telegram.desk import DeskContext
 from bot.telegram.staff import STAFF
@@ -31,7 +31,7 @@ from storage.models import User
 log = logging.getLogger(__name__)
 
 FILE_COMMANDS = ("notice",)  # produce files: handled on the asynchronous path
-MAX_UPLOAD = 50 * 1024 * 1024  # what the Bot API accepts from a bot
+MAX_UPLOAD = big_files.MAX_UPLOAD
 _UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
 
 
@@ -214,11 +214,9 @@ class ExportDesk:
                 return [SendMessage(job.chat, t("rec.export.empty", kind=job.kind.name(),
                                                 scope=job.scope))]
             sends: list[Action] = []
-            for f in files:
-                if len(f.data) > MAX_UPLOAD:
-                    sends.append(SendMessage(job.chat, t("rec.export.too_big", name=f.name, mb=len(f.data) >> 20)))
-                else:
-                    sends.append(SendDocument(job.chat, f.name, f.data, f.caption))
+            for f in files:  # over 50 MB: zipped, or the zip in numbered parts (bot/telegram/big_files.py)
+                sends.extend(SendDocument(job.chat, p.name, p.data, p.caption)
+                             for p in big_files.sendable(f.name, f.data, f.caption, limit=MAX_UPLOAD))
             await self.core.deliver(sends, io, update_id=inc.update_id)
         return []
 

@@ -63,6 +63,9 @@ MESSAGES: dict[str, str] = {
     "export.bot.status_note": "默认包括已提交（待审核）和已审核的档案；选“仅已审核”只导出审核通过的。",
     "export.error.extension": "--format {fmt} 写出的是 {ext} 文件，文件名“{name}”的扩展名不对。请改为例如：--out {example}",
     "export.cli.written_files": "已导出 {rows} 户，共 {n} 个文件：{names}",
+    "export.big.zipped": "文件有 {mb} MB，超过 Telegram 50 MB 的上限，已压缩为 zip 发送，解压后即可打开。",
+    "export.big.parts": "文件有 {mb} MB，压缩后仍超过 Telegram 50 MB 的上限，已分成 {n} 个分卷，这是第 {i} 个。"
+                        "请全部保存到同一文件夹，用 7-Zip 或 WinRAR 打开第 001 个分卷即可解出“{name}”。",
     "export.notice.period": "公示期：{start}至{end}（{days}天）。",
     "export.notice.contact": "受理异议：{line}",
     "export.notice.no_contact": "受理异议：{unit}（联系人和联系电话未设置，请工作人员用 /unit 设置）",

@@ -3,6 +3,11 @@ and no CSV (a spreadsheet would turn 身份证号 into 4.2e+17) — the XLSX ins
 
 from __future__ import annotations
 
+import io
+import zipfile
+
+import pytest
+
 from tests.bot.test_records_desk import Office, cells, docs, office, texts  # noqa: F401 - the desk fixture
 from tests.support.household import submit
 from tests.support.plans import household
@@ -33,3 +38,25 @@ async def test_the_bot_offers_no_csv_and_an_old_csv_button_is_stale(office: Offi
     assert "CSV" not in labels and "电子台账 XLSX" in labels
     old = await office.send("staff", data="x:eg:csv:ua")
     assert docs(old) == [] and "这个按钮已经过期了" in texts(old)
+
+
+async def test_an_export_over_the_upload_limit_arrives_zipped_or_in_numbered_parts(
+        office: Office, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+    from bot.telegram import exports_desk
+
+    plain = docs(await office.send("staff", data="x:eg:html:ua"))
+    assert len(plain) == 1 and plain[0].filename.endswith(".html")
+    page = plain[0].data
+    monkeypatch.setattr(exports_desk, "MAX_UPLOAD", len(page) - 1)  # the file is just over the limit
+    zipped = docs(await office.send("staff", data="x:eg:html:ua"))
+    assert [d.filename for d in zipped] == [plain[0].filename + ".zip"] and "已压缩为 zip" in zipped[0].caption
+    with zipfile.ZipFile(io.BytesIO(zipped[0].data)) as z:
+        assert z.read(plain[0].filename) == page
+    monkeypatch.setattr(exports_desk, "MAX_UPLOAD", len(zipped[0].data) // 3)  # even the zip is too big
+    parts = docs(await office.send("staff", data="x:eg:html:ua"))
+    n = len(parts)
+    assert n >= 3 and [d.filename for d in parts] == [f"{plain[0].filename}.zip.{i:03d}" for i in range(1, n + 1)]
+    assert all(len(d.data) <= len(zipped[0].data) // 3 for d in parts)
+    assert f"已分成 {n} 个分卷，这是第 1 个" in parts[0].caption
+    with zipfile.ZipFile(io.BytesIO(b"".join(d.data for d in parts))) as z:
+        assert z.read(plain[0].filename) == page, "the parts put together are the file"
