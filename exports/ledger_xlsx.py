@@ -106,12 +106,14 @@ def identity_columns(columns: Sequence[Column]) -> int:
     return 2
 
 
-def write_ledger(rows: Iterable[Any], form: Form, out: str | Path, *, tz: tzinfo) -> int:
-    """Write the 电子台账 for ``rows`` (household select rows, in order) to ``out``; the household count."""
+def write_ledger(rows: Iterable[Any], form: Form, out: str | Path, *, tz: tzinfo,
+                 extra: Sequence[Column] = ()) -> int:
+    """Write the 电子台账 for ``rows`` (household select rows, in order) to ``out``; the household count.
+    ``extra``: columns after the household's own (the 脱困档案库's, exports.closures)."""
     wb = open_workbook(out, constant_memory=True)
     try:
         formats = _formats(wb)
-        columns = household_columns(form, tz=tz)
+        columns = household_columns(form, tz=tz) + tuple(extra)
         main = _Sheet(wb.add_worksheet(t("export.sheet.households")), columns, formats, lead=identity_columns(columns))
         tables: list[tuple[GroupTable, _Sheet]] = [
             (g, _Sheet(wb.add_worksheet(g.name[:31]), g.columns, formats)) for g in group_tables(form)]

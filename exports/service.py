@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session
 
+from exports.closures import closure_columns, load_history
 from exports.csv_export import write_csv
 from exports.form_html import write_html
 from exports.form_pdf import write_pdf
@@ -98,7 +99,8 @@ def run_export(db: Session | Engine, *, fmt: str, out: str | Path, filters: Filt
         with connection(db) as conn:
             households = stream_households(conn, filters)
             if fmt == "xlsx":
-                count = write_ledger(households, form, out, tz=zone)
+                extra = closure_columns(load_history(conn, filters), zone) if filters.status == "closed" else ()
+                count = write_ledger(households, form, out, tz=zone, extra=extra)
             elif fmt == "csv":
                 count, paths = write_csv(households, form, out, tz=zone)
             elif fmt == "html":

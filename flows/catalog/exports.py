@@ -66,6 +66,13 @@ MESSAGES: dict[str, str] = {
     "export.big.zipped": "文件有 {mb} MB，超过 Telegram 50 MB 的上限，已压缩为 zip 发送，解压后即可打开。",
     "export.big.parts": "文件有 {mb} MB，压缩后仍超过 Telegram 50 MB 的上限，已分成 {n} 个分卷，这是第 {i} 个。"
                         "请全部保存到同一文件夹，用 7-Zip 或 WinRAR 打开第 001 个分卷即可解出“{name}”。",
+    "export.closure.col.date": "脱困日期",
+    "export.closure.col.reason": "脱困原因",
+    "export.closure.col.by": "办理人",
+    "export.closure.col.history": "脱困/返贫记录",
+    "export.closure.close": "{day} 脱困：{reason}（{who}）",
+    "export.closure.reopen": "{day} 返贫：{reason}（{who}）",
+    "export.daily.closed_caption": "{unit} {day} 办理脱困的家庭（脱困档案库）：{rows} 户",
     "export.notice.period": "公示期：{start}至{end}（{days}天）。",
     "export.notice.contact": "受理异议：{line}",
     "export.notice.no_contact": "受理异议：{unit}（联系人和联系电话未设置，请工作人员用 /unit 设置）",
