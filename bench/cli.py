@@ -32,6 +32,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
         measure.memory(report, work, interviews=sizes["memory"])
     if "export" in only:
         export_bench.export(report, work, households=sizes["export"])
+        from bench import pdf_bench  # the 附件1 PDF batch's peak memory (300 households; 60 quick)
+        pdf_bench.pdf(report, work, households=60 if quick else 300)
     print()
     print(report.table())
     ratio = next((f for f in report.figures if f.name.startswith("throughput ratio (aiogram, SQLite)")), None)

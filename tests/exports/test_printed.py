@@ -116,3 +116,31 @@ def test_the_notice_prints_on_one_page_with_dates_and_contact(world: tuple, tmp_
     assert "公示期：2026年11月29日至2026年12月05日（7天）" in printed
     assert f"联系人：{CONTACT}" in printed and f"联系电话：{PHONE}" in printed
     assert f"{FULL_NAME}困难职工精准帮扶对象公示" in printed
+
+
+def test_a_pdf_batch_is_rendered_in_chunks_and_joined_in_order(world: tuple, tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    try:
+        check_pdf_support()
+    except PdfUnavailable as exc:
+        pytest.skip(str(exc))
+    from exports import form_pdf
+    from exports.query import connection, stream_households
+
+    service, households = world
+    rendered: list[int] = []
+    real = form_pdf.render_html
+    monkeypatch.setattr(form_pdf, "render_html", lambda rows, *a, **k: rendered.append(len(rows)) or real(rows, *a, **k))
+    out = tmp_path / "batch.pdf"
+    with connection(service.db) as conn:
+        rows = stream_households(conn, Filters().in_zone(service.registry.tz))
+        count = form_pdf.write_pdf(rows, service.registry.archive_form(), out, chunk=5)
+        whole = tmp_path / "whole.pdf"
+        form_pdf.write_pdf(stream_households(conn, Filters().in_zone(service.registry.tz)),
+                           service.registry.archive_form(), whole, chunk=100)
+    assert count == 13 and rendered == [5, 5, 3, 13], "three WeasyPrint documents of at most 5 households"
+    assert pages(out) == pages(whole) >= 13, "the same pages as one document"
+    printed = text(out)
+    refs = sorted((iv.ref or "", iv.worker_name) for iv in households.values())
+    positions = [printed.index(ref) for ref, _ in refs]
+    assert positions == sorted(positions), "the households in 职工编号 order across the parts"
