@@ -67,3 +67,21 @@ def test_the_notice_says_the_contact_is_missing_rather_than_printing_nothing(
     page = out.read_text(encoding="utf-8")
     assert "公示期：2026年12月01日至2026年12月07日（7天）" in page, "7 days when the unit set none"
     assert "联系人和联系电话未设置" in page and "/unit" in page
+
+
+def test_the_notice_pdf_writes_no_weasyprint_log_lines(service: IntakeService, team: dict[str, User],
+                                                       tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    from exports.form_pdf import PdfUnavailable, check_pdf_support
+
+    try:
+        check_pdf_support()
+    except PdfUnavailable as exc:
+        pytest.skip(str(exc))
+    import logging
+
+    approved(service, team["surveyor"], team["staff"])
+    with caplog.at_level(logging.DEBUG):
+        write_notice(service.db, unit=UNIT, out_path=tmp_path / "n.pdf", fmt="pdf", actor_id=team["staff"].id or 0)
+    noise = [r for r in caplog.records if r.name.startswith(("weasyprint", "fontTools"))]
+    assert noise == [], [r.getMessage() for r in noise[:3]]
+    assert (tmp_path / "n.pdf").read_bytes()[:4] == b"%PDF"
