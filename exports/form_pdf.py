@@ -76,7 +76,8 @@ def html_to_pdf(html: str, out: str | Path, *, base_url: str = str(TEMPLATES)) -
     _weasyprint().HTML(string=html, base_url=base_url).write_pdf(str(out))
 
 
-CHUNK = 40  # households per WeasyPrint document: its layout is what costs memory (about 5 MB a household)
+CHUNK = 20  # households per WeasyPrint document: its layout is what costs memory (about 5 MB a household)
+WORKER_CHUNKS = 10  # a fresh worker after this many chunks, so no slow growth carries over a city's batch
 
 
 def _render_part(html: str, out: str) -> None:
@@ -98,8 +99,9 @@ def _chunks(rows: Iterable[Any], size: int) -> Iterator[list[Any]]:
 def write_pdf(rows: Iterable[Any], form: Form, out: str | Path, *, printed: str = "", chunk: int = CHUNK) -> int:
     """Write the printable 附件1 of ``rows`` as one PDF, one household per page; the household count.
 
-    Flat memory at any batch size: ``chunk`` households at a time are laid out by WeasyPrint in one worker
-    process (spawned once per export, so the bot's other users are not held up by its CPU time), each
+    Flat memory at any batch size: ``chunk`` households at a time are laid out by WeasyPrint in a worker
+    process (spawned for the export and renewed every WORKER_CHUNKS chunks; the bot's other users are not
+    held up by its CPU time), each
     chunk to its own PDF in a temporary folder, and the parts are joined page by page (pypdf). Only one
     chunk's layout is ever in memory; the rows stream in from the caller's select.
     """
@@ -108,7 +110,8 @@ def write_pdf(rows: Iterable[Any], form: Form, out: str | Path, *, printed: str 
 
     count = 0
     with tempfile.TemporaryDirectory(prefix="intake-pdf-") as tmp, \
-            ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
+            ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                                max_tasks_per_child=WORKER_CHUNKS) as pool:
         parts: list[Path] = []
         for batch in _chunks(rows, chunk):
             part = Path(tmp) / f"{len(parts):05d}.pdf"
