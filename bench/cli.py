@@ -12,7 +12,8 @@ SIZES = {
     False: {"updates": 20000, "repeats": 3, "stall": 10.0, "growth": (10, 100, 1000, 10000), "growth_updates": 5000,
             "archive": (0, 100000), "latency": (1000, 10), "memory": 10000, "export": 100000},
 }
-PARTS = ("throughput", "stall", "growth", "latency", "memory", "export", "ocr")
+PARTS = ("throughput", "stall", "growth", "latency", "memory", "export", "pdf", "ocr")
+QUICK_PARTS = tuple(p for p in PARTS if p != "pdf")  # a PDF batch takes minutes: `make bench` or --only pdf
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
@@ -26,7 +27,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
     work = measure.workdir_for(quick)
     started = time.perf_counter()
     print(f"intake bench ({'quick' if quick else 'full'}): scratch in {work}", flush=True)
-    only = set(args.only or PARTS)
+    only = set(args.only or (QUICK_PARTS if quick else PARTS))
     repeats = sizes["repeats"]
     if "throughput" in only:
         throughput.run(report, work, updates=sizes["updates"], pg_url=args.pg, repeats=repeats)
@@ -43,6 +44,9 @@ def cmd_bench(args: argparse.Namespace) -> int:
         measure.memory(report, work, interviews=sizes["memory"])
     if "export" in only:
         export_bench.export(report, work, households=sizes["export"])
+    if "pdf" in only:  # the 附件1 PDF batch's peak memory (300 households): make bench, or --only pdf
+        from bench import pdf_bench
+        pdf_bench.pdf(report, work, households=60 if quick else 300)
     if "ocr" in only:  # ID card photos (issue 17): bench/ocr_bench.py
         from bench import ocr_bench
         ocr_bench.run(report)

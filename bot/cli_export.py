@@ -48,8 +48,10 @@ def cmd_export(args: argparse.Namespace) -> int:
     ensure_schema(engine)
     reporter = None
     if args.format == "stats":
-        reporter = Reporter(unit=args.reporter_unit or args.unit or args.region or t("export.stats.all_units"),
-                            contact=args.contact or "", phone=args.phone or "")
+        from exports.service import default_reporter
+        saved = default_reporter(engine, filters)  # the unit's settings (`intake unit`), the city's without --unit
+        reporter = Reporter(unit=args.reporter_unit or saved.unit, contact=args.contact or saved.contact,
+                            phone=args.phone or saved.phone)
     try:
         result = run_export(engine, fmt=args.format, out=args.out, filters=filters, actor_id=None,
                             registry=registry, reporter=reporter,
@@ -59,8 +61,11 @@ def cmd_export(args: argparse.Namespace) -> int:
         return 2
     finally:
         engine.dispose()
-    for path in result.paths:
-        print(t("export.cli.written", path=path, rows=result.rows))
+    if len(result.paths) == 1:
+        print(t("export.cli.written", path=result.paths[0], rows=result.rows))
+    else:  # the CSV: households, members and attachments, every file named
+        print(t("export.cli.written_files", rows=result.rows, n=len(result.paths),
+                names="、".join(str(p) for p in result.paths)))
     return 0
 
 
@@ -99,8 +104,51 @@ def _notice(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_unit(args: argparse.Namespace) -> int:
+    """`intake unit show [UNIT]`, `intake unit set UNIT FIELD VALUE` (UNIT "" or 全市: the city row)."""
+    from bot.settings import load_settings
+    from storage import units
+    from storage.db import make_engine
+    from storage.migrate import ensure_schema
+
+    unit = "" if args.unit in ("", t("unit.city"), "city") else args.unit
+    engine = make_engine(args.db or load_settings().database_url)
+    ensure_schema(engine)
+    try:
+        if args.action == "set":
+            field = units.field_of(args.field or "")
+            if field is None or args.value is None:
+                print(f"error: {t('unit.error.field', field=args.field, fields=', '.join(units.FIELDS))}",
+                      file=sys.stderr)
+                return 2
+            try:
+                units.set_value(engine, actor=None, unit=unit, field=field, text=args.value,
+                                via={"via": "cli", "os_user": getpass.getuser()})
+            except units.SettingError as exc:
+                print(f"error: {exc}", file=sys.stderr)
+                return 2
+        info = units.unit_info(engine, unit)
+    finally:
+        engine.dispose()
+    print(t("unit.show", unit=unit or t("unit.city"), full_name=info.full_name, contact=info.contact or "-",
+            phone=info.phone or "-", days=info.notice_days).split("\n\n")[0])
+    return 0
+
+
 def register(sub: argparse._SubParsersAction) -> None:
-    """Add the `export` subcommand."""
+    """Add the `export` and `unit` subcommands."""
+    u = sub.add_parser("unit", help="show or set a unit's 填报单位 full name, 联系人, 联系电话 and 公示期",
+                       description="What the exports print for a unit (附件2, the 公示 list, the daily delivery). "
+                                   "UNIT 全市 (or '') is the city row: used without a unit filter and for what a "
+                                   "unit leaves unset. FIELD: full_name (全称), contact (联系人), phone (电话), "
+                                   "notice_days (公示期, days; default 7).")
+    u.add_argument("action", choices=("show", "set"))
+    u.add_argument("unit", nargs="?", default="", help="e.g. 东宝区总工会; 全市 for the city row")
+    u.add_argument("field", nargs="?", default=None, help="full_name, contact, phone or notice_days")
+    u.add_argument("value", nargs="?", default=None, help="the new value, e.g. 0724-2345678")
+    u.add_argument("--db", help="database URL (default: DATABASE_URL)")
+    u.set_defaults(func=cmd_unit)
+
     p = sub.add_parser("export", help="export households: xlsx ledger, csv, printable html/pdf, 附件2 stats",
                        description="Write the 电子台账 (xlsx), CSV (UTF-8 with BOM; members in a second file), "
                                    "the printable 附件1 (html, pdf) or the 附件2 统计表 (stats). "
@@ -120,8 +168,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--form", default=None, metavar="KEY",
                    help="the form to export (xlsx/csv: any form whose entry.export has ledger; default: the archive)")
     p.add_argument("--by", default=None, help="with --format notice: the staff member publishing it")
-    p.add_argument("--reporter-unit", default=None, help="附件2 填报单位 (default: the unit or region filter)")
-    p.add_argument("--contact", default=None, help="the contact person printed on 附件2 (联系人)")
-    p.add_argument("--phone", default=None, help="the contact phone printed on 附件2 (联系电话)")
+    p.add_argument("--reporter-unit", default=None,
+                   help="附件2 填报单位 (default: the unit's full name from `intake unit`; without --unit the city's)")
+    p.add_argument("--contact", default=None, help="附件2 联系人 (default: the unit's setting)")
+    p.add_argument("--phone", default=None, help="附件2 联系电话 (default: the unit's setting)")
     p.add_argument("--db", help="database URL (default: DATABASE_URL or sqlite:///intake.db)")
     p.set_defaults(func=cmd_export)

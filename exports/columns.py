@@ -29,6 +29,7 @@ class Column:
     get: Getter
     money: bool = False
     width: float = 12
+    section: str = ""  # the form section it belongs to: printed pages break between sections
 
 
 @dataclass(frozen=True)
@@ -105,14 +106,17 @@ def _answer_getter(f: Field) -> Getter:
 
 
 def _width(f: Field, header: str) -> float:
-    base = {"id_number": 21, "bank_card": 22, "phone": 14, "postcode": 9, "date": 12, "money": 13,
-            "count": 8, "months": 8, "yes_no": 8, "long_text": 40, "multi_choice": 36, "file": 36}.get(f.type)
+    """Wide enough for a typical value and for the header's longest line (headers wrap), never page-wide:
+    a 姓名 takes 10, not its 30-character limit."""
+    base = {"id_number": 21, "bank_card": 22, "phone": 14, "postcode": 9, "date": 12, "money": 12,
+            "count": 8, "months": 8, "yes_no": 8, "name": 10, "ethnicity": 8, "health": 14, "number": 10,
+            "long_text": 30, "multi_choice": 30, "file": 24}.get(f.type)
     if base is None:
         if f.choices:
             base = max(display_width(c) for c in f.choices) + 2
         else:
-            base = min(int(f.options.get("max_len", 20)), 30) + 2
-    return float(min(max(base, display_width(header) + 2), 48))
+            base = min(int(f.options.get("max_len", 20)), 20) + 2
+    return float(min(max(base, min(display_width(header), 12) + 2), 24))  # longer text wraps in its cell
 
 
 def local_datetime(value: datetime | None, zone: tzinfo) -> datetime | None:
@@ -198,9 +202,9 @@ def _tail_columns(zone: tzinfo) -> tuple[Column, ...]:
         Column(t("export.col.criterion"), lambda row, _d: row.criterion, width=10),
         Column(t("export.col.standard"), _assessment("standard", _money), money=True, width=14),
         Column(t("export.col.cap"), _assessment("cap", _money), money=True, width=14),
-        Column(t("export.col.tags"), _counted_tags, width=40),
-        Column(t("export.col.explanation"), _assessment("explanation", _text), width=60),
-        Column(t("export.col.checks"), _checks, width=60),
+        Column(t("export.col.tags"), _counted_tags, width=30),
+        Column(t("export.col.explanation"), _assessment("explanation", _text), width=40),
+        Column(t("export.col.checks"), _checks, width=40),
         Column(t("export.col.override_category"), lambda row, _d: row.override_category, width=14),
         Column(t("export.col.override_reason"), lambda row, _d: row.override_reason, width=30),
         Column(t("export.col.unit"), lambda row, _d: row.unit or None, width=18),
@@ -213,7 +217,7 @@ def _tail_columns(zone: tzinfo) -> tuple[Column, ...]:
 
 def household_columns(form: Form, *, tz: tzinfo) -> tuple[Column, ...]:
     """Every top-level field of the form in 附件1 order, then the eligibility result, status and dates."""
-    cols = [Column(f.label, value_getter(f), f.type == "money", _width(f, f.label))
+    cols = [Column(f.label, value_getter(f), f.type == "money", _width(f, f.label), s.key)
             for s in form.sections for f in s.fields]
     return tuple(cols) + _tail_columns(tz)
 
@@ -222,7 +226,7 @@ def _group_table(section: Section) -> GroupTable:
     assert section.group is not None
     lead = (Column(t("export.col.worker_ref"), lambda row, _d: row.ref, width=16),
             Column(t("export.col.worker_name"), lambda row, _d: row.worker_name or None, width=12))
-    cols = tuple(Column(f.label, _answer_getter(f), f.type == "money", _width(f, f.label))
+    cols = tuple(Column(f.label, _answer_getter(f), f.type == "money", _width(f, f.label), section.key)
                  for f in section.group.fields)
     return GroupTable(key=section.key, name=section.group.item, columns=lead + cols)
 

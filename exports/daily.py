@@ -12,7 +12,7 @@ import logging
 import re
 import tempfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -21,7 +21,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from exports.query import FilterError, Filters
-from exports.service import run_export
+from exports.service import default_reporter, run_export
 from exports.stats_xlsx import Reporter
 from flows.catalog import t
 from flows.registry import Registry
@@ -101,6 +101,12 @@ def _recipients(session: Session, roles: Sequence[str]) -> list[User]:
     return out
 
 
+def _reporter(engine: Engine, filters: Filters, user: User) -> Reporter:
+    """The unit's settings (storage.units); the recipient's name when the unit set no contact."""
+    saved = default_reporter(engine, filters)
+    return Reporter(unit=saved.unit, contact=saved.contact or user.registered_name or user.name, phone=saved.phone)
+
+
 def _deliver(engine: Engine, registry: Registry, user: User, day: date, tz: str, folder: Path,
              send: Send) -> list[Delivery]:
     filters = Filters(date_from=day, date_to=day, unit=user.unit, by="activity", tz=tz)
@@ -108,16 +114,27 @@ def _deliver(engine: Engine, registry: Registry, user: User, day: date, tz: str,
     base = folder / f"{day:%Y%m%d}_{user.id}"
     ledger = run_export(engine, fmt="xlsx", out=base.with_name(base.name + "_ledger.xlsx"), filters=filters,
                         actor_id=None, registry=registry, audit_extra=extra)
-    if ledger.rows == 0:
+    # 脱困 done that day has left the ledger: those households come in the 脱困档案库's layout (date, reason,
+    # who, history). 返贫 that day is in the ledger (changed that day, back in the archive).
+    closed = run_export(engine, fmt="xlsx", out=base.with_name(base.name + "_closed.xlsx"),
+                        filters=replace(filters, status="closed"), actor_id=None, registry=registry,
+                        audit_extra=extra)
+    if ledger.rows == 0 and closed.rows == 0:
         log.info("daily export %s: nothing new for unit %s (user %s)", day, user.unit, user.id)
         return []
     stats = run_export(engine, fmt="stats", out=base.with_name(base.name + "_stats.xlsx"), filters=filters,
                        actor_id=None, registry=registry, audit_extra=extra,
-                       reporter=Reporter(unit=user.unit, contact=user.name))
-    send(user, ledger.paths[0], t("export.daily.ledger_caption", unit=user.unit, day=day, rows=ledger.rows))
+                       reporter=_reporter(engine, filters, user))
+    out: list[Delivery] = []
+    if ledger.rows:
+        send(user, ledger.paths[0], t("export.daily.ledger_caption", unit=user.unit, day=day, rows=ledger.rows))
+        out.append(Delivery(user.id or 0, day, ledger.paths[0], ledger.rows))
     send(user, stats.paths[0], t("export.daily.stats_caption", unit=user.unit, day=day))
-    return [Delivery(user.id or 0, day, ledger.paths[0], ledger.rows),
-            Delivery(user.id or 0, day, stats.paths[0], stats.rows)]
+    out.append(Delivery(user.id or 0, day, stats.paths[0], stats.rows))
+    if closed.rows:
+        send(user, closed.paths[0], t("export.daily.closed_caption", unit=user.unit, day=day, rows=closed.rows))
+        out.append(Delivery(user.id or 0, day, closed.paths[0], closed.rows))
+    return out
 
 
 def run_daily(engine: Engine, registry: Registry, now: datetime, send: Send, *, at: str,

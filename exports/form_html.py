@@ -95,7 +95,8 @@ class _Page:
         fields = [f for f in section.group.fields if f.key not in skip]
         items = [i for i in (self.answers.get(key) or []) if isinstance(i, dict)]
         rows = [[print_text(f, group_value_getter(f)(self.row, item)) for f in fields] for item in items]
-        return {"label": section.label, "headers": [f.label for f in fields], "rows": rows}
+        return {"label": section.label, "headers": [f.label for f in fields], "rows": rows,
+                "types": [f.type for f in fields]}  # t-id_number cells never break (print.css)
 
     def causes(self) -> dict[str, Any] | None:
         main_f, sec_f = self.fields.get(CAUSES[0]), self.fields.get(CAUSES[1])

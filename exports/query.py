@@ -37,6 +37,7 @@ HOUSEHOLD_COLUMNS = (
     col(Interview.household_size), col(Interview.per_capita_income), col(Interview.tags),
     col(Interview.override_category), col(Interview.override_reason), col(Interview.assessment),
     col(Interview.state), col(Interview.submitted_at), col(Interview.changed_at), col(Interview.approved_at),
+    col(Interview.closed_at), col(Interview.closed_reason),
 )
 
 

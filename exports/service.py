@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session
 
+from exports.closures import closure_columns, load_history
 from exports.csv_export import write_csv
 from exports.form_html import write_html
 from exports.form_pdf import write_pdf
@@ -20,9 +21,13 @@ from flows.catalog import t
 from flows.form import Form
 from flows.registry import Registry, load_registry
 from storage.models import AuditLog
+from storage.units import unit_info
 
 FORMATS = ("xlsx", "csv", "html", "pdf", "stats")
-LEDGER_FORMATS = ("xlsx", "csv")  # the ledger: one column per field of the form, any form that asks for it
+LEDGER_FORMATS = ("xlsx", "csv")
+# What each format is, by the name's ending: `--format stats --out x.stats` must not write an XLSX under a
+# name nothing opens it with.
+EXTENSIONS = {"xlsx": (".xlsx",), "stats": (".xlsx",), "csv": (".csv",), "html": (".html", ".htm"), "pdf": (".pdf",)}  # the ledger: one column per field of the form, any form that asks for it
 
 
 @dataclass(frozen=True)
@@ -43,6 +48,17 @@ def stats_rows(db: Session | Engine | Connection, filters: Filters, registry: Re
     categories = registry.archive_form().field("hardship_category").choices
     with connection(db) as conn:
         return compute_stats(conn, filters.in_zone(registry.tz), categories=categories, tags=registry.tags.tag_names())
+
+
+def default_reporter(db: Session | Engine | Connection, filters: Filters) -> Reporter:
+    """附件2's 填报单位/联系人/联系电话 from the unit's settings; without a unit filter the city's (never
+    全部单位: the table is filed by someone)."""
+    if isinstance(db, (Session, Engine)):
+        info = unit_info(db, filters.unit)
+    else:
+        with Session(bind=db) as s:
+            info = unit_info(s, filters.unit)
+    return Reporter(unit=info.full_name, contact=info.contact, phone=info.phone)
 
 
 def export_form(registry: Registry, fmt: str, form_key: str) -> Form:
@@ -68,19 +84,23 @@ def run_export(db: Session | Engine, *, fmt: str, out: str | Path, filters: Filt
     zone = filters.zone()
     form = export_form(reg, fmt, filters.form_key)
     out = Path(out)
+    if out.suffix.lower() not in EXTENSIONS[fmt]:
+        raise FilterError(t("export.error.extension", fmt=fmt, name=out.name, ext=EXTENSIONS[fmt][0],
+                            example=out.with_suffix(EXTENSIONS[fmt][0]).name))
     out.parent.mkdir(parents=True, exist_ok=True)
     printed = reg.now().strftime("%Y-%m-%d %H:%M")
     paths: list[Path] = [out]
     if fmt == "stats":
         rows = stats_rows(db, filters, reg)
-        reporter = reporter or Reporter(unit=filters.unit or filters.region or t("export.stats.all_units"))
+        reporter = reporter or default_reporter(db, filters)
         write_stats(rows, out, reporter=reporter, scope=filters.describe(), generated=printed)
         count = rows[-1].households
     else:
         with connection(db) as conn:
             households = stream_households(conn, filters)
             if fmt == "xlsx":
-                count = write_ledger(households, form, out, tz=zone)
+                extra = closure_columns(load_history(conn, filters), zone) if filters.status == "closed" else ()
+                count = write_ledger(households, form, out, tz=zone, extra=extra)
             elif fmt == "csv":
                 count, paths = write_csv(households, form, out, tz=zone)
             elif fmt == "html":

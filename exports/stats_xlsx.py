@@ -11,6 +11,13 @@ from exports.workbook import open_workbook
 from flows.catalog import t
 
 HEADER_ROWS = 3  # title, reporter line, column headings
+QUANTITY_WIDTH = (9, 12)  # 户数/人数 and the number: what the table itself needs
+TABLE_WIDTH = 62  # the four columns together: one A4 portrait page at 100 %
+
+
+def text_width(text: str) -> int:
+    """Columns a text takes in a spreadsheet cell: a Chinese character about two, anything else one."""
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
 
 
 @dataclass(frozen=True)
@@ -36,15 +43,22 @@ def write_stats(rows: Sequence[StatRow], out: str | Path, *, reporter: Reporter,
         number = wb.add_format({**border, "num_format": "0", "align": "right"})
         note = wb.add_format({"text_wrap": True, "valign": "top", "font_size": 9})
 
+        # The reporter line shares the table's columns: 联系人 over column C, 联系电话 over D, each column as
+        # wide as its text (plus a margin) so nothing runs over the border or is cut; B gives back the
+        # difference while it can, so the table keeps its printed width.
+        contact, phone = t("export.stats.contact", name=reporter.contact), t("export.stats.phone", phone=reporter.phone)
+        c_width = max(QUANTITY_WIDTH[0], text_width(contact) + 3)
+        d_width = max(QUANTITY_WIDTH[1], text_width(phone) + 3)
+        b_width = max(24, TABLE_WIDTH - 7 - c_width - d_width)
         ws.set_column(0, 0, 7)
-        ws.set_column(1, 1, 34)
-        ws.set_column(2, 2, 9)
-        ws.set_column(3, 3, 12)
+        ws.set_column(1, 1, b_width)
+        ws.set_column(2, 2, c_width)
+        ws.set_column(3, 3, d_width)
         ws.set_row(0, 30)
         ws.merge_range(0, 0, 0, 3, t("export.stats.title"), title)
         ws.merge_range(1, 0, 1, 1, t("export.stats.reporter", unit=reporter.unit), plain)
-        ws.write_string(1, 2, t("export.stats.contact", name=reporter.contact), plain)
-        ws.write_string(1, 3, t("export.stats.phone", phone=reporter.phone), plain)
+        ws.write_string(1, 2, contact, plain)
+        ws.write_string(1, 3, phone, plain)
         ws.write_string(2, 0, t("export.stats.no"), head)
         ws.write_string(2, 1, t("export.stats.category"), head)
         ws.merge_range(2, 2, 2, 3, t("export.stats.quantity"), head)
@@ -62,6 +76,7 @@ def write_stats(rows: Sequence[StatRow], out: str | Path, *, reporter: Reporter,
         ws.merge_range(end, 0, end, 3, t("export.stats.scope", scope=scope), note)
         ws.merge_range(end + 1, 0, end + 1, 3, t("export.stats.generated", at=generated), note)
         ws.set_paper(9)  # A4
+        ws.set_portrait()
         ws.fit_to_pages(1, 1)
         ws.center_horizontally()
     finally:

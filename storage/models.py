@@ -167,3 +167,18 @@ class PendingReply(SQLModel, table=True):
     payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     message_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))  # once sent
     created_at: datetime = Field(default_factory=utcnow, index=True)
+
+
+class UnitSetting(SQLModel, table=True):
+    """What a union unit prints on its exports (填报单位, 联系人, 联系电话) and how long its 公示 runs.
+
+    ``unit`` "" is the city-wide row: exports that cover every unit print it (see storage.units).
+    """
+
+    unit: str = Field(primary_key=True)
+    full_name: str = ""
+    contact: str = ""
+    phone: str = ""
+    notice_days: int | None = None
+    updated_by: int | None = None
+    updated_at: datetime = Field(default_factory=utcnow)

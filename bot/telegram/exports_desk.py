@@ -13,14 +13,14 @@ from pathlib import Path
 from sqlmodel import Session
 
 from bot.service import AccessDenied
-from bot.telegram import buttons, export_runs
+from bot.telegram import big_files, buttons, export_runs
 from bot.telegram.actions import Action, AnswerCallback, BotIO, EditMessage, Incoming, SendDocument, SendMessage
 from bot.telegram.desk import DeskContext
 from bot.telegram.staff import STAFF
 from exports.form_pdf import PdfUnavailable, check_pdf_support
 from exports.notice import write_notice
 from exports.query import FilterError, Filters, StatusFilter
-from exports.service import run_export
+from exports.service import default_reporter, run_export
 from exports.stats_xlsx import Reporter
 from flows import policy
 from flows.catalog import t
@@ -31,7 +31,7 @@ from storage.models import User
 log = logging.getLogger(__name__)
 
 FILE_COMMANDS = ("notice",)  # produce files: handled on the asynchronous path
-MAX_UPLOAD = 50 * 1024 * 1024  # what the Bot API accepts from a bot
+MAX_UPLOAD = big_files.MAX_UPLOAD
 _UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
 
 
@@ -55,20 +55,26 @@ class ExportKind:
         return t("start.export_kind", form=self.label, fmt=t(f"rec.export.kind.{self.fmt}"))
 
 
+# No CSV in the bot: a spreadsheet opening it turns 身份证号 and 银行卡号 into 4.20802197506183e+17, and a
+# file saved back that way has lost digits for good. Staff get the XLSX (text cells); the CSV stays on the
+# command line (`intake export --format csv`) for programs, with plain values.
+BOT_LEDGER_FORMATS = ("xlsx",)
+
+
 def form_kinds(registry: Registry) -> dict[str, ExportKind]:
     """The ledger (XLSX, CSV) of every other form the ledger covers (flows.registry.ledger_forms)."""
     archive = registry.archive_form().key
     return {f"{fmt}.{f.key}": ExportKind(f"{fmt}.{f.key}", fmt, fmt, form_key=f.key, label=f.entry.menu or f.title)
-            for f in registry.ledger_forms() if f.key != archive for fmt in ("xlsx", "csv")}
+            for f in registry.ledger_forms() if f.key != archive for fmt in BOT_LEDGER_FORMATS}
 
 
 KINDS: dict[str, ExportKind] = {k.key: k for k in (
-    ExportKind("xlsx", "xlsx", "xlsx"), ExportKind("csv", "csv", "csv"), ExportKind("pdf", "pdf", "pdf"),
+    ExportKind("xlsx", "xlsx", "xlsx"), ExportKind("pdf", "pdf", "pdf"),
     ExportKind("html", "html", "html"), ExportKind("stats", "stats", "xlsx"),
     ExportKind("notice", "notice", "xlsx", dated=False, every_unit=False),
     ExportKind("closed", "xlsx", "xlsx", status="closed", dated=False),
 )}
-KIND_ROWS = (("xlsx", "csv"), ("pdf", "html"), ("stats", "notice"), ("closed",))
+KIND_ROWS = (("xlsx",), ("pdf", "html"), ("stats", "notice"), ("closed",))
 
 
 @dataclass(frozen=True)
@@ -83,6 +89,7 @@ class ExportJob:
     end: date | None
     scope: str  # 本单位·本月 …
     stem: str  # file name without its extension
+    status: StatusFilter = "default"  # default: submitted + approved; approved: approved only
 
 
 @dataclass(frozen=True)
@@ -94,16 +101,28 @@ class Outgoing:
     caption: str
 
 
+APPROVED_ONLY = "p"  # a scope code's third letter: approved households only (no letter: submitted + approved)
+
+
 def scopes(user: User, kind: ExportKind) -> list[str]:
-    """Scope codes a user may pick: unit (u: own, a: every unit) and period (t: today, m: month, a: all)."""
+    """Scope codes a user may pick: unit (u: own, a: every unit), period (t: today, m: month, a: all) and,
+    for the kinds that default to submitted + approved, the same again approved only (a third letter p)."""
     units = (["u"] if user.unit else []) + (["a"] if policy.is_admin(user) and kind.every_unit else [])
     periods = ("t", "m", "a") if kind.dated else ("a",)
-    return [u + p for u in units for p in periods]
+    statuses = ("", APPROVED_ONLY) if kind.status == "default" and kind.fmt != "notice" else ("",)
+    return [u + p + s for u in units for s in statuses for p in periods]
+
+
+def status_of(kind: ExportKind, code: str) -> StatusFilter:
+    """The status filter a scope code picks for a kind."""
+    return "approved" if code[2:] == APPROVED_ONLY else kind.status
 
 
 def scope_label(code: str) -> str:
-    """本单位·今天, 全部单位·全部时间 …"""
-    return t("rec.export.scope_label", unit=t(f"rec.export.scope.{code[0]}"), period=t(f"rec.export.period.{code[1]}"))
+    """本单位·今天, 全部单位·全部时间, 本单位·本月·仅已审核 …"""
+    label = t("rec.export.scope_label", unit=t(f"rec.export.scope.{code[0]}"),
+              period=t(f"rec.export.period.{code[1]}"))
+    return label + (t("export.bot.approved_suffix") if code[2:] == APPROVED_ONLY else "")
 
 
 def command_name(text: str) -> str:
@@ -158,9 +177,11 @@ class ExportDesk:
         options = scopes(user, kind)
         if not options:
             return [SendMessage(chat, t("rec.export.notice_needs_unit" if key == "notice" else "rec.export.no_unit"))]
-        rows = tuple(tuple((scope_label(c), buttons.EXPORT_MAKE.data(key, c)) for c in options if c[0] == u)
-                     for u in dict.fromkeys(c[0] for c in options))
+        rows = tuple(tuple((scope_label(c), buttons.EXPORT_MAKE.data(key, c)) for c in options if c[0::2] == u)
+                     for u in dict.fromkeys(c[0::2] for c in options))
         text = t("rec.export.choose_scope", kind=kind.name())
+        if any(c[2:] == APPROVED_ONLY for c in options):
+            text += "\n" + t("export.bot.status_note")
         return [EditMessage(chat, inc.message_id, text, rows)] if inc.message_id else [SendMessage(chat, text, rows)]
 
     def makes_files(self, inc: Incoming) -> bool:
@@ -193,11 +214,9 @@ class ExportDesk:
                 return [SendMessage(job.chat, t("rec.export.empty", kind=job.kind.name(),
                                                 scope=job.scope))]
             sends: list[Action] = []
-            for f in files:
-                if len(f.data) > MAX_UPLOAD:
-                    sends.append(SendMessage(job.chat, t("rec.export.too_big", name=f.name, mb=len(f.data) >> 20)))
-                else:
-                    sends.append(SendDocument(job.chat, f.name, f.data, f.caption))
+            for f in files:  # over 50 MB: zipped, or the zip in numbered parts (bot/telegram/big_files.py)
+                sends.extend(SendDocument(job.chat, p.name, p.data, p.caption)
+                             for p in big_files.sendable(f.name, f.data, f.caption, limit=MAX_UPLOAD))
             await self.core.deliver(sends, io, update_id=inc.update_id)
         return []
 
@@ -241,7 +260,7 @@ class ExportDesk:
         if user.role not in STAFF:
             return t("rec.export.denied")
         kind = self.kinds.get(key)
-        if kind is None or len(code) != 2:
+        if kind is None or len(code) not in (2, 3):
             return t("tg.stale_button")
         if code not in scopes(user, kind):
             return t("rec.export.scope_denied")
@@ -265,17 +284,22 @@ class ExportDesk:
                               "a": (None, None, t("rec.export.period.a"))}[code[1]]
         label = scope_label(code) if unit is None or unit == user.unit else unit
         what = kind.label if kind.form_key else t(f"rec.export.file.{kind.key}")
-        stem = file_name("_".join((what, unit or t("rec.export.scope.a"), period)))
-        return ExportJob(kind, user, chat, unit, start, end, label, stem)
+        status = status_of(kind, code)
+        parts = (what, unit or t("rec.export.scope.a"), period) + \
+            ((t("export.bot.approved_file"),) if status != kind.status else ())
+        return ExportJob(kind, user, chat, unit, start, end, label, file_name("_".join(parts)), status)
 
     def _write(self, job: ExportJob, folder: Path) -> list[Outgoing]:
         """Write the job's files (blocking: runs in a thread); run_export writes the audit log entry."""
         if job.kind.fmt == "notice":
             return self._write_notice(job, folder)
-        filters = Filters(date_from=job.start, date_to=job.end, unit=job.unit, status=job.kind.status,
+        filters = Filters(date_from=job.start, date_to=job.end, unit=job.unit, status=job.status,
                           form_key=job.kind.form_key or self.service.registry.archive_form().key)
-        reporter = Reporter(unit=job.unit or t("export.stats.all_units"), contact=job.user.name) \
-            if job.kind.fmt == "stats" else None
+        reporter = None
+        if job.kind.fmt == "stats":  # the unit's settings (/unit); the one exporting when no contact is set
+            saved = default_reporter(self.service.db, filters)
+            reporter = Reporter(unit=saved.unit, contact=saved.contact or job.user.registered_name or job.user.name,
+                                phone=saved.phone)
         result = run_export(self.service.db, fmt=job.kind.fmt, out=folder / f"{job.stem}.{job.kind.ext}",
                             filters=filters, actor_id=job.user.id, registry=self.service.registry, reporter=reporter,
                             audit_extra={"via": "bot", "scope": job.scope})

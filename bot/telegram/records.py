@@ -17,6 +17,7 @@ from bot.telegram.buttons import Pressed
 from bot.telegram.desk import DeskContext
 from bot.telegram.exports_desk import ExportDesk
 from bot.telegram import review_card
+from bot.telegram.unit_desk import unit_command
 from exports.query import FilterError
 from flows import policy
 from flows.categories import REASON_OTHER
@@ -28,8 +29,8 @@ from storage.models import Interview, PendingReply, User
 
 log = logging.getLogger(__name__)
 
-COMMANDS = ("export", "find", "followup", "candidates")  # answered like every other command
-MENU = ("export", "find", "followup", "candidates", "notice")
+COMMANDS = ("export", "find", "followup", "candidates", "unit")  # answered like every other command
+MENU = ("export", "find", "followup", "candidates", "notice", "unit")
 BUTTONS = (buttons.EXPORT_KIND, buttons.CARD, buttons.JOURNAL, buttons.FOLLOWUP, buttons.CLOSE, buttons.CLOSE_REASON,
            buttons.CLOSE_TODAY, buttons.REOPEN)  # this desk's; EXPORT_MAKE goes to makes_files / send_files
 REPLIES = ("close_date", "reopen_reason")  # the typed replies this desk reads (Expect.kind)
@@ -81,6 +82,8 @@ class RecordsDesk:
         """/export, /find, /followup, /candidates (already claimed)."""
         if name == "export":
             return self.exports.export_menu(user, chat)
+        if name == "unit":  # the unit's settings the exports print (bot/telegram/unit_desk.py)
+            return unit_command(self.service.db, user, chat, args)
         if name == "find":
             return self._guard(chat, "bot.not_yours", lambda: self.find(user, chat, args))
         if name == "followup":

@@ -11,6 +11,7 @@ One module per area, each owning its key prefixes:
 - ``queue`` (queue.*, the review queue and card); ``journey`` (journey.*: whose record, before and after)
 - ``ocr`` (ocr.*: an ID card photo read and offered)
 - ``chat`` (chat.*: progress, the one-line records, the review's contents)
+- ``units`` (unit.*: a unit's settings, /unit)
 Keep every string a user can see in one of them.
 """
 
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from flows.catalog import (adapters, answers, chat, checks, cli, dates, eligibility, engine, entry, exports, family, followup, forms, journey, ocr, queue, records, validators)
+from flows.catalog import (adapters, answers, chat, checks, cli, dates, eligibility, engine, entry, exports, family, followup, forms, journey, ocr, queue, records, units, validators)
 
 
 def _merged(*areas: Mapping[str, str]) -> dict[str, str]:
@@ -31,7 +32,7 @@ def _merged(*areas: Mapping[str, str]) -> dict[str, str]:
     return merged
 
 
-MESSAGES: dict[str, str] = _merged(engine.MESSAGES, validators.MESSAGES, answers.MESSAGES, cli.MESSAGES, forms.MESSAGES, eligibility.MESSAGES, adapters.MESSAGES, records.MESSAGES, followup.MESSAGES, exports.MESSAGES, entry.MESSAGES, checks.MESSAGES, dates.MESSAGES, chat.MESSAGES, family.MESSAGES, journey.MESSAGES, ocr.MESSAGES, queue.MESSAGES)
+MESSAGES: dict[str, str] = _merged(engine.MESSAGES, validators.MESSAGES, answers.MESSAGES, cli.MESSAGES, forms.MESSAGES, eligibility.MESSAGES, adapters.MESSAGES, records.MESSAGES, followup.MESSAGES, exports.MESSAGES, entry.MESSAGES, checks.MESSAGES, dates.MESSAGES, chat.MESSAGES, family.MESSAGES, journey.MESSAGES, ocr.MESSAGES, queue.MESSAGES, units.MESSAGES)
 
 
 def t(key: str, /, **kwargs: Any) -> str:

@@ -15,11 +15,13 @@ MESSAGES: dict[str, str] = {
         "/export 导出电子台账、CSV、附件1（PDF/HTML）、附件2 统计表、公示名单或脱困档案库\n"
         "/find 姓名|身份证号|后6位|职工编号 查找档案：回访、档案、修改记录、标记脱困、返贫\n"
         "/followup 姓名或编号 开始精准帮扶回访\n/candidates 建议脱困的家庭\n/notice 本单位公示名单\n"
+        "/unit 单位设置（填报单位全称、联系人、联系电话、公示期）\n"
         "如已开启每日推送，每天定时收到本单位当天新提交和修改的台账及统计表。"
     ),
     "rec.help.admin": (
         "/export 导出（可选全部单位）\n/find 查找档案：回访、档案、修改记录、标记脱困、返贫\n"
-        "/followup 姓名或编号 开始回访\n/candidates 建议脱困的家庭\n/notice 单位名称 公示名单"
+        "/followup 姓名或编号 开始回访\n/candidates 建议脱困的家庭\n/notice 单位名称 公示名单\n"
+        "/unit [单位名称] 单位设置（填报单位全称、联系人、联系电话、公示期）"
     ),
     "rec.find.denied": "只有调查员、工会工作人员和管理员可以查找档案和回访。",
     "rec.find.usage": "用法：/find 姓名、18位身份证号、身份证号后6位或职工编号，例如：/find 王建国 或 /find 141232",

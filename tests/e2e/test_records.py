@@ -30,7 +30,7 @@ from tests.support.household import submit
 from tests.support.plans import ALL_MET, household
 
 ID_NUMBER = household()["id_number"]
-KINDS = {"电子台账 XLSX", "CSV", "附件1 打印版 PDF", "附件1 HTML", "附件2 统计表", "公示名单", "脱困档案库"}
+KINDS = {"电子台账 XLSX", "附件1 打印版 PDF", "附件1 HTML", "附件2 统计表", "公示名单", "脱困档案库"}
 DENIED_EXPORT = "只有工会工作人员和管理员可以导出档案"
 DENIED_STAFF = "只有本单位的工作人员或管理员"
 
@@ -110,7 +110,8 @@ def test_staff_export_the_ledger_as_a_document_of_their_unit(bot: BotProcess, de
     menu = staff.says("/export", prompt=False)
     assert set(buttons_of(menu)) == KINDS
     scope = staff.presses("电子台账 XLSX", prompt=False)
-    assert scope.method == "editMessageText" and buttons_of(scope) == ["本单位·今天", "本单位·本月", "本单位·全部时间"]
+    assert scope.method == "editMessageText" and buttons_of(scope) == [
+        "本单位·今天", "本单位·本月", "本单位·全部时间", "本单位·今天·仅已审核", "本单位·本月·仅已审核", "本单位·全部时间·仅已审核"]
 
     since = bot.api.mark()
     staff.presses("本单位·全部时间", prompt=False)
@@ -154,12 +155,13 @@ def test_workers_and_surveyors_cannot_export_and_admins_may_choose_every_unit(bo
     admin = desk.admin
     admin.says("/export", prompt=False)
     scope = admin.presses("附件2 统计表", prompt=False)
-    assert buttons_of(scope) == ["全部单位·今天", "全部单位·本月", "全部单位·全部时间"]
+    assert buttons_of(scope)[:3] == ["全部单位·今天", "全部单位·本月", "全部单位·全部时间"]
+    assert buttons_of(scope)[3:] == ["全部单位·今天·仅已审核", "全部单位·本月·仅已审核", "全部单位·全部时间·仅已审核"]
     since = bot.api.mark()
     admin.presses("全部单位·本月", prompt=False)
     doc = next_document(bot, admin, since)
     values = cells(doc.params["document"]["content"])
-    assert "困难城镇职工情况统计表" in values and "填报单位：全部单位" in values
+    assert "困难城镇职工情况统计表" in values and "填报单位：市总工会" in values
 
 
 def test_staff_get_the_notice_list_with_masked_names(bot: BotProcess, desk: Desk) -> None:

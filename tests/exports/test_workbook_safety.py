@@ -19,6 +19,7 @@ from exports.notice import NoticeRow, write_notice, write_xlsx
 from exports.service import run_export
 from exports.stats import StatRow
 from exports.stats_xlsx import Reporter, write_stats
+from storage.units import UnitInfo
 from tests.support.factory import make_service, make_team
 from tests.support.household import approved
 from tests.support.plans import household
@@ -84,7 +85,8 @@ def test_the_stats_export_through_the_service_has_no_formula(world: tuple[Intake
 def test_the_public_notice_keeps_every_cell_as_text(tmp_path: Path) -> None:
     out = tmp_path / "notice.xlsx"
     rows = [NoticeRow(n=i + 1, name=p, employer=p, category=p, household_size=3) for i, p in enumerate(PAYLOADS)]
-    write_xlsx(rows, unit="=东宝区总工会", on=date(2026, 12, 1), out_path=out)
+    info = UnitInfo(unit="=东宝区总工会", full_name="=东宝区总工会", contact=PAYLOADS[2], phone=PAYLOADS[3], notice_days=7)
+    write_xlsx(rows, info=info, on=date(2026, 12, 1), out_path=out)
     _assert_all_text(out)
     sheet = openpyxl.load_workbook(out).active
     numbers = [r[0].value for r in sheet.iter_rows() if isinstance(r[0].value, int)]
