@@ -33,7 +33,7 @@ MAX_QUESTIONS = 400  # a whole archive takes under 100; more means the conversat
 Sig = tuple[str, ...]
 
 # (read off the messages as in tests/e2e/people.py; kept here so that file can change freely)
-_PROGRESS = re.compile(r"^第 \d+ / \d+ 项 · (.+)$")
+_PROGRESS = re.compile(r"^(?:.+? · )?第 \d+ 部分，共 \d+ 部分 · \d+% · (.+)$")  # a household name in front for surveyors
 _ITEM = re.compile(r"^第 (\d+) \S(.+)$")  # 第 1 位家庭成员
 _ASK = re.compile(r"^请填写：(.+)（(必填|可跳过)）$")
 _GROUP_START = re.compile(r"现在登记“(.+?)”")
