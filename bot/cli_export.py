@@ -12,7 +12,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from exports.form_pdf import PdfUnavailable
-from exports.query import FilterError, Filters, parse_date
+from exports.query import STATUS_FILTERS, FilterError, Filters, parse_date
 from exports.service import FORMATS, run_export
 from exports.stats_xlsx import Reporter
 from flows.catalog import t
@@ -162,8 +162,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="last submission day, inclusive, e.g. 2026-11-30")
     p.add_argument("--unit", default=None, help="only this union unit, e.g. 东宝区总工会")
     p.add_argument("--region", default=None, help="only this 户口所在地, e.g. 东宝区")
-    p.add_argument("--status", default="default", choices=["default", "submitted", "approved", "closed", "all"],
-                   help="submitted, approved, closed (the 脱困档案库) or all (default: the current archive: "
+    p.add_argument("--status", default="default", choices=list(STATUS_FILTERS),
+                   help="submitted, approved, closed (the 脱困档案库), reopened (返贫 within the dates) or all "
+                        "(default: the current archive: "
                         "submitted and approved, not 脱困)")
     p.add_argument("--form", default=None, metavar="KEY",
                    help="the form to export (xlsx/csv: any form whose entry.export has ledger; default: the archive)")

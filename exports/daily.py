@@ -1,4 +1,5 @@
-"""The daily delivery: at INTAKE_DAILY_EXPORT_AT each staff member gets their unit's day as ledger + 附件2.
+"""The daily delivery: at INTAKE_DAILY_EXPORT_AT each staff member gets their unit's day as ledger + 附件2,
+and that day's 脱困 (in the 脱困档案库's layout) and 返贫 (marked, with date, reason and who) when there were any.
 
 The bot's scheduler calls ``due`` every minute or so and, when it is true, ``run_daily`` (blocking: from an
 async bot run it in a thread, e.g. ``await asyncio.to_thread(run_daily, ...)``, with a ``send`` that hands
@@ -115,11 +116,15 @@ def _deliver(engine: Engine, registry: Registry, user: User, day: date, tz: str,
     ledger = run_export(engine, fmt="xlsx", out=base.with_name(base.name + "_ledger.xlsx"), filters=filters,
                         actor_id=None, registry=registry, audit_extra=extra)
     # 脱困 done that day has left the ledger: those households come in the 脱困档案库's layout (date, reason,
-    # who, history). 返贫 that day is in the ledger (changed that day, back in the archive).
+    # who, history). 返贫 recorded that day is in the ledger too (changed that day, back in the archive),
+    # and on its own, marked 返贫 with its date, reason and who, so it is not read as an ordinary change.
     closed = run_export(engine, fmt="xlsx", out=base.with_name(base.name + "_closed.xlsx"),
                         filters=replace(filters, status="closed"), actor_id=None, registry=registry,
                         audit_extra=extra)
-    if ledger.rows == 0 and closed.rows == 0:
+    reopened = run_export(engine, fmt="xlsx", out=base.with_name(base.name + "_reopened.xlsx"),
+                          filters=replace(filters, status="reopened"), actor_id=None, registry=registry,
+                          audit_extra=extra)
+    if ledger.rows == 0 and closed.rows == 0 and reopened.rows == 0:
         log.info("daily export %s: nothing new for unit %s (user %s)", day, user.unit, user.id)
         return []
     stats = run_export(engine, fmt="stats", out=base.with_name(base.name + "_stats.xlsx"), filters=filters,
@@ -134,6 +139,10 @@ def _deliver(engine: Engine, registry: Registry, user: User, day: date, tz: str,
     if closed.rows:
         send(user, closed.paths[0], t("export.daily.closed_caption", unit=user.unit, day=day, rows=closed.rows))
         out.append(Delivery(user.id or 0, day, closed.paths[0], closed.rows))
+    if reopened.rows:
+        send(user, reopened.paths[0], t("export.daily.reopened_caption", unit=user.unit, day=day,
+                                        rows=reopened.rows))
+        out.append(Delivery(user.id or 0, day, reopened.paths[0], reopened.rows))
     return out
 
 

@@ -107,14 +107,17 @@ def identity_columns(columns: Sequence[Column]) -> int:
 
 
 def write_ledger(rows: Iterable[Any], form: Form, out: str | Path, *, tz: tzinfo,
-                 extra: Sequence[Column] = ()) -> int:
+                 extra: Sequence[Column] = (), marks: Sequence[Column] = ()) -> int:
     """Write the 电子台账 for ``rows`` (household select rows, in order) to ``out``; the household count.
-    ``extra``: columns after the household's own (the 脱困档案库's, exports.closures)."""
+    ``extra``: columns after the household's own (the 脱困档案库's, exports.closures); ``marks``: columns
+    right after the identifying ones and printed with them on every page (the 返贫 mark, its date, reason, who)."""
     wb = open_workbook(out, constant_memory=True)
     try:
         formats = _formats(wb)
-        columns = household_columns(form, tz=tz) + tuple(extra)
-        main = _Sheet(wb.add_worksheet(t("export.sheet.households")), columns, formats, lead=identity_columns(columns))
+        own = household_columns(form, tz=tz)
+        ids = identity_columns(own)
+        columns = own[:ids] + tuple(marks) + own[ids:] + tuple(extra)
+        main = _Sheet(wb.add_worksheet(t("export.sheet.households")), columns, formats, lead=ids + len(marks))
         tables: list[tuple[GroupTable, _Sheet]] = [
             (g, _Sheet(wb.add_worksheet(g.name[:31]), g.columns, formats)) for g in group_tables(form)]
         count = 0

@@ -18,14 +18,15 @@ from sqlmodel import Session, col
 from flows.catalog import t
 from flows.registry import DEFAULT_TIMEZONE
 from storage import households
-from storage.models import Interview
+from storage.models import Interview, StatusChange
 
-StatusFilter = Literal["default", "submitted", "approved", "closed", "all"]
+StatusFilter = Literal["default", "submitted", "approved", "closed", "reopened", "all"]
 STATUS_FILTERS: dict[str, tuple[str, ...] | None] = {
     "default": ("submitted", "approved"),
     "submitted": ("submitted",),
     "approved": ("approved",),
     "closed": ("closed",),  # the 脱困档案库
+    "reopened": None,  # 返贫: households reopened (back from the 脱困档案库) within the dates, whatever they are now
     "all": None,  # no status condition at all: drafts, returned and cancelled records too
 }
 YIELD_PER = 1000
@@ -64,7 +65,8 @@ class Filters:
 
     def __post_init__(self) -> None:
         if self.status not in STATUS_FILTERS:
-            raise FilterError(t("export.error.status", status=self.status, choices="submitted、approved、closed、all"))
+            raise FilterError(t("export.error.status", status=self.status,
+                                choices="、".join(s for s in STATUS_FILTERS if s != "default")))
         if self.date_from and self.date_to and self.date_from > self.date_to:
             raise FilterError(t("export.error.date_order", start=self.date_from, end=self.date_to))
 
@@ -137,12 +139,12 @@ def conditions(filters: Filters) -> list[ColumnElement[bool]]:
         out.append(households.current_filter(on, zone, filters.form_key))  # a household closed (脱困) by then has left the ledger
     elif filters.status == "closed":
         out.append(households.closed_filter(on, zone, filters.form_key))
+    elif filters.status == "reopened":
+        out.append(_reopened(filters))
+        return out + _places(filters)  # the dates are those of the 返贫, not of submission or change
     elif statuses is not None:
         out.append(col(Interview.status).in_(statuses))
-    if filters.unit:
-        out.append(col(Interview.unit) == filters.unit)
-    if filters.region:
-        out.append(col(Interview.region) == filters.region)
+    out += _places(filters)
     start, end = utc_bounds(filters)
     if start is not None or end is not None:
         submitted = _in_range(col(Interview.submitted_at), start, end)
@@ -151,6 +153,22 @@ def conditions(filters: Filters) -> list[ColumnElement[bool]]:
         else:
             out.append(submitted)
     return out
+
+
+def _places(filters: Filters) -> list[ColumnElement[bool]]:
+    out: list[ColumnElement[bool]] = []
+    if filters.unit:
+        out.append(col(Interview.unit) == filters.unit)
+    if filters.region:
+        out.append(col(Interview.region) == filters.region)
+    return out
+
+
+def _reopened(filters: Filters) -> ColumnElement[bool]:
+    """A 返贫 recorded within the dates (StatusChange.at: the day staff did it, whatever date it names)."""
+    start, end = utc_bounds(filters)
+    return col(Interview.id).in_(select(StatusChange.interview_id).where(
+        col(StatusChange.action) == "reopen", _in_range(col(StatusChange.at), start, end)))
 
 
 def household_select(filters: Filters, columns: Sequence[Any] = HOUSEHOLD_COLUMNS) -> Select[Any]:

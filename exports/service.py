@@ -9,7 +9,8 @@ from typing import Any
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session
 
-from exports.closures import closure_columns, load_history
+from exports.closures import closure_columns, load_history, reopen_columns
+from exports.columns import Column
 from exports.csv_export import write_csv
 from exports.form_html import write_html
 from exports.form_pdf import write_pdf
@@ -99,8 +100,13 @@ def run_export(db: Session | Engine, *, fmt: str, out: str | Path, filters: Filt
         with connection(db) as conn:
             households = stream_households(conn, filters)
             if fmt == "xlsx":
-                extra = closure_columns(load_history(conn, filters), zone) if filters.status == "closed" else ()
-                count = write_ledger(households, form, out, tz=zone, extra=extra)
+                extra: tuple[Column, ...] = ()
+                marks: tuple[Column, ...] = ()
+                if filters.status == "closed":
+                    extra = closure_columns(load_history(conn, filters), zone)
+                elif filters.status == "reopened":  # 返贫: marked up front, the whole history at the end
+                    marks, extra = reopen_columns(load_history(conn, filters), zone)
+                count = write_ledger(households, form, out, tz=zone, extra=extra, marks=marks)
             elif fmt == "csv":
                 count, paths = write_csv(households, form, out, tz=zone)
             elif fmt == "html":

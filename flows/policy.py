@@ -7,14 +7,16 @@ the service and the adapters call the predicates. Change a rule here and nowhere
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 ROLES = ("worker", "surveyor", "staff", "admin")  # in rank order: an invite never lowers a role
 STAFF_ROLES = ("staff", "admin")
 SEARCH_ROLES = ("surveyor", "staff", "admin")  # who works on other people's households
 WORKER, SURVEYOR = "worker", "surveyor"
 OPERATOR_INVITES = ("worker", "surveyor", "staff")  # `intake invite` on the server: every role but admin
+HELP_PLAN = "help_plan"  # the archive form's 帮扶计划 section: who fills it does not also approve it
 
 
 class AccessDenied(Exception):
@@ -202,20 +204,35 @@ def can_review(user: Actor, record: Record) -> bool:
     return user.role in STAFF_ROLES and visibility(user).allows(record)
 
 
-def authored(user: Actor, record: Record) -> bool:
-    """Whether the user filled the record's staff parts (帮扶计划): its author, who took it over or started it."""
-    return user.id is not None and record.created_by == user.id
+class FormSections(Protocol):
+    """A form as policy sees it (flows.form.Form; not imported: flows.form reads ROLES from here)."""
+
+    @property
+    def sections(self) -> Sequence[Any]: ...
 
 
-def can_approve(user: Actor, record: Record) -> bool:
+def help_plan_paths(form: FormSections) -> frozenset[str]:
+    """The answer-journal paths of the form's 帮扶计划 fields a person fills (审核人, set by approval, is not one)."""
+    return frozenset(f.key for s in form.sections if s.key == HELP_PLAN for f in s.fields if f.asked)
+
+
+def authored(user: Actor, record: Record, plan_editors: Collection[int] = ()) -> bool:
+    """Whether the user filled the record's staff parts (帮扶计划): its author (who took it over or started
+    it), or anyone who answered one of its help-plan fields (``plan_editors``: their user ids, from the
+    answer journal, storage.review.plan_editors)."""
+    return user.id is not None and (record.created_by == user.id or user.id in plan_editors)
+
+
+def can_approve(user: Actor, record: Record, plan_editors: Collection[int] = ()) -> bool:
     """审核通过: ``can_review``, and separation of duties: whoever filled a record's help plan (its author,
-    who took it over) does not also approve it, unless an admin (then ``self_approval`` marks it)."""
-    return can_review(user, record) and (not authored(user, record) or user.role == "admin")
+    who took it over, who edited a help-plan field) does not also approve it, unless an admin (then
+    ``self_approval`` marks it)."""
+    return can_review(user, record) and (not authored(user, record, plan_editors) or user.role == "admin")
 
 
-def self_approval(user: Actor, record: Record) -> bool:
+def self_approval(user: Actor, record: Record, plan_editors: Collection[int] = ()) -> bool:
     """An approval that breaks the separation of duties (an admin approving what they filled): marked and audited."""
-    return authored(user, record) and user.role == "admin"
+    return authored(user, record, plan_editors) and user.role == "admin"
 
 
 def can_see_review(user: Actor, record: Record) -> bool:

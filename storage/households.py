@@ -277,7 +277,8 @@ def close_household(session: Session, *, user: User, household_id: int, on: date
     household.changed_at = household.updated_at = utcnow()
     session.add(household)
     session.add(StatusChange(interview_id=household.id or 0, action="close", old_status=old, new_status="closed",
-                             effective=day_start(on, tz), reason=text, actor_id=user.id))
+                             effective=day_start(on, tz), reason=text, actor_id=user.id,
+                             at=household.changed_at))  # the instant it was done, as changed_at
     session.add(AuditLog(actor_id=user.id, action="close_household", detail={
         "interview_id": household.id, "ref": household.ref, "date": on.isoformat(), "reason": text,
         "old_status": old}))
@@ -310,7 +311,8 @@ def reopen_household(session: Session, *, user: User, household_id: int, reason:
     household.changed_at = household.updated_at = utcnow()
     session.add(household)
     session.add(StatusChange(interview_id=household.id or 0, action="reopen", old_status="closed",
-                             new_status=back_to, effective=day_start(day, tz), reason=reason, actor_id=user.id))
+                             new_status=back_to, effective=day_start(day, tz), reason=reason, actor_id=user.id,
+                             at=household.changed_at))
     session.add(AuditLog(actor_id=user.id, action="reopen_household", detail={
         "interview_id": household.id, "ref": household.ref, "date": day.isoformat(), "reason": reason,
         "closed_on": closed.isoformat() if closed else None, "new_status": back_to}))

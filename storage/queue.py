@@ -20,6 +20,7 @@ from flows.consistency import CHECKS_KEY
 from flows.form_entry import stored_key
 from storage.households import readable_filter
 from storage.models import Interview, User
+from storage.review import plan_editors
 
 PAGE_SIZE = 10
 STATUSES = ("submitted", "returned", "approved")  # what the queue can list (the filter's status)
@@ -84,8 +85,9 @@ def selection(session: Session, *, user: User, f: QueueFilter, now: datetime, tz
               limit: int = 1000) -> list[Interview]:
     """The filter's records this user may approve (bulk approval): waiting ones, separation of duties kept."""
     stmt = select(Interview).where(*_conditions(user, f.but(status="submitted"), now, tz))
-    found = session.exec(stmt.order_by(col(Interview.submitted_at), col(Interview.id)).limit(limit))
-    return [iv for iv in found if policy.can_approve(user, iv)]
+    found = list(session.exec(stmt.order_by(col(Interview.submitted_at), col(Interview.id)).limit(limit)))
+    editors = plan_editors(session, [iv.id or 0 for iv in found])
+    return [iv for iv in found if policy.can_approve(user, iv, editors.get(iv.id or 0, ()))]
 
 
 def next_waiting(session: Session, *, user: User, after: int, now: datetime, tz: tzinfo,
@@ -93,8 +95,10 @@ def next_waiting(session: Session, *, user: User, after: int, now: datetime, tz:
     """The oldest waiting record other than ``after`` that this user may approve (审核通过 moves on to it)."""
     stmt = select(Interview).where(*_conditions(user, (f or QueueFilter()).but(status="submitted"), now, tz),
                                    col(Interview.id) != after)
-    for iv in session.exec(stmt.order_by(col(Interview.submitted_at), col(Interview.id)).limit(50)):
-        if policy.can_approve(user, iv):
+    found = list(session.exec(stmt.order_by(col(Interview.submitted_at), col(Interview.id)).limit(50)))
+    editors = plan_editors(session, [iv.id or 0 for iv in found])
+    for iv in found:
+        if policy.can_approve(user, iv, editors.get(iv.id or 0, ())):
             return iv
     return None
 

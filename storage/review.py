@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import update
@@ -12,6 +14,7 @@ from sqlmodel import Session, col, select
 from flows import policy
 from flows.engine import hand_over, reopen_at, reopen_for_changes, set_system_answer
 from flows.form_entry import stored_key
+from flows.registry import load_registry
 from storage.households import readable_filter
 from storage.models import AnswerEvent, AuditLog, Interview, User, utcnow
 
@@ -100,6 +103,37 @@ def register_name(session: Session, *, user: User, name: str) -> User:
     return fresh
 
 
+@cache
+def _help_plan_paths() -> frozenset[str]:
+    """The shipped archive form's 帮扶计划 paths (the section's keys do not depend on settings)."""
+    return policy.help_plan_paths(load_registry().archive_form())
+
+
+def plan_editors(session: Session, interview_ids: Iterable[int]) -> dict[int, frozenset[int]]:
+    """Who answered a help-plan field of each record (answer journal: AnswerEvent actor_id + path), one select."""
+    ids = sorted(set(interview_ids))
+    if not ids:
+        return {}
+    rows = session.exec(select(AnswerEvent.interview_id, AnswerEvent.actor_id).where(
+        col(AnswerEvent.interview_id).in_(ids), col(AnswerEvent.path).in_(sorted(_help_plan_paths())),
+        col(AnswerEvent.actor_id).is_not(None)).distinct())
+    out: dict[int, set[int]] = {}
+    for interview_id, actor_id in rows:
+        out.setdefault(interview_id, set()).add(actor_id)
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+def may_approve(session: Session, user: User, interview: Interview) -> bool:
+    """policy.can_approve with the record's help-plan editors read from the journal."""
+    return policy.can_approve(user, interview, plan_editors(session, [interview.id or 0]).get(interview.id or 0, ()))
+
+
+def is_self_approval(session: Session, user: User, interview: Interview) -> bool:
+    """policy.self_approval with the record's help-plan editors read from the journal."""
+    return policy.self_approval(user, interview,
+                                plan_editors(session, [interview.id or 0]).get(interview.id or 0, ()))
+
+
 def approve(session: Session, *, interview_id: int, reviewer: User, name: str | None = None) -> Interview:
     """Approve: 审核人 = ``name`` or the reviewer's registered name (journalled), approved_at/by, audited.
 
@@ -108,11 +142,12 @@ def approve(session: Session, *, interview_id: int, reviewer: User, name: str | 
     interview = session.get(Interview, interview_id)
     if interview is None or interview.status != "submitted":
         raise ReviewError(interview.status if interview else "missing")
-    policy.require(policy.can_approve(reviewer, interview), interview_id)  # unit, role, separation of duties
+    editors = plan_editors(session, [interview_id]).get(interview_id, frozenset())
+    policy.require(policy.can_approve(reviewer, interview, editors), interview_id)  # unit, role, separation of duties
     reviewed_by = name or reviewer.registered_name or reviewer.name
     state, old = set_system_answer(interview.state, "reviewed_by", reviewed_by)
     now = utcnow()
-    self_approved = policy.self_approval(reviewer, interview)
+    self_approved = policy.self_approval(reviewer, interview, editors)
     if self_approved:  # an admin approving the help plan they filled: kept with the record
         state[SELF_APPROVAL_KEY] = {"by": reviewed_by, "user_id": reviewer.id, "at": now.isoformat()}
     _transition(session, interview, {"status": "approved", "state": state, "approved_at": now,

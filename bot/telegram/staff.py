@@ -111,13 +111,14 @@ class StaffDesk:
         if kind is buttons.TAKE_OVER:
             return self._take_over(inc, user, chat, iv)
         unbutton: list[Action] = [EditMessage(chat, inc.message_id, None, ())] if inc.message_id else []
-        if kind in (buttons.APPROVE, buttons.APPROVE_YES) and not policy.can_approve(user, iv):
+        if kind in (buttons.APPROVE, buttons.APPROVE_YES) and not self._may_approve(user, iv):
             return unbutton + [SendMessage(chat, t("queue.self_denied", ref=iv.ref or iv.id))]
         if not user.registered_name and kind in (buttons.APPROVE, buttons.APPROVE_YES):
             # 审核人 is a real name, never the Telegram display name; the name prompt says it approves (the one ask)
             return unbutton + [self._ask_name(chat, user, iv, "tg.review.need_name")]
         if kind is buttons.APPROVE:  # asks once
-            key = "queue.confirm_self" if policy.self_approval(user, iv) else "queue.confirm"
+            with self.service.session() as s:  # the help plan's editors, from the answer journal
+                key = "queue.confirm_self" if review.is_self_approval(s, user, iv) else "queue.confirm"
             rows = (((t("queue.confirm_button"), buttons.APPROVE_YES.data(iid)),
                      (t("queue.cancel_button"), buttons.REVIEW.data(iid))),)
             return unbutton + [SendMessage(chat, t(key, ref=iv.ref or iv.id, name=iv.worker_name or t("tg.unnamed"),
@@ -127,11 +128,16 @@ class StaffDesk:
         return unbutton + [SendMessage(chat, t("tg.review.return_prompt", id=iv.id, ref=iv.ref or iv.id),
                                        force_reply=True, expects=Expect("return_comment", iid, user.id or 0))]
 
+    def _may_approve(self, user: User, iv: Interview) -> bool:
+        """policy.can_approve with whoever edited the record's help plan (storage.review.may_approve)."""
+        with self.service.session() as s:
+            return review.may_approve(s, user, iv)
+
     def card(self, user: User, chat: int, iv: Interview) -> list[Action]:
         """The review card: the record, its category (decided and overridden), warnings, the diff since the
         last return, its attachments as buttons, and what the user may do with it."""
         iid = iv.id or 0
-        first = ((t("tg.review.approve"), buttons.APPROVE.data(iid)),) if policy.can_approve(user, iv) else ()
+        first = ((t("tg.review.approve"), buttons.APPROVE.data(iid)),) if self._may_approve(user, iv) else ()
         rows: tuple[tuple[tuple[str, str], ...], ...] = (
             (*first, (t("tg.review.return"), buttons.RETURN.data(iid))),
             ((t("tg.review.download"), buttons.DOWNLOAD.data(iid)), (t("tg.override.button"), buttons.OVERRIDE.data(iid))))

@@ -12,6 +12,7 @@ One module per area, each owning its key prefixes:
 - ``ocr`` (ocr.*: an ID card photo read and offered)
 - ``chat`` (chat.*: progress, the one-line records, the review's contents)
 - ``units`` (unit.*: a unit's settings, /unit)
+- ``relapse`` (export.reopen.*: 返贫 households marked in the exports and the daily delivery)
 Keep every string a user can see in one of them.
 """
 
@@ -19,7 +20,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from flows.catalog import (adapters, answers, chat, checks, cli, dates, eligibility, engine, entry, exports, family, followup, forms, journey, ocr, queue, records, units, validators)
+from flows.catalog import (adapters, answers, chat, checks, cli, dates, eligibility, engine, entry, exports, family, followup, forms, journey, ocr, queue, records, relapse, units, validators)
 
 
 def _merged(*areas: Mapping[str, str]) -> dict[str, str]:
@@ -32,7 +33,7 @@ def _merged(*areas: Mapping[str, str]) -> dict[str, str]:
     return merged
 
 
-MESSAGES: dict[str, str] = _merged(engine.MESSAGES, validators.MESSAGES, answers.MESSAGES, cli.MESSAGES, forms.MESSAGES, eligibility.MESSAGES, adapters.MESSAGES, records.MESSAGES, followup.MESSAGES, exports.MESSAGES, entry.MESSAGES, checks.MESSAGES, dates.MESSAGES, chat.MESSAGES, family.MESSAGES, journey.MESSAGES, ocr.MESSAGES, queue.MESSAGES, units.MESSAGES)
+MESSAGES: dict[str, str] = _merged(engine.MESSAGES, validators.MESSAGES, answers.MESSAGES, cli.MESSAGES, forms.MESSAGES, eligibility.MESSAGES, adapters.MESSAGES, records.MESSAGES, followup.MESSAGES, exports.MESSAGES, entry.MESSAGES, checks.MESSAGES, dates.MESSAGES, chat.MESSAGES, family.MESSAGES, journey.MESSAGES, ocr.MESSAGES, queue.MESSAGES, units.MESSAGES, relapse.MESSAGES)
 
 
 def t(key: str, /, **kwargs: Any) -> str:

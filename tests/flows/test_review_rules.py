@@ -73,3 +73,20 @@ def test_whoever_filled_the_help_plan_does_not_approve_it_unless_admin(
         person: Person, approve: bool, marked: bool) -> None:
     assert policy.can_approve(person, SURVEY) is approve
     assert policy.self_approval(person, SURVEY) is marked
+
+
+@pytest.mark.parametrize(("person", "editors", "approve", "marked"), [
+    (Person(2, "staff"), {2}, False, False),  # edited a help-plan field of someone else's survey
+    (Person(2, "staff"), {7}, True, False),  # someone else edited it
+    (Person(1, "admin", ""), {1}, True, True),  # an admin who edited it may, and it is marked
+])
+def test_whoever_edited_the_help_plan_does_not_approve_it_unless_admin(
+        person: Person, editors: set[int], approve: bool, marked: bool) -> None:
+    assert policy.can_approve(person, SURVEY, editors) is approve
+    assert policy.self_approval(person, SURVEY, editors) is marked
+
+
+def test_the_help_plan_is_the_archive_forms_section_without_its_system_fields(registry: Registry) -> None:
+    paths = policy.help_plan_paths(registry.archive_form())
+    assert {"relief_target", "help_person", "filed_by", "remarks"} <= paths
+    assert "reviewed_by" not in paths and "phone" not in paths
