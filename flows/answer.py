@@ -80,6 +80,10 @@ def _on_button(run: Run, data: str) -> None:
 
 
 def _on_command(run: Run, command: str) -> None:
+    p = run.st.get("pending")
+    if p and p.get("kind") == CARD_PHOTO and command not in ("help", "resume"):
+        run.st["pending"] = None  # 跳过 / 返回 / 查看 / 取消 at "keep the card photo?": not kept (asked once)
+        resolve_keep(run, p, False)
     if command == "help":
         run.outputs.append(Notice(t("engine.help")))
         show(run)

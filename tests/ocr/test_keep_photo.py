@@ -154,3 +154,15 @@ def test_the_terminal_keeps_the_path_s_file_only_if_agreed(service: IntakeServic
         assert load(service, iid).state["answers"]["attachments"][0]["type"] == "身份证"
     else:
         assert stored == [] and rows == []
+
+
+@pytest.mark.parametrize("command", ["跳过", "返回", "取消"])
+def test_a_command_at_the_keep_question_keeps_nothing_and_leaves_no_file(service: IntakeService, surveyor: User,
+                                                                        tmp_path: Path, command: str) -> None:
+    iid = _at(service, surveyor, "id_number")
+    photo = _photo(tmp_path, iid)
+    _send(service, surveyor, iid, photo)
+    reply = service.handle(user=surveyor, interview_id=iid, inp=Input("text", text=command))
+    assert t("ocr.photo_dropped") in [getattr(o, "text", "") for o in reply.outputs]
+    assert not Path(photo["path"]).exists() and _rows(service, iid) == []
+    assert (load(service, iid).state.get("pending") or {}).get("kind") != "card_photo"
