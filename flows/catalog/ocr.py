@@ -13,7 +13,6 @@ MESSAGES: dict[str, str] = {
     "ocr.conflict.sex": "证件上的性别与身份证号不一致，以身份证号为准。",
     "ocr.not_here": "现在不需要身份证照片。请在填写姓名或身份证号时再发。",
     "ocr.unavailable": "本机暂时无法识别身份证照片，请直接输入。",
-    "ocr.reading_chat": "正在识别身份证…",
     "ocr.keep_photo": "要把这张身份证照片保存为本档案的附件（类型：身份证）吗？不保存的话，照片识别后即删除。",
     "ocr.keep_yes": "保存为附件（身份证）",
     "ocr.keep_no": "不保存",
