@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Awaitable, Callable, Coroutine, TypeVar
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from flows.card_offers import card_scope
+from flows.card_photo import dropped_paths, kept_photo
 from flows.catalog import t
 from flows.engine import advance, current_path, new_state
 from flows.outputs import Input, Notice, OpenOther, Output, Step
@@ -176,7 +178,7 @@ class IntakeService:
                                         require_open=require_open, iv=tx.load(interview_id),
                                         duplicates=tx.duplicate)
                 w = step_write(prepared.interview, prepared.step, actor_id=user.id, update_id=update_id,
-                               attachment=attachment, person=user if guard else None)
+                               attachment=attachment or kept_photo(prepared.step), person=user if guard else None)
                 try:
                     await tx.save(w)
                 except StalePerson:
@@ -190,6 +192,8 @@ class IntakeService:
                     self.steps.people.forget(user.tg_id)
                     raise
             self.steps.stepped(user.tg_id, w)
+            for path in dropped_paths(prepared.step):  # a card photo the person did not keep
+                Path(path).unlink(missing_ok=True)
             return self.finish(user, prepared)
         raise repo.StaleInterview(interview_id)
 

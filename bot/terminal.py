@@ -124,7 +124,8 @@ class TerminalChat:
         return iv is not None and self.service.awaits_card(self.user, iv)
 
     def _read_card(self, path: Path) -> Reply | None:
-        """An ID card photo's path at 姓名 / 身份证号: read on this machine, its fields offered, nothing kept."""
+        """An ID card photo's path at 姓名 / 身份证号: read on this machine, its fields offered; the file is kept
+        (a copy under the attachments folder, type 身份证) only if the person agrees."""
         assert self.interview_id is not None
         try:
             if path.stat().st_size > MAX_DOWNLOAD:
@@ -136,7 +137,14 @@ class TerminalChat:
             return None
         print(t("ocr.reading"), file=self.out)
         card = card_meta(data, self.service.registry.today())
-        return self.service.handle(user=self.user, interview_id=self.interview_id, inp=Input("file", file=card))
+        photo = None
+        if card["card"].get("values"):  # a copy waits in the attachments folder until kept (身份证) or declined
+            info = FileInfo(f"local:{path.resolve()}", "", "document", path.name,
+                            mimetypes.guess_type(path.name)[0] or "", len(data))
+            photo = self.store().save(interview_id=self.interview_id, data=data, info=info,
+                                      name=display_name(info, "", self.service.registry.clock()))
+        return self.service.handle(user=self.user, interview_id=self.interview_id,
+                                   inp=Input("file", file=dict(card, photo=photo)))
 
     def answer(self, text: str) -> Reply | None:
         """One typed line: a file path at a 附件 question attaches the file, anything else is typed text.

@@ -16,6 +16,7 @@ from flows.moves import (
 )
 from flows.id_offers import take_siblings
 from flows.card_input import take_reading
+from flows.card_photo import KIND as CARD_PHOTO, resolve_keep
 from flows.offers import offer_for
 from flows.outputs import Input, Notice
 from flows.run import Run
@@ -79,6 +80,10 @@ def _on_button(run: Run, data: str) -> None:
 
 
 def _on_command(run: Run, command: str) -> None:
+    p = run.st.get("pending")
+    if p and p.get("kind") == CARD_PHOTO and command not in ("help", "resume"):
+        run.st["pending"] = None  # 跳过 / 返回 / 查看 / 取消 at "keep the card photo?": not kept (asked once)
+        resolve_keep(run, p, False)
     if command == "help":
         run.outputs.append(Notice(t("engine.help")))
         show(run)
@@ -112,7 +117,7 @@ def _on_text(run: Run, text: str) -> None:
 
 def _on_file(run: Run, meta: dict[str, Any]) -> None:
     if "card" in meta:  # an ID card photo's reading (bot/ocr.py), not a file to store
-        take_reading(run, meta["card"])
+        take_reading(run, meta["card"], meta.get("photo"))
         return
     on_file(run, meta)  # the 附件 question, or a new attachment at the 附件 step (flows.sent_files)
 
@@ -362,6 +367,9 @@ def _resolve(run: Run, p: dict[str, Any], yes: bool) -> None:
             show(run)
     elif kind == "value" and yes:
         commit(run, run.slot_at(p["path"]), p["value"])
+    elif kind == CARD_PHOTO:  # keep the ID card photo as a 身份证 attachment, or drop it; then the question
+        resolve_keep(run, p, yes)
+        show(run)
     elif kind == "remove" and yes:
         remove_item(run, p["group"], int(p["index"]))
     else:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from flows.card_offers import CARD_KEYS, card_scope as _scope
+from flows.card_photo import ask_keep, drop
 from flows.catalog import t
 from flows.outputs import Notice
 from flows.run import Run
@@ -24,18 +25,27 @@ def takes_card(run: Run) -> bool:
     return _scope(run.current()) is not None
 
 
-def take_reading(run: Run, reading: Mapping[str, Any]) -> None:
-    """Offer what was read at this scope's questions, say what was read, ask the question again."""
+def take_reading(run: Run, reading: Mapping[str, Any], photo: Mapping[str, Any] | None = None) -> None:
+    """Offer what was read at this scope's questions, say what was read, ask the question again.
+
+    ``photo``: the card photo's file value when the adapter put it in the attachments folder; the person
+    is then asked once whether to keep it as an attachment of type 身份证 (flows.card_photo), else it is dropped.
+    """
+    if not _take(run, reading, photo) and photo and photo.get("path"):
+        drop(run, str(photo["path"]))  # not asked: the photo is not kept
+
+
+def _take(run: Run, reading: Mapping[str, Any], photo: Mapping[str, Any] | None) -> bool:
     prefix = _scope(run.current()) if takes_card(run) else None
     if prefix is None:
         run.outputs.append(Notice(t("ocr.not_here"), "warning"))
         show(run)
-        return
+        return False
     problem = reading.get("problem")
     if problem in ("unavailable", "unreadable"):
         run.outputs.append(Notice(t(f"ocr.{problem}"), "warning"))
         show(run)
-        return
+        return False
     values = {k: str(v) for k, v in (reading.get("values") or {}).items() if k in CARD_KEYS and v}
     here = {s.path for s in run.all_slots()}
     offers = {prefix + k: v for k, v in values.items() if prefix + k in here}
@@ -49,4 +59,6 @@ def take_reading(run: Run, reading: Mapping[str, Any]) -> None:
         run.outputs.append(Notice(t("ocr.read", fields=labels)))
     else:
         run.outputs.append(Notice(t("ocr.nothing"), "warning"))
-    show(run)
+    asked = bool(offers) and ask_keep(run, photo, values.get("name", ""))
+    show(run)  # the keep-photo question when asked (the question again once it is answered), else the question
+    return asked

@@ -11,6 +11,7 @@ from flows.family_view import KINDS as FAMILY_KINDS, review_rows, show_family
 from flows.field_types import TYPES
 from flows.id_offers import id_siblings
 from flows.card_offers import card_scope, forget_card
+from flows.card_photo import KIND as CARD_PHOTO, show_keep
 from flows.contents import contents
 from flows.keyboard import pack
 from flows.offers import offer_for
@@ -173,6 +174,8 @@ def _show_pending(run: Run, p: dict[str, Any]) -> None:
 def _pending_menu(run: Run, p: dict[str, Any], kind: str) -> None:
     if kind in FAMILY_KINDS:  # the family as a unit, from the review (flows.family_view)
         show_family(run, p)
+    elif kind == CARD_PHOTO:  # keep an ID card photo as a 身份证 attachment? (flows.card_photo)
+        show_keep(run, p)
     elif kind == "cancel":
         run.outputs.append(Menu(run.headed(t("engine.confirm_cancel")), (
             (_b(run, t("engine.confirm_yes"), "yes"), _b(run, t("engine.confirm_no"), "no")),)))

@@ -1,5 +1,5 @@
 """Photos and documents sent as 附件 (checked, downloaded, stored with their checksum, then answered), or as an
-ID card at 姓名 / 身份证号 (read in memory by bot/ocr.py, never stored); shared contacts at 手机号码; a short reply
+ID card at 姓名 / 身份证号 (read by bot/ocr.py, kept as a 身份证 attachment only if the person agrees); shared contacts at 手机号码; a short reply
 and the question again for what the bot cannot read."""
 
 from __future__ import annotations
@@ -81,10 +81,8 @@ class UploadDesk:
         except Exception as exc:  # not claimed: a redelivery can try again
             log.warning("update %s: download failed: %s", inc.update_id, type(exc).__name__)
             return [SendMessage(inc.chat_id or 0, t("tg.file_failed"))]
-        if is_card:  # an ID card photo at 姓名 / 身份证号: read in memory, offered field by field, the photo not kept
-            card = await card_meta_async(data, self.core.service.registry.today())
-            return await asyncio.to_thread(self.core.apply, inc, user, inc.chat_id or 0, interview_id,
-                                           Input("file", file=card))
+        if is_card:
+            return await self._card(inc, io, user, interview_id, data)
         name = display_name(info, inc.text or "", self.core.service.registry.clock())
         where = {"interview_id": interview_id, "data": data, "info": info, "name": name}
         fresh = not self.store.target(**where).exists()
@@ -97,6 +95,32 @@ class UploadDesk:
                 Path(meta["path"]).unlink(missing_ok=True)
             raise
 
+
+    async def _card(self, inc: Incoming, io: BotIO, user: User, interview_id: int, data: bytes) -> list[Action]:
+        """An ID card photo at 姓名 / 身份证号: read in memory, offered field by field. When something was read,
+        the photo waits in the attachments folder (same permissions) until the person says whether to keep
+        it as a 身份证 attachment (flows.card_photo); otherwise, or when declined, it is deleted."""
+        info = inc.file
+        assert info is not None
+        try:  # so the person knows something happens while the card is read (a few seconds the first time)
+            await io.perform(SendMessage(inc.chat_id or 0, t("ocr.reading")))
+        except Exception as exc:  # the reading goes on without it
+            log.info("update %s: reading notice not sent: %s", inc.update_id, type(exc).__name__)
+        card = await card_meta_async(data, self.core.service.registry.today())
+        photo: dict[str, Any] | None = None
+        fresh = False
+        if card["card"].get("values"):
+            where = {"interview_id": interview_id, "data": data, "info": info,
+                     "name": display_name(info, inc.text or "", self.core.service.registry.clock())}
+            fresh = not self.store.target(**where).exists()  # an earlier attachment may hold these very bytes
+            photo = await asyncio.to_thread(self.store.save, **where)
+        try:
+            return await asyncio.to_thread(self.core.apply, inc, user, inc.chat_id or 0, interview_id,
+                                           Input("file", file=dict(card, photo=photo)))
+        except BaseException:  # not recorded: the photo no answer refers to is not left on disk
+            if photo is not None and fresh:
+                Path(photo["path"]).unlink(missing_ok=True)
+            raise
 
 
 class MediaDesk:
