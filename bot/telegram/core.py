@@ -95,7 +95,9 @@ class BotCore(Claims):
         for wait in (*DB_RETRY_WAITS, None):
             try:
                 actions = await self.process(inc, io)
-                if waited and not actions:  # the failed try had got as far as writing: its reply was lost
+                if waited and not [a for a in actions if not isinstance(a, AnswerCallback)]:
+                    # the failed try had got as far as writing (a redelivery is refused, a button's press is only
+                    # acknowledged): its reply was lost, so say it was kept and show the question again
                     return await asyncio.to_thread(self._after_outage, inc)
                 return actions
             except Exception as exc:  # bad input never crashes the bot; the person hears about it
