@@ -8,7 +8,7 @@ import logging
 import traceback
 from typing import Any, Awaitable, Callable
 
-from bot.service import AccessDenied, IntakeService, InterviewClosed, Reply, can_open
+from bot.service import AccessDenied, IntakeService, InterviewClosed, PersonNeedsWrite, Reply, can_open
 from bot.settings import Settings
 from bot.telegram import buttons, journey, menus, records as records_desk, staff as staff_desk
 from bot.telegram.claims import Claims, Decision
@@ -78,6 +78,11 @@ class BotCore(Claims):
     async def handle(self, inc: Incoming, io: BotIO) -> None:
         """Process one update for its user, in order, then deliver every reply (retried)."""
         if inc.user_id is None:
+            return
+        if self._reads_only(inc) and self.locks.parked(inc.user_id):
+            # Their earlier update is decided and waits only for the database (locked by another
+            # process): a read (/help, a card) does not queue behind it; everything else does.
+            await self.deliver(await self._process_patiently(inc, io), io, update_id=inc.update_id)
             return
         async with self.locks.hold(inc.user_id):
             work = self._process_patiently(inc, io)
@@ -173,11 +178,42 @@ class BotCore(Claims):
         if self.records.makes_files(inc):  # exports: written in a thread, sent, then deleted
             return await self.records.send_files(inc, io)
         if self.inline_db:  # SQLite answers in well under a millisecond: a thread hop costs more than it saves
-            decided = self._decide(inc)
-            return await decided if inspect.isawaitable(decided) else decided
+            decided = self._decide_or_defer(inc)
+            if not inspect.isawaitable(decided):
+                return decided
+            with self.locks.park(inc.user_id or 0):  # decided: what is left waits for the database only
+                return await decided
         decided = await asyncio.to_thread(self._decide, inc)
         assert isinstance(decided, list)  # answers are only deferred to a group commit on SQLite
         return decided
+
+    def _decide_or_defer(self, inc: Incoming, *, fresh: bool = False) -> Decision:
+        """_decide on the event loop (SQLite); a person who must be created or renamed first is decided on
+        the writer thread instead, so a locked database holds up that person only, never the loop."""
+        try:
+            return self._decide(inc, fresh=fresh)
+        except PersonNeedsWrite:
+            return self._decided_on_writer(inc, fresh)
+
+    async def _decided_on_writer(self, inc: Incoming, fresh: bool) -> list[Action]:
+        assert self.commits is not None
+        decided = await self.commits.call(lambda: self._decide(inc, fresh=fresh))
+        return await decided if inspect.isawaitable(decided) else decided
+
+    @staticmethod
+    def _reads_only(inc: Incoming) -> bool:
+        """An update that only reads (READ_COMMANDS, READ_BUTTONS), told from the update alone."""
+        if inc.file is not None or inc.contact is not None:
+            return False
+        if inc.callback_data is not None:
+            if not buttons.is_desk(inc.callback_data):
+                return False
+            pressed = buttons.parse(inc.callback_data)
+            return pressed is not None and pressed.button in READ_BUTTONS
+        text = (inc.text or "").strip()
+        if not text.startswith("/") or inc.reply_to_id is not None or inc.reply_to_text is not None:
+            return False
+        return text[1:].partition(" ")[0].split("@", 1)[0].lower() in READ_COMMANDS
 
     def _oops(self, inc: Incoming) -> list[Action]:
         out: list[Action] = []
@@ -257,7 +293,8 @@ class BotCore(Claims):
         their write checks that view, and a view that no longer holds, or that refuses, is decided again."""
         cached = not fresh and self._is_answer(inc)
         user, active = self.service.person(tg_id=inc.user_id or 0, name=inc.full_name,
-                                           admin=inc.user_id in self.admin_ids, cached=cached)
+                                           admin=inc.user_id in self.admin_ids, cached=cached,
+                                           may_write=self.commits is None or not _on_event_loop())
         if cached and inc.callback_data is None and not user.active_interview_id:
             return self._decide(inc, fresh=True)  # "no draft" is said only from a fresh read
         chat = inc.chat_id if inc.chat_id is not None else inc.user_id or 0
@@ -302,7 +339,7 @@ class BotCore(Claims):
         """
         args: dict[str, Any] = dict(user=user, interview_id=interview_id, inp=inp, update_id=inc.update_id,
                                     require_open=True, guard=cached)
-        again = (lambda: self._decide(inc, fresh=True)) if cached else None
+        again = (lambda: self._decide_or_defer(inc, fresh=True)) if cached else None
         if self.commits is not None:  # answers arriving together are committed together
             return self._later(self.service.handle_grouped(self.commits, loaded=active, **args), then, again)
         try:
@@ -438,3 +475,12 @@ class BotCore(Claims):
         if name in RECORD_COMMANDS:
             return self.records.command(user, chat, name, args)
         return [SendMessage(chat, t("tg.unknown_command", command=f"/{name}"[:40]))]
+
+
+def _on_event_loop() -> bool:
+    """True on the event loop's thread (the writer thread and worker threads run no loop)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True

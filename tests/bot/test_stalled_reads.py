@@ -1,0 +1,94 @@
+"""A database locked by another process (SQLite's write lock held) delays only the answers waiting to be written.
+
+Reads are answered during the stall: /help of another user, also while a person new to the bot waits
+(creating them is a write, which must not stop the event loop), and /help of the person whose own answer waits.
+Once the lock is gone, every answer given meanwhile is stored, in order, once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlmodel import Session, select
+
+from bot.service import IntakeService
+from bot.settings import Settings
+from bot.telegram.actions import Incoming, SendMessage
+from bot.telegram.core import BotCore
+from storage.models import Interview, ProcessedUpdate
+from tests.support.chat import RecordingIO
+from tests.support.factory import make_service, make_user
+
+HOLD = 2.0  # seconds the other connection holds the write lock
+QUICK = 0.5  # a read during the stall is answered within this
+
+
+@pytest.fixture
+def service(sqlite_url: str, registry: Any) -> IntakeService:
+    return make_service(sqlite_url, registry)
+
+
+def _msg(update_id: int, user_id: int, text: str) -> Incoming:
+    return Incoming(update_id=update_id, user_id=user_id, first_name=f"用户{user_id}", chat_id=user_id,
+                    chat_type="private", text=text)
+
+
+def _said_to(io: RecordingIO, chat: int) -> list[str]:
+    return [a.text for a in io.actions if isinstance(a, SendMessage) and a.chat_id == chat]
+
+
+def test_reads_are_answered_while_another_connection_holds_the_write_lock(
+        service: IntakeService, tmp_path: Path) -> None:
+    core = BotCore(service, Settings(TELEGRAM_BOT_TOKEN="1:x", INTAKE_ATTACHMENTS_DIR=str(tmp_path)))
+    service.start_interview(user=make_user(service, tg_id=81))  # 81 has an interview under way
+    make_user(service, tg_id=82)
+    io = RecordingIO()
+    with Session(service.db) as s:
+        before = s.exec(select(Interview)).one()
+        version = before.version
+    holder = sqlite3.connect(str(service.db.url.database), isolation_level=None)
+    timings: dict[str, float] = {}
+
+    async def timed(name: str, inc: Incoming) -> None:
+        t0 = time.monotonic()
+        await core.handle(inc, io)
+        timings[name] = time.monotonic() - t0
+
+    async def run() -> list[asyncio.Task[None]]:
+        holder.execute("BEGIN IMMEDIATE")  # another process writing (a migration, a stuck job)
+        try:
+            io.actions.clear()
+            answers = [asyncio.create_task(core.handle(_msg(8001, 81, "张三"), io))]
+            await asyncio.sleep(0.2)
+            assert not answers[0].done()  # the answer waits to be written
+            answers.append(asyncio.create_task(core.handle(_msg(8002, 81, "/skip"), io)))  # queued behind it
+            await asyncio.sleep(0.05)
+            # a person new to the bot: creating them is a write and waits, without stopping anyone else
+            answers.append(asyncio.create_task(core.handle(_msg(8004, 83, "/help"), io)))
+            await asyncio.sleep(0.05)
+            await asyncio.wait_for(timed("other user", _msg(8003, 82, "/help")), HOLD)
+            await asyncio.wait_for(timed("same user", _msg(8005, 81, "/help")), HOLD)
+            assert not answers[0].done() and not answers[1].done()  # nothing acknowledged before it is written
+        finally:
+            await asyncio.sleep(max(0.0, HOLD - 0.4))
+            holder.execute("ROLLBACK")
+        await asyncio.wait_for(asyncio.gather(*answers), 30)
+        return answers
+
+    asyncio.run(run())
+    holder.close()
+    assert {name: took < QUICK for name, took in timings.items()} == \
+        {"other user": True, "same user": True}, timings
+    assert _said_to(io, 82) and _said_to(io, 81) and _said_to(io, 83)
+    with Session(service.db) as s:
+        after = s.exec(select(Interview)).one()
+        claimed = {u.update_id for u in s.exec(select(ProcessedUpdate).where(
+            ProcessedUpdate.update_id >= 8001)).all()}
+    assert {8001, 8002} <= claimed  # both answers stored once the lock was gone
+    assert after.version == version + 2  # each applied once, in order
+    assert "张三" in str(after.state)
