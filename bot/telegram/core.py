@@ -8,10 +8,10 @@ import logging
 import traceback
 from typing import Any, Awaitable, Callable
 
-from bot.service import AccessDenied, IntakeService, InterviewClosed, PersonNeedsWrite, Reply, can_open
+from bot.service import AccessDenied, IntakeService, InterviewClosed, Reply, can_open
 from bot.settings import Settings
 from bot.telegram import buttons, journey, menus, records as records_desk, staff as staff_desk
-from bot.telegram.claims import Claims, Decision
+from bot.telegram.claims import READ_BUTTONS, READ_COMMANDS, Claims, Decision, on_event_loop
 from bot.telegram.actions import Action, AnswerCallback, BotIO, EditMessage, Incoming, SendMessage, SetMenu
 from bot.telegram.live import LiveQuestions
 from bot.telegram.delivery import with_retries
@@ -38,9 +38,6 @@ MENU = ("start", "new", "drafts", "review", "cancel", "help", "invite")
 _REFUSALS = (repo.UpdateAlreadyApplied, AccessDenied, InterviewClosed)
 _VIEW_REFUSALS = (StalePerson, AccessDenied, InterviewClosed)  # on a cached view: decided again from a fresh read
 DB_RETRY_WAITS = (0.5, 1.0, 2.0, 4.0, 8.0)  # seconds; an update waits up to ~15 s for the database to return
-READ_COMMANDS = ("help", "drafts")  # commands that only read: answered even while the database is locked
-READ_BUTTONS = (buttons.VIEW_OWN, buttons.CARD, buttons.JOURNAL, buttons.REVIEW,
-                buttons.EXPORT_KIND)  # desk buttons that only read
 
 
 class BotCore(Claims):
@@ -187,34 +184,6 @@ class BotCore(Claims):
         assert isinstance(decided, list)  # answers are only deferred to a group commit on SQLite
         return decided
 
-    def _decide_or_defer(self, inc: Incoming, *, fresh: bool = False) -> Decision:
-        """_decide on the event loop (SQLite); a person who must be created or renamed first is decided on
-        the writer thread instead, so a locked database holds up that person only, never the loop."""
-        try:
-            return self._decide(inc, fresh=fresh)
-        except PersonNeedsWrite:
-            return self._decided_on_writer(inc, fresh)
-
-    async def _decided_on_writer(self, inc: Incoming, fresh: bool) -> list[Action]:
-        assert self.commits is not None
-        decided = await self.commits.call(lambda: self._decide(inc, fresh=fresh))
-        return await decided if inspect.isawaitable(decided) else decided
-
-    @staticmethod
-    def _reads_only(inc: Incoming) -> bool:
-        """An update that only reads (READ_COMMANDS, READ_BUTTONS), told from the update alone."""
-        if inc.file is not None or inc.contact is not None:
-            return False
-        if inc.callback_data is not None:
-            if not buttons.is_desk(inc.callback_data):
-                return False
-            pressed = buttons.parse(inc.callback_data)
-            return pressed is not None and pressed.button in READ_BUTTONS
-        text = (inc.text or "").strip()
-        if not text.startswith("/") or inc.reply_to_id is not None or inc.reply_to_text is not None:
-            return False
-        return text[1:].partition(" ")[0].split("@", 1)[0].lower() in READ_COMMANDS
-
     def _oops(self, inc: Incoming) -> list[Action]:
         out: list[Action] = []
         if inc.callback_id:
@@ -294,7 +263,7 @@ class BotCore(Claims):
         cached = not fresh and self._is_answer(inc)
         user, active = self.service.person(tg_id=inc.user_id or 0, name=inc.full_name,
                                            admin=inc.user_id in self.admin_ids, cached=cached,
-                                           may_write=self.commits is None or not _on_event_loop())
+                                           may_write=self.commits is None or not on_event_loop())
         if cached and inc.callback_data is None and not user.active_interview_id:
             return self._decide(inc, fresh=True)  # "no draft" is said only from a fresh read
         chat = inc.chat_id if inc.chat_id is not None else inc.user_id or 0
@@ -372,9 +341,10 @@ class BotCore(Claims):
             return self._once(inc, lambda: [SendMessage(chat, t("tg.interview_closed", status=status_text(status)))],
                               reads=True)
         assert isinstance(outcome, Reply)
+        shown = lambda: self.show(chat, outcome, fresh=False) + self.media.contact_button(chat, user, outcome)  # noqa: E731
         if outcome.interview_id is not None and outcome.interview_id != user.active_interview_id:
-            self.set_active(user, outcome.interview_id)
-        return self.show(chat, outcome, fresh=False) + self.media.contact_button(chat, user, outcome)
+            return self._switched_then(user, outcome.interview_id, shown)
+        return shown()
 
     def apply(self, inc: Incoming, user: User, chat: int, interview_id: int, inp: Input,
               attachment: dict[str, Any] | None = None) -> list[Action]:
@@ -422,10 +392,11 @@ class BotCore(Claims):
             return self._once(inc, lambda: [AnswerCallback(cb), *self._unbutton(inc, chat), SendMessage(
                 chat, t("tg.interview_closed", status=status_text(status)))], reads=True)
         assert isinstance(outcome, Reply)
-        self.set_active(user, outcome.interview_id or engine.interview_id)  # pressing an older draft's button opens it
-        return [AnswerCallback(cb), *self.show(chat, outcome, fresh=False, pressed=inc.message_id,
-                                               in_place=engine.action in IN_PLACE),
-                *self.media.contact_button(chat, user, outcome)]
+        return self._switched_then(  # pressing an older draft's button opens it
+            user, outcome.interview_id or engine.interview_id,
+            lambda: [AnswerCallback(cb), *self.show(chat, outcome, fresh=False, pressed=inc.message_id,
+                                                    in_place=engine.action in IN_PLACE),
+                     *self.media.contact_button(chat, user, outcome)])
 
     def _unbutton(self, inc: Incoming, chat: int) -> list[Action]:
         """Take the buttons off the pressed message: the question has moved on."""
@@ -476,11 +447,3 @@ class BotCore(Claims):
             return self.records.command(user, chat, name, args)
         return [SendMessage(chat, t("tg.unknown_command", command=f"/{name}"[:40]))]
 
-
-def _on_event_loop() -> bool:
-    """True on the event loop's thread (the writer thread and worker threads run no loop)."""
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return False
-    return True

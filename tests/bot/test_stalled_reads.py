@@ -18,9 +18,12 @@ from sqlmodel import Session, select
 
 from bot.service import IntakeService
 from bot.settings import Settings
+from bot.telegram import buttons
 from bot.telegram.actions import Incoming, SendMessage
+from bot.telegram.claims import on_event_loop
 from bot.telegram.core import BotCore
-from storage.models import Interview, ProcessedUpdate
+from storage import repo
+from storage.models import Interview, ProcessedUpdate, User
 from tests.support.chat import RecordingIO
 from tests.support.factory import make_service, make_user
 
@@ -92,3 +95,21 @@ def test_reads_are_answered_while_another_connection_holds_the_write_lock(
     assert {8001, 8002} <= claimed  # both answers stored once the lock was gone
     assert after.version == version + 2  # each applied once, in order
     assert "张三" in str(after.state)
+
+
+def test_opening_a_draft_by_its_button_writes_the_switch_off_the_event_loop(
+        service: IntakeService, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    core = BotCore(service, Settings(TELEGRAM_BOT_TOKEN="1:x", INTAKE_ATTACHMENTS_DIR=str(tmp_path)))
+    person = make_user(service, tg_id=91)
+    draft = service.start_interview(user=person).interview_id or 0
+    with Session(service.db) as s:
+        repo.set_active_interview(s, user=s.get(User, person.id), interview_id=None)
+    on_loop: list[bool] = []
+    switch = core.set_active
+    monkeypatch.setattr(core, "set_active", lambda *a: (on_loop.append(on_event_loop()), switch(*a))[1])
+    press = Incoming(update_id=9001, user_id=91, first_name="用户91", chat_id=91, chat_type="private",
+                     callback_id="cb", callback_data=buttons.engine_data(draft, "1:skip"), message_id=5)
+    asyncio.run(core.handle(press, RecordingIO()))
+    with Session(service.db) as s:
+        assert s.get(User, person.id).active_interview_id == draft  # type: ignore[union-attr]
+    assert on_loop == [False]  # written on the writer thread: a locked database stops no one else
