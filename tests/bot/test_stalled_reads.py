@@ -25,7 +25,8 @@ from bot.telegram.core import BotCore
 from storage import repo
 from storage.models import Interview, ProcessedUpdate, User
 from tests.support.chat import RecordingIO
-from tests.support.factory import make_service, make_user
+from tests.support.factory import UNIT, make_service, make_user
+from tests.support.household import submit
 
 HOLD = 2.0  # seconds the other connection holds the write lock
 QUICK = 0.5  # a read during the stall is answered within this
@@ -113,3 +114,20 @@ def test_opening_a_draft_by_its_button_writes_the_switch_off_the_event_loop(
     with Session(service.db) as s:
         assert s.get(User, person.id).active_interview_id == draft  # type: ignore[union-attr]
     assert on_loop == [False]  # written on the writer thread: a locked database stops no one else
+
+
+def test_an_audited_look_at_a_record_is_written_off_the_event_loop(
+        service: IntakeService, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    core = BotCore(service, Settings(TELEGRAM_BOT_TOKEN="1:x", INTAKE_ATTACHMENTS_DIR=str(tmp_path)))
+    staff = make_user(service, "staff", UNIT, tg_id=95)
+    hid = submit(service, make_user(service, "surveyor", UNIT, tg_id=96))
+    on_loop: list[bool] = []
+    audit = service.audit_view
+    monkeypatch.setattr(service, "audit_view", lambda *a, **k: (on_loop.append(on_event_loop()), audit(*a, **k))[1])
+    for n, data in enumerate((buttons.CARD.data(hid), buttons.JOURNAL.data(hid), buttons.REVIEW.data(hid))):
+        io = RecordingIO()
+        asyncio.run(core.handle(Incoming(update_id=9100 + n, user_id=95, first_name=staff.name, chat_id=95,
+                                         chat_type="private", callback_id=f"cb{n}", callback_data=data,
+                                         message_id=1), io))
+        assert _said_to(io, 95)  # the card, the history, the review card
+    assert on_loop == [False, False, False]  # audited before shown, never waiting on the loop for a locked database
