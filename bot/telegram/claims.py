@@ -2,7 +2,11 @@
 
 On SQLite the bot decides on the event loop's thread (a read is faster than a thread hop); every
 write it then needs goes to the group commit's writer thread, so a database locked by another
-process holds up only the people whose writes wait, never /help or anyone's reads.
+process holds up only the people whose writes wait, never /help or anyone's reads. That covers
+the person's own row (a new or renamed person is decided on the writer thread), the switch of
+their active interview after a step, and a read of a person whose earlier update is decided and
+waits only for its write (UserLocks.parked): it does not queue behind it. Audited looks at records
+(CARD, JOURNAL, REVIEW) are not READ_BUTTONS: the audit row is written before they are shown.
 """
 
 from __future__ import annotations
