@@ -29,6 +29,10 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
+class PersonNeedsWrite(Exception):
+    """The person must be created or updated first (a write), and the caller may not write here (the event loop)."""
+
+
 class InterviewClosed(Exception):
     """The interview no longer takes answers (submitted, approved, closed…); ``status`` says which."""
 
@@ -89,17 +93,21 @@ class IntakeService:
             return repo.get_or_create_user(s, tg_id=tg_id, local_name=local_name, name=name, admin=admin)
 
     def person(self, *, tg_id: int, name: str = "", admin: bool = False,
-               cached: bool = False) -> tuple[User, StepRow | None]:
+               cached: bool = False, may_write: bool = True) -> tuple[User, StepRow | None]:
         """The user behind a Telegram id, and their active interview when it could be read with them.
 
         Every update asks this first: one precompiled read when nothing about the user changes. The
         interview comes along only where no lock must be taken before reading it (SQLite).
         ``cached``: the view this process kept (storage.people), for an answer that is then
         advanced with ``guard=True`` so that its write checks the view still holds.
+        ``may_write`` False (the event loop's thread): PersonNeedsWrite instead of creating or renaming
+        the person here, where a locked database would stop every other update for its busy timeout.
         """
         known, active = self.steps.person(tg_id, cached=cached)
         if known is not None and (not name or name == known.name) and (not admin or is_admin(known)):
             return known, (None if self.steps.postgres else active)
+        if not may_write:
+            raise PersonNeedsWrite(tg_id)
         with self.session() as s:
             return repo.get_or_create_user(s, tg_id=tg_id, name=name, admin=admin), None
 

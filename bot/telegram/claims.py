@@ -2,26 +2,37 @@
 
 On SQLite the bot decides on the event loop's thread (a read is faster than a thread hop); every
 write it then needs goes to the group commit's writer thread, so a database locked by another
-process holds up only the people whose writes wait, never /help or anyone's reads.
+process holds up only the people whose writes wait, never /help or anyone's reads. That covers
+the person's own row (a new or renamed person is decided on the writer thread), the switch of
+their active interview after a step, and a read of a person whose earlier update is decided and
+waits only for its write (UserLocks.parked): it does not queue behind it. Audited looks at records
+(CARD, JOURNAL, REVIEW) are not READ_BUTTONS: the audit row is written before they are shown.
 """
 
 from __future__ import annotations
 
 import asyncio
+import inspect
 import logging
 from typing import Awaitable, Callable, Union
 
-from bot.service import IntakeService
+from bot.service import IntakeService, PersonNeedsWrite
+from bot.telegram import buttons
 from bot.telegram.actions import Action, BotIO, Incoming, SendMessage
 from bot.telegram.delivery import with_retries
 from flows.catalog import t
 from storage import repo
 from storage.commit import GroupCommit
-from storage.models import ProcessedUpdate
+from storage.models import ProcessedUpdate, User
 
 log = logging.getLogger("bot.telegram.core")
 SAVING_NOTICE_AFTER = 3.0  # seconds an update may wait for the database before the person is told
 Decision = Union[list[Action], Awaitable[list[Action]]]  # actions now, or once the answer's commit returns
+READ_COMMANDS = ("help", "drafts")  # commands that only read: answered even while the database is locked
+# Desk buttons that only read. (CARD, JOURNAL and REVIEW read too, but a look at someone's personal
+# data is audited before it is shown: that write waits for a locked database, in a thread, for that
+# person only; on the event loop it stopped every update for the busy timeout.)
+READ_BUTTONS = (buttons.VIEW_OWN, buttons.EXPORT_KIND)
 
 
 class Claims:
@@ -30,6 +41,8 @@ class Claims:
     service: IntakeService
     commits: GroupCommit | None  # SQLite's group commit and writer thread (None: PostgreSQL, all in threads)
     _notices: set[asyncio.Task[None]]
+    _decide: Callable[..., Decision]  # BotCore's decision for one update
+    set_active: Callable[[User, int], None]
 
     def claim(self, inc: Incoming) -> bool:
         """Mark a non-answer update applied before acting on it (False: it was already)."""
@@ -73,6 +86,47 @@ class Claims:
             return []
         return await asyncio.to_thread(act)
 
+    def _decide_or_defer(self, inc: Incoming, *, fresh: bool = False) -> Decision:
+        """_decide on the event loop (SQLite); a person who must be created or renamed first is decided on
+        the writer thread instead, so a locked database holds up that person only, never the loop."""
+        try:
+            return self._decide(inc, fresh=fresh)
+        except PersonNeedsWrite:
+            return self._decided_on_writer(inc, fresh)
+
+    async def _decided_on_writer(self, inc: Incoming, fresh: bool) -> list[Action]:
+        assert self.commits is not None
+        decided = await self.commits.call(lambda: self._decide(inc, fresh=fresh))
+        return await decided if inspect.isawaitable(decided) else decided
+
+    @staticmethod
+    def _reads_only(inc: Incoming) -> bool:
+        """An update that only reads (READ_COMMANDS, READ_BUTTONS), told from the update alone."""
+        if inc.file is not None or inc.contact is not None:
+            return False
+        if inc.callback_data is not None:
+            if not buttons.is_desk(inc.callback_data):
+                return False
+            pressed = buttons.parse(inc.callback_data)
+            return pressed is not None and pressed.button in READ_BUTTONS
+        text = (inc.text or "").strip()
+        if not text.startswith("/") or inc.reply_to_id is not None or inc.reply_to_text is not None:
+            return False
+        return text[1:].partition(" ")[0].split("@", 1)[0].lower() in READ_COMMANDS
+
+    def _switched_then(self, user: User, interview_id: int, then: Callable[[], list[Action]]) -> Decision:
+        """Make the interview the active one, then ``then()``: on the event loop (SQLite) the write goes to
+        the writer thread, so a database locked by another process holds up this person only."""
+        if user.active_interview_id == interview_id or self.commits is None or not on_event_loop():
+            self.set_active(user, interview_id)
+            return then()
+        return self._switch_on_writer(self.commits, user, interview_id, then)
+
+    async def _switch_on_writer(self, commits: GroupCommit, user: User, interview_id: int,
+                                then: Callable[[], list[Action]]) -> list[Action]:
+        await commits.call(self.set_active, user, interview_id)
+        return then()
+
     async def _telling_when_slow(self, work: Awaitable[list[Action]], inc: Incoming, io: BotIO) -> list[Action]:
         """The update's actions; when the database keeps it waiting, the person is told saving is delayed.
 
@@ -100,3 +154,12 @@ class Claims:
                                what="SendMessage")
         except Exception as exc:  # the answer still comes; only the notice was lost
             log.warning("update %s: saving notice not delivered: %s", inc.update_id, type(exc).__name__)
+
+
+def on_event_loop() -> bool:
+    """True on the event loop's thread (the writer thread and worker threads run no loop)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True

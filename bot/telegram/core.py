@@ -11,7 +11,7 @@ from typing import Any, Awaitable, Callable
 from bot.service import AccessDenied, IntakeService, InterviewClosed, Reply, can_open
 from bot.settings import Settings
 from bot.telegram import buttons, journey, menus, records as records_desk, staff as staff_desk
-from bot.telegram.claims import Claims, Decision
+from bot.telegram.claims import READ_BUTTONS, READ_COMMANDS, Claims, Decision, on_event_loop
 from bot.telegram.actions import Action, AnswerCallback, BotIO, EditMessage, Incoming, SendMessage, SetMenu
 from bot.telegram.live import LiveQuestions
 from bot.telegram.delivery import with_retries
@@ -38,9 +38,6 @@ MENU = ("start", "new", "drafts", "review", "cancel", "help", "invite")
 _REFUSALS = (repo.UpdateAlreadyApplied, AccessDenied, InterviewClosed)
 _VIEW_REFUSALS = (StalePerson, AccessDenied, InterviewClosed)  # on a cached view: decided again from a fresh read
 DB_RETRY_WAITS = (0.5, 1.0, 2.0, 4.0, 8.0)  # seconds; an update waits up to ~15 s for the database to return
-READ_COMMANDS = ("help", "drafts")  # commands that only read: answered even while the database is locked
-READ_BUTTONS = (buttons.VIEW_OWN, buttons.CARD, buttons.JOURNAL, buttons.REVIEW,
-                buttons.EXPORT_KIND)  # desk buttons that only read
 
 
 class BotCore(Claims):
@@ -78,6 +75,11 @@ class BotCore(Claims):
     async def handle(self, inc: Incoming, io: BotIO) -> None:
         """Process one update for its user, in order, then deliver every reply (retried)."""
         if inc.user_id is None:
+            return
+        if self._reads_only(inc) and self.locks.parked(inc.user_id):
+            # Their earlier update is decided and waits only for the database (locked by another
+            # process): a read (/help, a card) does not queue behind it; everything else does.
+            await self.deliver(await self._process_patiently(inc, io), io, update_id=inc.update_id)
             return
         async with self.locks.hold(inc.user_id):
             work = self._process_patiently(inc, io)
@@ -175,8 +177,11 @@ class BotCore(Claims):
         if self.records.makes_files(inc):  # exports: written in a thread, sent, then deleted
             return await self.records.send_files(inc, io)
         if self.inline_db:  # SQLite answers in well under a millisecond: a thread hop costs more than it saves
-            decided = self._decide(inc)
-            return await decided if inspect.isawaitable(decided) else decided
+            decided = self._decide_or_defer(inc)
+            if not inspect.isawaitable(decided):
+                return decided
+            with self.locks.park(inc.user_id or 0):  # decided: what is left waits for the database only
+                return await decided
         decided = await asyncio.to_thread(self._decide, inc)
         assert isinstance(decided, list)  # answers are only deferred to a group commit on SQLite
         return decided
@@ -259,7 +264,8 @@ class BotCore(Claims):
         their write checks that view, and a view that no longer holds, or that refuses, is decided again."""
         cached = not fresh and self._is_answer(inc)
         user, active = self.service.person(tg_id=inc.user_id or 0, name=inc.full_name,
-                                           admin=inc.user_id in self.admin_ids, cached=cached)
+                                           admin=inc.user_id in self.admin_ids, cached=cached,
+                                           may_write=self.commits is None or not on_event_loop())
         if cached and inc.callback_data is None and not user.active_interview_id:
             return self._decide(inc, fresh=True)  # "no draft" is said only from a fresh read
         chat = inc.chat_id if inc.chat_id is not None else inc.user_id or 0
@@ -304,7 +310,7 @@ class BotCore(Claims):
         """
         args: dict[str, Any] = dict(user=user, interview_id=interview_id, inp=inp, update_id=inc.update_id,
                                     require_open=True, guard=cached)
-        again = (lambda: self._decide(inc, fresh=True)) if cached else None
+        again = (lambda: self._decide_or_defer(inc, fresh=True)) if cached else None
         if self.commits is not None:  # answers arriving together are committed together
             return self._later(self.service.handle_grouped(self.commits, loaded=active, **args), then, again)
         try:
@@ -337,9 +343,10 @@ class BotCore(Claims):
             return self._once(inc, lambda: [SendMessage(chat, t("tg.interview_closed", status=status_text(status)))],
                               reads=True)
         assert isinstance(outcome, Reply)
+        shown = lambda: self.show(chat, outcome, fresh=False) + self.media.contact_button(chat, user, outcome)  # noqa: E731
         if outcome.interview_id is not None and outcome.interview_id != user.active_interview_id:
-            self.set_active(user, outcome.interview_id)
-        return self.show(chat, outcome, fresh=False) + self.media.contact_button(chat, user, outcome)
+            return self._switched_then(user, outcome.interview_id, shown)
+        return shown()
 
     def apply(self, inc: Incoming, user: User, chat: int, interview_id: int, inp: Input,
               attachment: dict[str, Any] | None = None) -> list[Action]:
@@ -387,10 +394,11 @@ class BotCore(Claims):
             return self._once(inc, lambda: [AnswerCallback(cb), *self._unbutton(inc, chat), SendMessage(
                 chat, t("tg.interview_closed", status=status_text(status)))], reads=True)
         assert isinstance(outcome, Reply)
-        self.set_active(user, outcome.interview_id or engine.interview_id)  # pressing an older draft's button opens it
-        return [AnswerCallback(cb), *self.show(chat, outcome, fresh=False, pressed=inc.message_id,
-                                               in_place=engine.action in IN_PLACE),
-                *self.media.contact_button(chat, user, outcome)]
+        return self._switched_then(  # pressing an older draft's button opens it
+            user, outcome.interview_id or engine.interview_id,
+            lambda: [AnswerCallback(cb), *self.show(chat, outcome, fresh=False, pressed=inc.message_id,
+                                                    in_place=engine.action in IN_PLACE),
+                     *self.media.contact_button(chat, user, outcome)])
 
     def _unbutton(self, inc: Incoming, chat: int) -> list[Action]:
         """Take the buttons off the pressed message: the question has moved on."""
@@ -440,3 +448,4 @@ class BotCore(Claims):
         if name in RECORD_COMMANDS:
             return self.records.command(user, chat, name, args)
         return [SendMessage(chat, t("tg.unknown_command", command=f"/{name}"[:40]))]
+

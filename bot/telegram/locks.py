@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import asyncio
 from collections import OrderedDict
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
-from typing import AsyncIterator
+from typing import AsyncIterator, Iterator
 
 
 @dataclass
 class _Slot:
     lock: asyncio.Lock
     users: int = 0
+    parked: int = 0  # the holder has decided and waits only for the database
 
 
 class UserLocks:
@@ -41,6 +42,24 @@ class UserLocks:
         finally:
             slot.users -= 1
             self._evict()
+
+    @contextmanager
+    def park(self, key: int) -> Iterator[None]:
+        """Say that the holder of this user's lock waits only for the database now (see parked)."""
+        slot = self._slots.get(key)
+        if slot is None:  # not held through hold(): nothing to say
+            yield
+            return
+        slot.parked += 1
+        try:
+            yield
+        finally:
+            slot.parked -= 1
+
+    def parked(self, key: int) -> bool:
+        """The user's lock is held by an update that waits only for the database (its write is queued)."""
+        slot = self._slots.get(key)
+        return slot is not None and slot.parked > 0 and slot.lock.locked()
 
     def _evict(self) -> None:
         if len(self._slots) <= self.limit:
