@@ -88,6 +88,7 @@ class SendMessage:
     force_reply: bool = False
     expects: Expect | None = None
     contact_button: str = ""  # a reply keyboard with one request_contact button of this label (no inline rows)
+    remove_keyboard: bool = False  # takes a reply keyboard (the contact button) off the screen (no inline rows)
     live: Live | None = None
 
 

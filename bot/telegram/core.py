@@ -337,7 +337,7 @@ class BotCore(Claims):
         assert isinstance(outcome, Reply)
         if outcome.interview_id is not None and outcome.interview_id != user.active_interview_id:
             self.set_active(user, outcome.interview_id)
-        return self.show(chat, outcome, fresh=False) + self.media.contact_button(chat, user, outcome)
+        return self.media.contact_button(chat, user, outcome, self.show(chat, outcome, fresh=False))
 
     def apply(self, inc: Incoming, user: User, chat: int, interview_id: int, inp: Input,
               attachment: dict[str, Any] | None = None) -> list[Action]:
@@ -386,9 +386,8 @@ class BotCore(Claims):
                 chat, t("tg.interview_closed", status=status_text(status)))], reads=True)
         assert isinstance(outcome, Reply)
         self.set_active(user, outcome.interview_id or engine.interview_id)  # pressing an older draft's button opens it
-        return [AnswerCallback(cb), *self.show(chat, outcome, fresh=False, pressed=inc.message_id,
-                                               in_place=engine.action in IN_PLACE),
-                *self.media.contact_button(chat, user, outcome)]
+        return [AnswerCallback(cb), *self.media.contact_button(chat, user, outcome, self.show(
+            chat, outcome, fresh=False, pressed=inc.message_id, in_place=engine.action in IN_PLACE))]
 
     def _unbutton(self, inc: Incoming, chat: int) -> list[Action]:
         """Take the buttons off the pressed message: the question has moved on."""

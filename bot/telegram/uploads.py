@@ -17,7 +17,7 @@ from bot.telegram.delivery import with_retries
 from bot.telegram.desk import DeskContext
 from bot.telegram.files import MAX_DOWNLOAD, AttachmentStore, display_name
 from flows.catalog import t
-from flows.outputs import Ask, Input, Notice
+from flows.outputs import Answered, Ask, Input, Notice
 from flows.policy import answers_for_self, engine_role
 from flows.sent_files import asked_type
 from storage import repo
@@ -147,12 +147,21 @@ class MediaDesk:
 
         return self.core._advance(inc, user, iv.id or 0, Input("text", text=shared.phone), active, then)
 
-    def contact_button(self, chat: int, user: User, reply: Reply) -> list[Action]:
-        """Under a worker's own 手机号码 question, the button that shares their number (Telegram's request_contact)."""
+    def contact_button(self, chat: int, user: User, reply: Reply, shown: list[Action]) -> list[Action]:
+        """``shown`` with Telegram's request_contact button under a worker's own 手机号码 question, and, once that
+        question is answered (typed, shared or skipped), a short line before the next question that takes the
+        button off the screen: the next question carries inline buttons, and one message cannot carry both."""
+        if not answers_for_self(user):
+            return shown
         phone = self._phone_paths()
-        if not answers_for_self(user) or not any(isinstance(o, Ask) and o.path in phone for o in reply.outputs):
-            return []
-        return [SendMessage(chat, t("media.contact_hint"), contact_button=t("media.contact_button"))]
+        if any(isinstance(o, Ask) and o.path in phone for o in reply.outputs):
+            return shown + [SendMessage(chat, t("media.contact_hint"), contact_button=t("media.contact_button"))]
+        if not any(isinstance(o, Answered) and o.path in phone for o in reply.outputs):
+            return shown
+        removal = SendMessage(chat, t("media.contact_done"), remove_keyboard=True)
+        live = next((i for i in range(len(shown) - 1, -1, -1)
+                     if isinstance(shown[i], SendMessage) and shown[i].live is not None), len(shown))  # type: ignore[union-attr]
+        return shown[:live] + [removal] + shown[live:]
 
     def _phone_paths(self) -> frozenset[str]:
         registry = self.core.service.registry

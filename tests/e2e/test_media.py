@@ -120,6 +120,32 @@ def test_a_shared_contact_at_the_phone_question_is_the_phone_number_and_only_the
     assert "请填写：其他联系方式" in text_of(nxt)
     assert _state(bot, worker.user.id)["answers"]["phone"] == "13987654321"
     assert prompt is not None
+    _keyboard_removed_before(bot, worker, since, nxt)
+
+
+def _keyboard_removed_before(bot: BotProcess, worker: Person, since: int, question: object) -> None:
+    """The share button (a reply keyboard) is taken off with one short line, sent before the next question."""
+    bot.api.wait_idle()
+    sent = [c for c in bot.api.sent_to(worker.user.id, since=since, methods=("sendMessage",))]
+    removals = [c for c in sent if (c.params.get("reply_markup") or {}).get("remove_keyboard") is True]
+    assert len(removals) == 1 and len(text_of(removals[0])) < 20, [text_of(c) for c in sent]
+    assert sent[-1] is question and removals[0].n < sent[-1].n, "the chat still ends on the question"
+
+
+def test_a_typed_phone_number_takes_the_share_button_off_the_screen(bot: BotProcess) -> None:
+    worker = bot.person("孙建军")
+    plan = household(name="孙建军")
+    worker.fill(worker.says("/start"), plan, stop_at="手机号码")
+    since = bot.api.mark()
+    nxt = worker.says("139 8765 4321")  # typed as people type, not the button
+    assert "请填写：其他联系方式" in text_of(nxt)
+    assert _state(bot, worker.user.id)["answers"]["phone"] == "13987654321"
+    _keyboard_removed_before(bot, worker, since, nxt)
+    since = bot.api.mark()
+    worker.says("13712345678")  # the next answers send no more removals
+    bot.api.wait_idle()
+    assert not [c for c in bot.api.sent_to(worker.user.id, since=since, methods=("sendMessage",))
+                if "remove_keyboard" in (c.params.get("reply_markup") or {})]
 
 
 def test_a_member_is_opened_and_removed_from_the_final_review_on_the_phone(bot: BotProcess) -> None:
