@@ -283,19 +283,28 @@ def show_review(run: Run, *, final: bool) -> None:
         blocked = bool(refusals(checks))
         if not blocked:  # a refusal (a repeated ID number) must be corrected before anyone signs
             rows.insert(0, (_b(run, t("engine.sign_button_surveyor" if by_surveyor else "engine.sign_button"), "sign"),))
-        footer = "\n\n".join(part for part in (_checks_text(checks), t(
-            "engine.review_edit_prompt" if blocked else
-            "engine.sign_prompt_surveyor" if by_surveyor else "engine.sign_prompt")) if part)
+        footer = "\n\n".join(part for part in (_checks_text(checks), _footer(
+            sections, selected, "chat.footer_blocked" if blocked else
+            "chat.footer_sign_surveyor" if by_surveyor else "chat.footer_sign")) if part)
         title = t("engine.final_review_title_surveyor" if by_surveyor else "engine.final_review_title")
     else:
         rows.insert(0, (_b(run, t("engine.review_continue"), "cont"),))
-        footer = t("engine.review_edit_prompt")
+        footer = _footer(sections, selected, "chat.footer_continue")
         title = t("engine.review_title")
     rows.append((_b(run, t("engine.back"), "back"), _b(run, t("engine.cancel"), "cancel")))
     run.outputs.append(Review(title=title, sections=tuple((s, tuple(items)) for s, items in sections),
                               footer=footer, buttons=tuple(rows), final=final, assessment=assessment,
                               eligibility=run.form.eligibility, contents=contents(run, checks),
                               selected=selected or ""))
+
+
+def _footer(sections: list[tuple[str, list[ReviewItem]]], selected: str | None, then: str) -> str:
+    """What to do in this view: in the contents, open a section (numbers show only inside one); in a
+    section, tap ✏ n or type n (an n of that section as the example); then ``then`` (sign, go on...)."""
+    if not selected:
+        return t(then)
+    first = next((items[0].index for label, items in sections if label == selected and items), 1)
+    return t("chat.footer_section", example=first) + "\n" + t(then)
 
 
 # --- the household checked against itself, at the final review -----------------------------------

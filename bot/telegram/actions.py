@@ -51,6 +51,7 @@ class Incoming:
     file: FileInfo | None = None
     other: str | None = None  # sticker, voice, location …: content the bot cannot read
     contact: SharedContact | None = None
+    media_group_id: str | None = None  # one photo of an album: Telegram sends each as its own update, sharing it
 
     @property
     def full_name(self) -> str:
@@ -88,6 +89,7 @@ class SendMessage:
     force_reply: bool = False
     expects: Expect | None = None
     contact_button: str = ""  # a reply keyboard with one request_contact button of this label (no inline rows)
+    remove_keyboard: bool = False  # takes a reply keyboard (the contact button) off the screen (no inline rows)
     live: Live | None = None
 
 
@@ -193,7 +195,8 @@ def incoming_from(update: Any) -> Incoming | None:
                         first_name=_clean(user.first_name) or "" if user else "",
                         last_name=_clean(user.last_name) or "" if user else "",
                         chat_id=m.chat.id, chat_type=_str(m.chat.type), text=text, reply_to_text=reply_to,
-                        reply_to_id=reply_to_id, file=file, other=other, contact=contact)
+                        reply_to_id=reply_to_id, file=file, other=other, contact=contact,
+                        media_group_id=_clean(getattr(m, "media_group_id", None)))
     if update.callback_query is not None:
         cq = update.callback_query
         msg = cq.message

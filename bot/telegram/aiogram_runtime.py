@@ -15,7 +15,7 @@ from aiogram.exceptions import (
 )
 from aiogram.types import (
     BotCommand, BotCommandScopeChat, BufferedInputFile, CallbackQuery, ForceReply, InlineKeyboardButton,
-    InlineKeyboardMarkup, KeyboardButton, Message, ReplyKeyboardMarkup, Update,
+    InlineKeyboardMarkup, KeyboardButton, Message, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update,
 )
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
@@ -119,7 +119,8 @@ class AiogramIO:
         async with transient_errors():
             if isinstance(action, SendMessage):
                 markup = ForceReply(force_reply=True) if action.force_reply else contact_keyboard(action.contact_button) \
-                    if action.contact_button else keyboard(action.buttons)
+                    if action.contact_button else ReplyKeyboardRemove(remove_keyboard=True) if action.remove_keyboard \
+                    else keyboard(action.buttons)
                 sent = await bot.send_message(action.chat_id, action.text, reply_markup=markup)
                 return sent.message_id
             elif isinstance(action, EditMessage) and action.text is None:

@@ -14,7 +14,7 @@ from bot.telegram import buttons, journey, menus, records as records_desk, staff
 from bot.telegram.claims import READ_BUTTONS, READ_COMMANDS, Claims, Decision, on_event_loop
 from bot.telegram.actions import Action, AnswerCallback, BotIO, EditMessage, Incoming, SendMessage, SetMenu
 from bot.telegram.live import LiveQuestions
-from bot.telegram.delivery import with_retries
+from bot.telegram.delivery import ChatPacer, in_lanes, with_retries
 from bot.telegram.drafts import DraftsDesk, no_active_text
 from bot.telegram.files import AttachmentStore
 from bot.telegram.locks import UserLocks
@@ -48,6 +48,7 @@ class BotCore(Claims):
         self.bot_username = bot_username
         self.admin_ids = set(settings.admin_id_list)
         self.locks = UserLocks()
+        self.pacer = ChatPacer()  # per chat: a 429's retry_after, and bursts spaced
         self.inline_db = service.db.dialect.name == "sqlite"
         self.commits = GroupCommit(service.steps) if self.inline_db else None
         self.uploads = UploadDesk(self, AttachmentStore(settings.attachments_dir))
@@ -128,24 +129,29 @@ class BotCore(Claims):
         return out + [SendMessage(inc.chat_id, t("tg.done_after_outage"))]
 
     async def deliver(self, actions: list[Action], io: BotIO, *, update_id: int) -> None:
-        """Perform actions in order, each retried; one that still fails is logged and skipped."""
-        for action in actions:
+        """Perform actions in order (per chat, paced: bot.telegram.delivery), each retried; one that still fails
+        is logged and skipped."""
+        await in_lanes(actions, self.pacer, lambda a, chat: self._deliver_one(a, chat, io, update_id))
+
+    async def _deliver_one(self, action: Action, chat: int | None, io: BotIO, update_id: int) -> None:
+        """One action, retried (a 429 holds its chat back); a sent prompt or question remembered."""
+        try:
+            sent = await with_retries(lambda a=action: io.perform(a), what=type(action).__name__,
+                                      pacer=self.pacer, chat=chat)
+        except Exception as exc:
+            log.warning("update %s: %s not delivered: %s", update_id, type(action).__name__,
+                        type(exc).__name__)
+            return
+        if isinstance(action, SendMessage) and action.expects is not None:
             try:
-                sent = await with_retries(lambda a=action: io.perform(a), what=type(action).__name__)
-            except Exception as exc:
-                log.warning("update %s: %s not delivered: %s", update_id, type(action).__name__,
-                            type(exc).__name__)
-                continue
-            if isinstance(action, SendMessage) and action.expects is not None:
-                try:
-                    await self._db(self.remember, action, sent)
-                except Exception as exc:  # the prompt is out; its reply will read as an ordinary message
-                    log.warning("update %s: reply prompt not stored: %s", update_id, type(exc).__name__)
-            if isinstance(action, SendMessage) and action.live is not None and sent is not None:
-                try:
-                    await self._db(self.live.keep, action.chat_id, action.live, sent)
-                except Exception as exc:  # the question is out; it will not be edited into its record
-                    log.warning("update %s: live question not stored: %s", update_id, type(exc).__name__)
+                await self._db(self.remember, action, sent)
+            except Exception as exc:  # the prompt is out; its reply will read as an ordinary message
+                log.warning("update %s: reply prompt not stored: %s", update_id, type(exc).__name__)
+        if isinstance(action, SendMessage) and action.live is not None and sent is not None:
+            try:
+                await self._db(self.live.keep, action.chat_id, action.live, sent)
+            except Exception as exc:  # the question is out; it will not be edited into its record
+                log.warning("update %s: live question not stored: %s", update_id, type(exc).__name__)
 
     async def _db(self, work: Callable[..., Any], *args: Any) -> Any:
         """Database writes from the event loop: on the writer thread on SQLite, in a thread elsewhere."""
@@ -343,7 +349,7 @@ class BotCore(Claims):
             return self._once(inc, lambda: [SendMessage(chat, t("tg.interview_closed", status=status_text(status)))],
                               reads=True)
         assert isinstance(outcome, Reply)
-        shown = lambda: self.show(chat, outcome, fresh=False) + self.media.contact_button(chat, user, outcome)  # noqa: E731
+        shown = lambda: self.media.contact_button(chat, user, outcome, self.show(chat, outcome, fresh=False))  # noqa: E731
         if outcome.interview_id is not None and outcome.interview_id != user.active_interview_id:
             return self._switched_then(user, outcome.interview_id, shown)
         return shown()
@@ -396,9 +402,8 @@ class BotCore(Claims):
         assert isinstance(outcome, Reply)
         return self._switched_then(  # pressing an older draft's button opens it
             user, outcome.interview_id or engine.interview_id,
-            lambda: [AnswerCallback(cb), *self.show(chat, outcome, fresh=False, pressed=inc.message_id,
-                                                    in_place=engine.action in IN_PLACE),
-                     *self.media.contact_button(chat, user, outcome)])
+            lambda: [AnswerCallback(cb), *self.media.contact_button(chat, user, outcome, self.show(
+                chat, outcome, fresh=False, pressed=inc.message_id, in_place=engine.action in IN_PLACE))])
 
     def _unbutton(self, inc: Incoming, chat: int) -> list[Action]:
         """Take the buttons off the pressed message: the question has moved on."""

@@ -11,7 +11,7 @@ from typing import Any, AsyncIterator, Awaitable, Callable, TypeVar
 
 from telegram import (
     Bot, BotCommand, BotCommandScopeChat, ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, InputFile,
-    KeyboardButton, ReplyKeyboardMarkup, Update,
+    KeyboardButton, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update,
 )
 from telegram.error import BadRequest, Conflict, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import Application, ContextTypes, TypeHandler
@@ -85,7 +85,8 @@ class PtbIO:
         async with transient_errors():
             if isinstance(action, SendMessage):
                 markup = ForceReply() if action.force_reply else contact_keyboard(action.contact_button) \
-                    if action.contact_button else keyboard(action.buttons)
+                    if action.contact_button else ReplyKeyboardRemove() if action.remove_keyboard \
+                    else keyboard(action.buttons)
                 sent = await bot.send_message(action.chat_id, action.text, reply_markup=markup)
                 return sent.message_id
             elif isinstance(action, EditMessage) and action.text is None:

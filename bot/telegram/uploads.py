@@ -7,23 +7,25 @@ from __future__ import annotations
 import asyncio
 import inspect
 import logging
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from bot.ocr import card_meta_async
 from bot.service import Reply, can_open
-from bot.telegram.actions import Action, BotIO, Incoming, SendMessage
+from bot.telegram.actions import Action, BotIO, EditMessage, Incoming, SendMessage
 from bot.telegram.delivery import with_retries
 from bot.telegram.desk import DeskContext
 from bot.telegram.files import MAX_DOWNLOAD, AttachmentStore, display_name
 from flows.catalog import t
-from flows.outputs import Ask, Input, Notice
+from flows.outputs import Answered, Ask, Input, Notice
 from flows.policy import answers_for_self, engine_role
 from flows.sent_files import asked_type
 from storage import repo
 from storage.models import Interview, User
 
 log = logging.getLogger(__name__)
+ALBUMS_KEPT = 10_000  # chats whose album is remembered (in memory: a restart mid-album costs one extra reply)
 
 
 def question_again(core: DeskContext, user: User, chat: int, iv: Interview | None) -> list[Action]:
@@ -39,6 +41,7 @@ class UploadDesk:
     def __init__(self, core: DeskContext, store: AttachmentStore) -> None:
         self.core, self.store = core, store
         self._cards: set[int] = set()  # updates whose photo is an ID card to read (decided by _target)
+        self._albums: dict[int, tuple[str, int]] = {}  # chat -> (the album being received, its photos so far)
 
     def _target(self, inc: Incoming) -> tuple[User, int | None, list[Action]]:
         """Where a photo or document goes: the active interview when it waits on a 附件 file."""
@@ -88,12 +91,48 @@ class UploadDesk:
         fresh = not self.store.target(**where).exists()
         meta = await asyncio.to_thread(self.store.save, **where)
         try:
-            return await asyncio.to_thread(self.core.apply, inc, user, inc.chat_id or 0, interview_id,
-                                           Input("file", file=meta), meta)
+            actions = await asyncio.to_thread(self.core.apply, inc, user, inc.chat_id or 0, interview_id,
+                                              Input("file", file=meta), meta)
         except BaseException:  # not recorded: a file no answer refers to is not left on disk
             if fresh:
                 Path(meta["path"]).unlink(missing_ok=True)
             raise
+        return await asyncio.to_thread(self._album, inc, interview_id, meta, actions)
+
+    def _album(self, inc: Incoming, interview_id: int, meta: dict[str, Any], actions: list[Action]) -> list[Action]:
+        """An album's photos after its first: one edit of the question message, not a reply per photo.
+
+        Telegram sends an album as one update per photo (same media_group_id) and never says which is the last.
+        The first photo is answered as any file; each later one is stored the same way, and its reply (the
+        question again, edited in place for the new step's buttons, plus "已收到第 n 个附件") becomes that
+        edit alone, opened by one line counting the album's photos: no message per photo, the chat still ends
+        on the question. Anything else (a refusal, a new question) is left as it is."""
+        chat, group = inc.chat_id or 0, inc.media_group_id
+        seen = self._albums.pop(chat, None)
+        if group is None:
+            return actions
+        count = seen[1] + 1 if seen is not None and seen[0] == group else 1
+        self._albums[chat] = (group, count)
+        while len(self._albums) > ALBUMS_KEPT:
+            self._albums.pop(next(iter(self._albums)))
+        edits = [a for a in actions if isinstance(a, EditMessage) and a.text is not None]
+        notes = [a for a in actions if isinstance(a, SendMessage) and not a.buttons and a.live is None]
+        position = self._position(interview_id, meta)
+        if count == 1 or len(edits) != 1 or len(edits) + len(notes) != len(actions) or position is None:
+            return actions
+        (edit,) = edits
+        line = t("media.album_added", n=count, first=position - count + 1, last=position)
+        return [replace(edit, text=f"{line}\n\n{edit.text}")]
+
+    def _position(self, interview_id: int, meta: dict[str, Any]) -> int | None:
+        """Which attachment (1, 2 …) holds the file just stored, as the interview now records it."""
+        iv = self.core.service.interview(interview_id)
+        for value in (iv.state.get("answers") or {}).values() if iv is not None else ():
+            if isinstance(value, list):
+                for i, item in enumerate(value):
+                    if isinstance(item, dict) and (item.get("file") or {}).get("path") == meta.get("path"):
+                        return i + 1
+        return None
 
 
     async def _card(self, inc: Incoming, io: BotIO, user: User, interview_id: int, data: bytes) -> list[Action]:
@@ -171,12 +210,21 @@ class MediaDesk:
 
         return self.core._advance(inc, user, iv.id or 0, Input("text", text=shared.phone), active, then)
 
-    def contact_button(self, chat: int, user: User, reply: Reply) -> list[Action]:
-        """Under a worker's own 手机号码 question, the button that shares their number (Telegram's request_contact)."""
+    def contact_button(self, chat: int, user: User, reply: Reply, shown: list[Action]) -> list[Action]:
+        """``shown`` with Telegram's request_contact button under a worker's own 手机号码 question, and, once that
+        question is answered (typed, shared or skipped), a short line before the next question that takes the
+        button off the screen: the next question carries inline buttons, and one message cannot carry both."""
+        if not answers_for_self(user):
+            return shown
         phone = self._phone_paths()
-        if not answers_for_self(user) or not any(isinstance(o, Ask) and o.path in phone for o in reply.outputs):
-            return []
-        return [SendMessage(chat, t("media.contact_hint"), contact_button=t("media.contact_button"))]
+        if any(isinstance(o, Ask) and o.path in phone for o in reply.outputs):
+            return shown + [SendMessage(chat, t("media.contact_hint"), contact_button=t("media.contact_button"))]
+        if not any(isinstance(o, Answered) and o.path in phone for o in reply.outputs):
+            return shown
+        removal = SendMessage(chat, t("media.contact_done"), remove_keyboard=True)
+        live = next((i for i in range(len(shown) - 1, -1, -1)
+                     if isinstance(shown[i], SendMessage) and shown[i].live is not None), len(shown))  # type: ignore[union-attr]
+        return shown[:live] + [removal] + shown[live:]
 
     def _phone_paths(self) -> frozenset[str]:
         registry = self.core.service.registry

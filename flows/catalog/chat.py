@@ -14,4 +14,10 @@ MESSAGES: dict[str, str] = {
     "chat.toc_line": "{n}. {section} · {state}",
     "chat.toc_hint": "点“修改：…”打开一部分查看或更正。",
     "chat.toc_back": "« 返回目录",
+    # the review's footer says what to do in the view shown: numbers are typed only inside an opened section
+    "chat.footer_section": "更正某一项：点“✏ 序号”，或直接输入序号（如 {example}）；点“« 返回目录”看其他部分。",
+    "chat.footer_sign": "以上信息由职工本人核对无误后，请点“确认签字提交”。",
+    "chat.footer_sign_surveyor": "核对无误后请点“确认提交”。",
+    "chat.footer_blocked": "请先点上面的“✏ 修改”按钮更正，再提交。",
+    "chat.footer_continue": "要接着填写，请点“继续填写”。",
 }

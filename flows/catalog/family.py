@@ -12,6 +12,8 @@ MESSAGES: dict[str, str] = {
     "media.contact_not_own": "只能分享您本人的手机号。请点“分享我的手机号”，或直接输入手机号，如 13912345678。",
     "media.contact_of": "已按分享的联系人“{name}”记录手机号。",
     "media.contact_hint": "也可以点下方“分享我的手机号”。",
+    "media.album_added": "已收到这组照片 {n} 张，都已存为附件（第 {first}–{last} 个）",
+    "media.contact_done": "📱 手机号码已记下。",  # carries the removal of the share button (a reply keyboard)
     # --- family: the members from the final review ------------------------------------
     "family.button": "👪 家庭成员（{n} 位）",
     "family.menu": "家庭主要成员（不含职工本人），共 {n} 位：\n{names}\n点姓名可查看、修改或删除这位成员；也可添加一位成员。",

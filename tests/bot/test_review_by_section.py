@@ -48,3 +48,24 @@ def test_the_final_review_opens_on_its_contents_and_a_correction_returns_to_its_
 
     toc = advance(form, back.state, Input("button", data=_press(again, "« 返回目录")), ctx)
     assert not _review(toc.outputs).selected
+
+
+def test_the_footer_says_what_to_do_in_each_view_numbers_only_inside_an_opened_section(registry: Registry) -> None:
+    form = registry.form("archive")
+    ctx = registry.context(actor_id="1", actor_name="张调查员")
+    done = walk(form, WANG, ctx, sign=False)
+    review = _review(done.step.outputs)
+    toc = render([review])[0].text
+    assert "序号" not in toc, toc  # no number is shown in the contents: none is asked for
+    assert "修改：" in toc and "确认" in review.footer
+
+    opened = advance(form, done.state, Input("button", data=_press(review, "修改：家庭主要成员")), ctx)
+    section = _review(opened.outputs)
+    first = section.sections[[s for s, _ in section.sections].index("家庭主要成员")][1][0].index
+    assert f"直接输入序号（如 {first}）" in section.footer and "✏" in section.footer
+    typed = advance(form, opened.state, Input("text", text=str(first)), ctx)  # what the footer says works
+    assert [o.path for o in typed.outputs if isinstance(o, Ask)] == ["members.0.name"]
+
+    mid = advance(form, done.state, Input("button", data=_press(review, "修改：职工基本信息")), ctx)
+    assert "序号" not in _review(advance(form, mid.state, Input("button", data=_press(_review(mid.outputs), "« 返回目录")),
+                                         ctx).outputs).footer

@@ -45,8 +45,10 @@ def test_a_photo_at_the_attachment_question_then_the_back_sent_at_once_are_two_a
     _at_attachments(worker, plan)
     asked = worker.sends_file(FRONT)  # no 添加 button pressed: the photo is the first attachment
     assert "请填写：附件类型" in text_of(asked) and "✔ 身份证" in buttons_of(asked)
+    since = bot.api.mark()
     again = worker.sends_file(BACK)  # the back of the ID card, before the front's type is chosen
-    assert "已收到第 2 个附件" in text_of(again) and "第 1 个附件" in text_of(again)
+    assert "第 1 个附件" in text_of(again)  # the same question, edited in place (its buttons: the new step's)
+    bot.api.wait_for(lambda c: c.chat_id == worker.user.id and "已收到第 2 个附件" in text_of(c), since=since)
     done = worker.fill(again, plan)
     assert "✅ 已提交" in text_of(done)
     iv = _interview(bot, worker.user.id)
@@ -58,22 +60,31 @@ def test_a_photo_at_the_attachment_question_then_the_back_sent_at_once_are_two_a
     assert [Path(a.path).read_bytes() for a in stored] == [FRONT, BACK]
 
 
-def test_an_album_of_two_photos_is_stored_as_two_attachments(bot: BotProcess) -> None:
+def test_an_album_of_three_photos_is_stored_as_three_attachments_with_one_reply(bot: BotProcess) -> None:
     worker = bot.person("吴丽华")
-    plan = household(attachments=[{"type": "@offer", "name": "@offer"}, {"type": "户口簿", "name": "户口簿首页"}])
+    plan = household(attachments=[{"type": "@offer", "name": "@offer"}, {"type": "户口簿", "name": "户口簿首页"},
+                                  {"type": "户口簿", "name": "户口簿本人页"}])
     _at_attachments(worker, plan)
+    third = FRONT[:64] + b"-hukou-" + FRONT[64:]
     since = bot.api.mark()
-    bot.api.user_sends_photo(worker.user, FRONT, media_group_id="album-1")  # Telegram: one update per photo
-    bot.api.user_sends_photo(worker.user, BACK, media_group_id="album-1")
-    last = bot.api.wait_for(lambda c: c.chat_id == worker.user.id and "已收到第 2 个附件" in text_of(c), since=since)
-    assert "请填写：附件类型" in text_of(last)
-    done = worker.fill(last, plan)
+    for photo in (FRONT, BACK, third):  # Telegram: one update per photo, sharing the album's id
+        bot.api.user_sends_photo(worker.user, photo, media_group_id="album-1")
+    last = bot.api.wait_for(lambda c: c.chat_id == worker.user.id and "已收到这组照片 3 张" in text_of(c), since=since)
+    bot.api.wait_idle()
+    sent = bot.api.sent_to(worker.user.id, since=since, methods=("sendMessage", "editMessageText"))
+    replies = [c for c in sent if c.method == "sendMessage"]
+    assert len(replies) == 1 and "已收到第 1 个附件" in text_of(replies[0]), [text_of(c)[:40] for c in sent]
+    edits = [c for c in sent if c.method == "editMessageText"]
+    assert [text_of(c).splitlines()[0] for c in edits] == ["已收到这组照片 2 张，都已存为附件（第 1–2 个）",
+                                                          "已收到这组照片 3 张，都已存为附件（第 1–3 个）"]
+    assert {int(c.params["message_id"]) for c in edits} == {replies[0].result["message_id"]}, "the question, edited"
+    assert "请填写：附件类型" in text_of(last) and "✔ 身份证" in buttons_of(last)
+    done = worker.fill(worker.presses("✔ 身份证"), plan)  # the edited question's buttons are the live ones
     assert "✅ 已提交" in text_of(done)
     iv = _interview(bot, worker.user.id)
     items = iv.state["answers"]["attachments"]
-    assert [(i["type"], i["name"]) for i in items][1] == ("户口簿", "户口簿首页")
-    assert [a.sha256 for a in _stored(bot, iv.id or 0)] == \
-        [hashlib.sha256(FRONT).hexdigest(), hashlib.sha256(BACK).hexdigest()]
+    assert [(i["type"], i["name"]) for i in items][1:] == [("户口簿", "户口簿首页"), ("户口簿", "户口簿本人页")]
+    assert [a.sha256 for a in _stored(bot, iv.id or 0)] == [hashlib.sha256(p).hexdigest() for p in (FRONT, BACK, third)]
 
 
 def _state(bot: BotProcess, tg_id: int) -> dict:
@@ -120,6 +131,32 @@ def test_a_shared_contact_at_the_phone_question_is_the_phone_number_and_only_the
     assert "请填写：其他联系方式" in text_of(nxt)
     assert _state(bot, worker.user.id)["answers"]["phone"] == "13987654321"
     assert prompt is not None
+    _keyboard_removed_before(bot, worker, since, nxt)
+
+
+def _keyboard_removed_before(bot: BotProcess, worker: Person, since: int, question: object) -> None:
+    """The share button (a reply keyboard) is taken off with one short line, sent before the next question."""
+    bot.api.wait_idle()
+    sent = [c for c in bot.api.sent_to(worker.user.id, since=since, methods=("sendMessage",))]
+    removals = [c for c in sent if (c.params.get("reply_markup") or {}).get("remove_keyboard") is True]
+    assert len(removals) == 1 and len(text_of(removals[0])) < 20, [text_of(c) for c in sent]
+    assert sent[-1] is question and removals[0].n < sent[-1].n, "the chat still ends on the question"
+
+
+def test_a_typed_phone_number_takes_the_share_button_off_the_screen(bot: BotProcess) -> None:
+    worker = bot.person("孙建军")
+    plan = household(name="孙建军")
+    worker.fill(worker.says("/start"), plan, stop_at="手机号码")
+    since = bot.api.mark()
+    nxt = worker.says("139 8765 4321")  # typed as people type, not the button
+    assert "请填写：其他联系方式" in text_of(nxt)
+    assert _state(bot, worker.user.id)["answers"]["phone"] == "13987654321"
+    _keyboard_removed_before(bot, worker, since, nxt)
+    since = bot.api.mark()
+    worker.says("13712345678")  # the next answers send no more removals
+    bot.api.wait_idle()
+    assert not [c for c in bot.api.sent_to(worker.user.id, since=since, methods=("sendMessage",))
+                if "remove_keyboard" in (c.params.get("reply_markup") or {})]
 
 
 def test_a_member_is_opened_and_removed_from_the_final_review_on_the_phone(bot: BotProcess) -> None:

@@ -102,6 +102,8 @@ def test_429_and_502_are_retried_and_the_reply_arrives(bot: BotProcess) -> None:
     bot.api.fail_next("editMessageText", 1, status=429, retry_after=1)  # the answered question becoming its record
     assert "请填写：政治面貌" in text_of(worker.says("汉族"))
     assert "请填写：身份证号" in text_of(worker.presses("3. 群众"))
+    # the callback's answer goes side by side with the chat's messages (its retry holds no message back)
+    bot.api.wait_for(lambda c: c.method == "answerCallbackQuery" and c.status == 200, since=since)
     statuses = [(c.method, c.status) for c in bot.api.calls[since:] if c.chat_id in (worker.chat, None)]
     assert statuses.count(("sendMessage", 502)) == 2
     assert ("answerCallbackQuery", 502) in statuses and ("answerCallbackQuery", 200) in statuses
