@@ -5,12 +5,12 @@ from __future__ import annotations
 import asyncio
 import inspect
 import logging
-import traceback
 from typing import Any, Awaitable, Callable
 
 from bot.service import AccessDenied, IntakeService, InterviewClosed, Reply, can_open
 from bot.settings import Settings
 from bot.telegram import buttons, journey, menus, records as records_desk, staff as staff_desk
+from bot.telegram.outage import Patience
 from bot.telegram.claims import READ_BUTTONS, READ_COMMANDS, Claims, Decision, on_event_loop
 from bot.telegram.actions import Action, AnswerCallback, BotIO, EditMessage, Incoming, SendMessage, SetMenu
 from bot.telegram.live import LiveQuestions
@@ -27,7 +27,7 @@ from flows.outputs import Input
 from storage import pending, repo
 from storage.commit import GroupCommit
 from storage.models import Interview, PendingReply, User
-from storage.steps import StalePerson, StepRow, describe, unreachable
+from storage.steps import StalePerson, StepRow
 
 log = logging.getLogger(__name__)
 
@@ -37,10 +37,9 @@ IN_PLACE = ("t", "pg")  # toggles and pages redraw the same question in place
 MENU = ("start", "new", "drafts", "review", "cancel", "help", "invite")
 _REFUSALS = (repo.UpdateAlreadyApplied, AccessDenied, InterviewClosed)
 _VIEW_REFUSALS = (StalePerson, AccessDenied, InterviewClosed)  # on a cached view: decided again from a fresh read
-DB_RETRY_WAITS = (0.5, 1.0, 2.0, 4.0, 8.0)  # seconds; an update waits up to ~15 s for the database to return
 
 
-class BotCore(Claims):
+class BotCore(Claims, Patience):
     """Commands, answers, buttons and files for one bot; each runtime only converts and delivers."""
 
     def __init__(self, service: IntakeService, settings: Settings, *, bot_username: str = "") -> None:
@@ -87,46 +86,6 @@ class BotCore(Claims):
             slow = inc.file is not None or self.records.makes_files(inc)  # downloads and exports take their time
             actions = await (work if slow else self._telling_when_slow(work, inc, io))
             await self.deliver(actions, io, update_id=inc.update_id)
-
-    async def _process_patiently(self, inc: Incoming, io: BotIO) -> list[Action]:
-        """Process the update; while the database is unreachable (a restart, a failover) wait and try again.
-
-        Trying again is safe: whatever an update writes carries its update id, so a try that did
-        commit is not applied twice. The person's later updates wait behind it (their lock is held).
-        """
-        waited = False
-        for wait in (*DB_RETRY_WAITS, None):
-            try:
-                actions = await self.process(inc, io)
-                if waited and not [a for a in actions if not isinstance(a, AnswerCallback)]:
-                    # the failed try had got as far as writing (a redelivery is refused, a button's press is only
-                    # acknowledged): its reply was lost, so say it was kept and show the question again
-                    return await asyncio.to_thread(self._after_outage, inc)
-                return actions
-            except Exception as exc:  # bad input never crashes the bot; the person hears about it
-                if wait is not None and unreachable(exc):
-                    log.warning("update %s from user %s: database unavailable (%s); trying again in %.1f s",
-                                inc.update_id, inc.user_id, describe(exc), wait)
-                    waited = True
-                    await asyncio.sleep(wait)
-                    continue
-                # Frames only: an exception's message can carry answers (SQL parameters, the state).
-                log.error("update %s from user %s failed: %s\n%s", inc.update_id, inc.user_id,
-                          describe(exc), "".join(traceback.format_tb(exc.__traceback__)))
-                return self._oops(inc)
-        raise AssertionError("unreachable")  # pragma: no cover - the last wait is None
-
-    def _after_outage(self, inc: Incoming) -> list[Action]:
-        """A try wrote the update and then lost the database: say it was kept and show where the person is."""
-        out: list[Action] = [AnswerCallback(inc.callback_id)] if inc.callback_id else []
-        if inc.chat_type != "private" or inc.chat_id is None:
-            return out
-        user = self.user(inc)
-        iv = self.active_interview(user)
-        if iv is not None and iv.status in repo.OPEN_STATUSES and can_open(user, iv):
-            return out + [SendMessage(inc.chat_id, t("tg.kept_after_outage"))] + \
-                self.open_interview(inc.chat_id, user, iv.id or 0)
-        return out + [SendMessage(inc.chat_id, t("tg.done_after_outage"))]
 
     async def deliver(self, actions: list[Action], io: BotIO, *, update_id: int) -> None:
         """Perform actions in order (per chat, paced: bot.telegram.delivery), each retried; one that still fails
@@ -191,14 +150,6 @@ class BotCore(Claims):
         decided = await asyncio.to_thread(self._decide, inc)
         assert isinstance(decided, list)  # answers are only deferred to a group commit on SQLite
         return decided
-
-    def _oops(self, inc: Incoming) -> list[Action]:
-        out: list[Action] = []
-        if inc.callback_id:
-            out.append(AnswerCallback(inc.callback_id))
-        if inc.chat_id is not None and inc.chat_type == "private":
-            out.append(SendMessage(inc.chat_id, t("tg.error")))
-        return out
 
     # --- helpers shared with the staff desk ----------------------------------------
     def user(self, inc: Incoming) -> User:

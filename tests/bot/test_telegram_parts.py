@@ -251,10 +251,10 @@ def test_an_answer_waits_while_the_database_is_unreachable_and_is_applied_once(
         service: IntakeService, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from sqlalchemy.exc import OperationalError
 
-    from bot.telegram import core as core_module
+    from bot.telegram import outage as outage_module
     from bot.telegram.actions import Incoming
 
-    monkeypatch.setattr(core_module, "DB_RETRY_WAITS", (0.01, 0.01, 0.01))
+    monkeypatch.setattr(outage_module, "DB_RETRY_WAITS", (0.01, 0.01, 0.01))
     core = _core(service, tmp_path)
     worker = make_user(service, tg_id=77)
     real = service.steps.person
@@ -305,10 +305,10 @@ def test_a_reply_lost_after_the_answer_was_saved_is_made_good(service: IntakeSer
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
     from sqlalchemy.exc import OperationalError
 
-    from bot.telegram import core as core_module
+    from bot.telegram import outage as outage_module
     from bot.telegram.actions import Incoming
 
-    monkeypatch.setattr(core_module, "DB_RETRY_WAITS", (0.01, 0.01))
+    monkeypatch.setattr(outage_module, "DB_RETRY_WAITS", (0.01, 0.01))
     core = _core(service, tmp_path)
     make_user(service, tg_id=79)
     io = _Recorder()
