@@ -127,13 +127,8 @@ class TerminalChat:
         """An ID card photo's path at 姓名 / 身份证号: read on this machine, its fields offered; the file is kept
         (a copy under the attachments folder, type 身份证) only if the person agrees."""
         assert self.interview_id is not None
-        try:
-            if path.stat().st_size > MAX_DOWNLOAD:
-                self._refuse(t("tg.file_too_big", mb=MAX_DOWNLOAD >> 20))
-                return None
-            data = path.read_bytes()
-        except OSError:
-            self._refuse(t("bot.terminal_no_such_file", path=str(path)))
+        data = self._read(path)
+        if data is None:
             return None
         print(t("ocr.reading"), file=self.out)
         card = card_meta(data, self.service.registry.today())
@@ -168,14 +163,8 @@ class TerminalChat:
 
     def _attach(self, path: Path) -> Reply | None:
         assert self.interview_id is not None
-        try:
-            size = path.stat().st_size
-            if size > MAX_DOWNLOAD:
-                self._refuse(t("tg.file_too_big", mb=MAX_DOWNLOAD >> 20))
-                return None
-            data = path.read_bytes()
-        except OSError:
-            self._refuse(t("bot.terminal_no_such_file", path=str(path)))
+        data = self._read(path)
+        if data is None:
             return None
         info = FileInfo(f"local:{path.resolve()}", "", "document", path.name,
                         mimetypes.guess_type(path.name)[0] or "", len(data))
@@ -183,6 +172,17 @@ class TerminalChat:
         meta = self.store().save(interview_id=self.interview_id, data=data, info=info, name=name)
         return self.service.handle(user=self.user, interview_id=self.interview_id, inp=Input("file", file=meta),
                                    attachment=meta)
+
+    def _read(self, path: Path) -> bytes | None:
+        """The file's bytes, or None (said to the person) when it is missing or over MAX_DOWNLOAD."""
+        try:
+            if path.stat().st_size > MAX_DOWNLOAD:
+                self._refuse(t("tg.file_too_big", mb=MAX_DOWNLOAD >> 20))
+                return None
+            return path.read_bytes()
+        except OSError:
+            self._refuse(t("bot.terminal_no_such_file", path=str(path)))
+            return None
 
     def _refuse(self, text: str) -> None:
         print("❌ " + text, file=self.out)

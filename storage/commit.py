@@ -171,11 +171,8 @@ class GroupCommit:
         store = self.store
         with store.connection() as conn:
             cur = conn.cursor()
-            if not wait and not _begin_now(cur):
-                conn.rollback()
+            if not _begin(conn, cur, wait):
                 return None
-            if wait:
-                cur.execute("BEGIN IMMEDIATE")
             try:
                 fresh = store.claim(cur, update_id)
                 conn.commit()
@@ -267,11 +264,8 @@ class GroupCommit:
         outcomes: list[BaseException | None] = []
         with self.store.connection() as conn:
             cur = conn.cursor()
-            if not wait and not _begin_now(cur):
-                conn.rollback()
+            if not _begin(conn, cur, wait):
                 return None
-            if wait:
-                cur.execute("BEGIN IMMEDIATE")
             try:
                 for w, _fut in batch:
                     try:
@@ -298,6 +292,18 @@ class GroupCommit:
         # Frames only: a database error's message can carry answers.
         log.error("group commit of %d step(s) failed: %s\n%s", steps, describe(exc),
                   "".join(traceback.format_tb(exc.__traceback__)))
+
+
+def _begin(conn: Any, cur: Any, wait: bool) -> bool:
+    """BEGIN IMMEDIATE, waiting for the write lock (``wait``) or not (False: another connection holds it;
+    nothing begun, the connection rolled back)."""
+    if wait:
+        cur.execute("BEGIN IMMEDIATE")
+        return True
+    if _begin_now(cur):
+        return True
+    conn.rollback()
+    return False
 
 
 def _begin_now(cur: Any) -> bool:
