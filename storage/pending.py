@@ -60,6 +60,19 @@ def set_live(session: Session, *, chat_id: int, user_id: int, interview_id: int,
     session.commit()
 
 
+def replace_live(session: Session, rows: dict[int, PendingReply | None]) -> None:
+    """Write many chats' live question messages in one transaction (None: the chat has none now)."""
+    if not rows:
+        return
+    session.execute(delete(PendingReply).where(col(PendingReply.chat_id).in_(list(rows)), PendingReply.kind == LIVE))
+    for row in rows.values():
+        if row is not None:
+            session.add(PendingReply(chat_id=row.chat_id, user_id=row.user_id, kind=LIVE, interview_id=row.interview_id,
+                                     payload=dict(row.payload or {}), message_id=row.message_id,
+                                     created_at=row.created_at))
+    session.commit()
+
+
 def live(session: Session, *, chat_id: int) -> PendingReply | None:
     """The message showing the chat's current question, if one was recorded."""
     return session.exec(select(PendingReply).where(PendingReply.chat_id == chat_id, PendingReply.kind == LIVE)

@@ -55,7 +55,7 @@ class BotCore(Claims, Patience):
         self.staff = StaffDesk(self)
         self.records = RecordsDesk(self)
         self.drafts = DraftsDesk(self, self.staff)
-        self.live = LiveQuestions(service)
+        self.live = LiveQuestions(service, write_behind=self.commits is not None)
         self.tz = service.registry.tz  # the one zone: INTAKE_TIMEZONE, set on the registry
         self._notices: set[asyncio.Task[None]] = set()  # "saving is delayed" messages being sent
 
@@ -108,9 +108,14 @@ class BotCore(Claims, Patience):
                 log.warning("update %s: reply prompt not stored: %s", update_id, type(exc).__name__)
         if isinstance(action, SendMessage) and action.live is not None and sent is not None:
             try:
-                await self._db(self.live.keep, action.chat_id, action.live, sent)
+                if self.live.write_behind:  # kept in memory, written in batches (bot.telegram.live)
+                    self.live.keep(action.chat_id, action.live, sent)
+                else:
+                    await self._db(self.live.keep, action.chat_id, action.live, sent)
             except Exception as exc:  # the question is out; it will not be edited into its record
                 log.warning("update %s: live question not stored: %s", update_id, type(exc).__name__)
+            if self.commits is not None and self.live.due():
+                self.commits.later(self.live.flush)
 
     async def _db(self, work: Callable[..., Any], *args: Any) -> Any:
         """Database writes from the event loop: on the writer thread on SQLite, in a thread elsewhere."""

@@ -138,4 +138,5 @@ async def run_bot(core: BotCore, settings: Settings, runtime: Runtime, *, webhoo
         await runtime.stop()
     finally:
         await daily_task.stop(daily)
+        await asyncio.to_thread(core.live.flush)  # the live question rows kept since the last batch
         await runtime.close()

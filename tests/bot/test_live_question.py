@@ -64,3 +64,30 @@ def test_the_live_row_is_never_read_as_a_prompt_waiting_for_a_typed_reply(servic
         assert pending.answered_by(s, chat_id=CHAT, user_id=3, message_id=50) is None
         pending.set_live(s, chat_id=CHAT, user_id=3, interview_id=7, key="ask:name", message_id=51)
         assert len(s.exec(select(PendingReply).where(PendingReply.chat_id == CHAT)).all()) == 1, "one row per chat"
+
+
+def _rows(service: IntakeService) -> list[tuple[int, int | None]]:
+    with Session(service.db) as s:
+        return [(r.chat_id, r.message_id) for r in s.exec(select(PendingReply).where(
+            PendingReply.kind == pending.LIVE)).all()]
+
+
+def test_write_behind_keeps_rows_in_memory_and_writes_them_in_one_batch(service: IntakeService) -> None:
+    """One process on SQLite: a kept row is exact at once and reaches the database with the next batch."""
+    from bot.telegram.actions import Live
+
+    live = LiveQuestions(service, write_behind=True)
+    live.keep(CHAT, Live(7, "ask:ethnicity", 1), 50)
+    live.keep(CHAT + 1, Live(8, "ask:name", 2), 60)
+    assert _rows(service) == []  # no write of its own per answer
+    current = live.current(CHAT)
+    assert current is not None and current.message_id == 50
+    assert live.tidy(CHAT, _answered(7), fresh=False)[0] == EditMessage(CHAT, 50, "✔ 民族：汉族", ())
+    live.flush()
+    assert sorted(_rows(service)) == [(CHAT, 50), (CHAT + 1, 60)]  # (CHAT's next question replaces it when sent)
+    live.forget(CHAT + 1)
+    live.flush()
+    assert _rows(service) == [(CHAT, 50)]
+    again = LiveQuestions(service, write_behind=True)  # a restart reads what the last batch wrote
+    row = again.current(CHAT)
+    assert row is not None and row.message_id == 50 and again.current(CHAT + 1) is None
