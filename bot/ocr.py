@@ -80,10 +80,33 @@ class RapidOcrReader:
         with self._lock:
             self._load()
             boxes, _ = self._engine(image)
+            _give_back()
         return rows_of(boxes or [])
 
     def read(self, data: bytes, today: date) -> CardReading:
         return read_card(self.lines(data), today)
+
+
+def _trim() -> Any:
+    try:
+        import ctypes
+
+        return ctypes.CDLL("libc.so.6").malloc_trim
+    except (OSError, AttributeError):  # not glibc: nothing to give back this way
+        return None
+
+
+_MALLOC_TRIM = _trim()
+
+
+def _give_back() -> None:
+    """Return the reading's freed working memory (~190 MB of onnxruntime tensors) to the system.
+
+    Without it glibc keeps the freed heap: the bot stayed at ~550 MB after its first reading instead
+    of ~365 MB (measured on the bench's cards, 20 readings in a row; the same 20 of 20 read right).
+    """
+    if _MALLOC_TRIM is not None:
+        _MALLOC_TRIM(0)
 
 
 def _prepare(data: bytes) -> Any:
