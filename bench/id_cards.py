@@ -109,12 +109,16 @@ def card_image(card: Card):
 
 def draw_card(card: Card, seed: int = 0) -> bytes:
     """A phone photo of the card: rotated a few degrees, uneven light, blur, JPEG (deterministic per seed)."""
+    return photograph(card_image(card), seed)
+
+
+def photograph(img, seed: int, size: tuple[int, int] = (1000, 700), at: tuple[int, int] = (72, 80)) -> bytes:
+    """A phone photo of a document image lying on a table: rotated, unevenly lit, blurred, JPEG."""
     from PIL import Image, ImageFilter
 
     rnd = random.Random(seed)
-    img = card_image(card)
-    table = Image.new("RGB", (1000, 700), (96, 84, 70))
-    table.paste(img, (72, 80))
+    table = Image.new("RGB", size, (96, 84, 70))
+    table.paste(img, at)
     table = table.rotate(rnd.uniform(-4, 4), resample=Image.BICUBIC, fillcolor=(96, 84, 70))
     # light from one side: a brightness ramp from 70 % to 110 %
     light = Image.linear_gradient("L").rotate(rnd.choice((0, 90, 180, 270))).resize(table.size)

@@ -1,6 +1,6 @@
 """Reading the front of an ID card on this machine: one small interface and its RapidOCR implementation.
 
-``IdCardReader.read(data, today)`` takes the photo's bytes (kept in memory, never written or logged)
+``IdCardReader.read(data, today)`` takes the photo's bytes (an ID card front or a 户口簿 page) (kept in memory, never written or logged)
 and returns a ``flows.idcard_text.CardReading``; the OCR text itself is never logged either. The
 RapidOCR engine (PP-OCR models shipped inside the ``rapidocr-onnxruntime`` wheel, run by onnxruntime
 on the CPU; nothing is downloaded, nothing leaves the machine) is loaded lazily, once per process,
@@ -17,7 +17,8 @@ import threading
 from datetime import date
 from typing import Any, Protocol, Sequence
 
-from flows.idcard_text import CardReading, read_card
+from flows.hukou_text import read_identity
+from flows.idcard_text import CardReading
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +85,7 @@ class RapidOcrReader:
         return rows_of(boxes or [])
 
     def read(self, data: bytes, today: date) -> CardReading:
-        return read_card(self.lines(data), today)
+        return read_identity(self.lines(data), today)
 
 
 def _trim() -> Any:

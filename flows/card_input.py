@@ -46,6 +46,7 @@ def _take(run: Run, reading: Mapping[str, Any], photo: Mapping[str, Any] | None)
         run.outputs.append(Notice(t(f"ocr.{problem}"), "warning"))
         show(run)
         return False
+    document = "hukou" if reading.get("document") == "hukou" else "id_card"
     values = {k: str(v) for k, v in (reading.get("values") or {}).items() if k in CARD_KEYS and v}
     here = {s.path for s in run.all_slots()}
     offers = {prefix + k: v for k, v in values.items() if prefix + k in here}
@@ -56,9 +57,9 @@ def _take(run: Run, reading: Mapping[str, Any], photo: Mapping[str, Any] | None)
         run.outputs.append(Notice(t(f"ocr.conflict.{what}"), "warning"))
     if offers:
         labels = "、".join(run.slot_at(p).field.label for p in offers)  # type: ignore[union-attr]
-        run.outputs.append(Notice(t("ocr.read", fields=labels)))
+        run.outputs.append(Notice(t("ocr.read", fields=labels, doc=t(f"ocr.doc.{document}"))))
     else:
         run.outputs.append(Notice(t("ocr.nothing"), "warning"))
-    asked = bool(offers) and ask_keep(run, photo, values.get("name", ""))
+    asked = bool(offers) and ask_keep(run, photo, values.get("name", ""), document)
     show(run)  # the keep-photo question when asked (the question again once it is answered), else the question
     return asked

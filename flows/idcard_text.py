@@ -21,6 +21,9 @@ from flows.answers import Valid
 from flows.validators import parse_ethnicity
 
 LABELS = ("姓名", "性别", "民族", "出生", "住址", "公民身份号码")
+# Words of the labels printed on an ID card or a 户口簿 page: a "name" holding one is a misread row
+NOT_IN_A_NAME = ("姓名", "性别", "民族", "出生", "住址", "公民", "身份", "号码", "户主", "关系", "曾用名", "籍贯",
+                 "宗教", "编号", "登记", "婚姻", "文化程度", "职业", "迁来")
 # What OCR reads in place of a digit or X (fullwidth forms are folded by NFKC-like mapping below).
 _DIGIT_LOOKALIKES = str.maketrans({"O": "0", "o": "0", "D": "0", "I": "1", "l": "1", "|": "1", "Z": "2",
                                    "S": "5", "B": "8", "x": "X", "×": "X", "Ⅹ": "X"})
@@ -43,6 +46,7 @@ class CardReading:
     id_number: str = ""
     conflicts: tuple[str, ...] = field(default=())  # "birth_date" / "sex": the card text disagrees with the number
     rejected_number: bool = False  # an 18-character number was seen but its check digit or date is wrong
+    document: str = "id_card"  # what the photo showed: "id_card" (a card front) or "hukou" (a 户口簿 page)
 
     def values(self) -> dict[str, str]:
         """The fields read, keyed as the form names them (empty ones left out)."""
@@ -52,10 +56,12 @@ class CardReading:
 
     def as_state(self) -> dict[str, Any]:
         """A JSON-able form of the reading (what an adapter hands the engine)."""
-        return {"values": self.values(), "conflicts": list(self.conflicts), "rejected_number": self.rejected_number}
+        return {"values": self.values(), "conflicts": list(self.conflicts), "rejected_number": self.rejected_number,
+                "document": self.document}
 
 
-def _clean(line: str) -> str:
+def clean_line(line: str) -> str:
+    """One OCR line with its spaces dropped and fullwidth digits, X and colons folded."""
     return re.sub(r"\s+", "", line.translate(_FULLWIDTH)).strip(":")
 
 
@@ -74,6 +80,8 @@ def _number_in(text: str) -> str | None:
 def _name(text: str) -> str:
     text = _NAME_DOT_RE.sub("·", text).strip("·")
     kept = "".join(ch for ch in text if _HAN.match(ch) or ch == "·")
+    if any(word in kept for word in NOT_IN_A_NAME):
+        return ""  # a label ran into the value (a 户口簿 row read as one line): not a name, not offered
     return kept if 2 <= len(kept) <= 30 else ""
 
 
@@ -103,7 +111,7 @@ def _label_at(line: str) -> str | None:
 
 def read_card(lines: Sequence[str], today: date) -> CardReading:
     """Read the fields of a card front from its OCR lines (see the module docstring)."""
-    rows = [_clean(ln) for ln in lines]
+    rows = [clean_line(ln) for ln in lines]
     rows = [r for r in rows if r]
     name = sex = nation = birth_text = ""
     address: list[str] = []
@@ -137,11 +145,12 @@ def read_card(lines: Sequence[str], today: date) -> CardReading:
                 address.append(rest)
         else:
             number_text = number_text or (_after(row, "身份号码") if "身份号码" in row else row) or nxt
-    return _decide(name, sex, nation, birth_text, address, number_text, today)
+    return decide(name, sex, nation, birth_text, address, number_text, today)
 
 
-def _decide(name: str, sex: str, nation: str, birth_text: str, address: list[str], number_text: str,
-            today: date) -> CardReading:
+def decide(name: str, sex: str, nation: str, birth_text: str, address: list[str], number_text: str,
+           today: date) -> CardReading:
+    """The sure values among the texts read next to each label (the number checked, the others cleaned)."""
     number = ""
     rejected = False
     found = _number_in(number_text)

@@ -1,5 +1,5 @@
 """An ID card photo at the 身份证号 question on Telegram (aiogram and ptb, the real bot process and the real
-OCR): 正在识别身份证 is said while reading; the person is asked once whether to keep the photo (kept: one
+OCR): 正在识别证件 is said while reading; the person is asked once whether to keep the photo (kept: one
 附件 of type 身份证 and its Attachment row, the file on disk; declined: nothing, no file); the number and later
 the address are offered, confirmed with taps, and the ledger holds them; neither the photo nor the text read
 is logged."""
@@ -37,7 +37,7 @@ def test_a_card_photo_at_the_id_question_fills_the_ledger_after_taps(bot: BotPro
     since = bot.api.mark()
     asked = worker.sends_file((photo, "身份证.jpg", "image/jpeg") if as_document else photo, timeout=90)
     said = [text_of(c) for c in bot.api.sent_to(worker.chat, since=since) if c.n < asked.n]
-    assert any("正在识别身份证" in x for x in said), said  # told while the card is read
+    assert any("正在识别证件" in x for x in said), said  # told while the card is read
     assert buttons_of(asked)[:2] == ["保存为附件（身份证）", "不保存"], text_of(asked)
     reply = worker.presses("保存为附件（身份证）" if keep else "不保存")
     assert f"✔ {CARD.number}" in buttons_of(reply), text_of(reply)

@@ -32,6 +32,7 @@ ALLOWED: dict[str, str] = {
     "flows/validators.py": "the 56 民族 table and the ethnicity reader's suffixes (的, 人, 族)",
     "flows/idcard.py": "男 / 女: the 性别 an ID number encodes, stored as the form's option values",
     "flows/idcard_text.py": "the labels printed on an ID card's front (姓名, 住址 …) the OCR reader matches",
+    "flows/hukou_text.py": "the labels printed on a 户口簿 page (户主或与户主关系, 出生日期 …) the OCR reader matches",
     "flows/categories.py": "the one home of the 困难类别, reason, 致困原因 and 脱困 names (stored values)",
     # literals in files other helpers own this session; the lead moves them at merge
     "flows/consistency.py": "the relation and identity option values a household is checked by (its texts are catalog check.*)",

@@ -25,6 +25,8 @@ from tests.support.factory import load, make_service
 from tests.support.household import follow
 from tests.support.plans import WANG
 
+ID = t("ocr.doc.id_card")
+
 CARD = CARDS[0]
 READ = CardReading(name=CARD.name, sex=CARD.sex, ethnicity="汉族", birth_date=CARD.birth, address=CARD.address,
                    id_number=CARD.number)
@@ -73,10 +75,10 @@ def test_keeping_the_photo_adds_a_card_attachment_with_its_row(service: IntakeSe
     photo = _photo(tmp_path, iid)
     reply = _send(service, surveyor, iid, photo)
     menu = _menu(reply)
-    assert menu.text == t("ocr.keep_photo")
-    assert [b.label for b in menu.buttons[0]] == [t("ocr.keep_yes"), t("ocr.keep_no")]
+    assert menu.text == t("ocr.keep_photo", doc=ID)
+    assert [b.label for b in menu.buttons[0]] == [t("ocr.keep_yes", doc=ID), t("ocr.keep_no")]
     assert "attachments" not in load(service, iid).state["answers"] and _rows(service, iid) == []  # asked first
-    reply = _press(service, surveyor, iid, reply, t("ocr.keep_yes"))
+    reply = _press(service, surveyor, iid, reply, t("ocr.keep_yes", doc=ID))
     ask = _ask(reply)
     assert ask.path == "id_number" and f"✔ {CARD.number}" in [b.label for row in ask.buttons for b in row]
     [item] = load(service, iid).state["answers"]["attachments"]
@@ -110,7 +112,7 @@ def test_a_typed_yes_keeps_it_once(service: IntakeService, surveyor: User, tmp_p
     reply = service.handle(user=surveyor, interview_id=iid, inp=Input("text", text="对"))  # the offered number
     assert load(service, iid).state["answers"]["id_number"] == CARD.number
     assert len(load(service, iid).state["answers"]["attachments"]) == 1 and len(_rows(service, iid)) == 1
-    assert not any(isinstance(o, Menu) and o.text == t("ocr.keep_photo") for o in reply.outputs)  # asked once
+    assert not any(isinstance(o, Menu) and o.text == t("ocr.keep_photo", doc=ID) for o in reply.outputs)  # asked once
 
 
 def test_nothing_read_means_no_question_and_no_file(service: IntakeService, surveyor: User, tmp_path: Path) -> None:
@@ -140,7 +142,7 @@ def test_the_terminal_keeps_the_path_s_file_only_if_agreed(service: IntakeServic
     chat = TerminalChat(service, surveyor, out=io.StringIO(), attachments=tmp_path / "files")
     chat.interview_id = iid = _at(service, surveyor, "id_number")
     reply = chat.answer(str(photo))
-    assert _menu(reply).text == t("ocr.keep_photo")
+    assert _menu(reply).text == t("ocr.keep_photo", doc=ID)
     chat.show(reply)
     reply = chat.answer("要" if keep else "不要")
     assert _ask(reply).path == "id_number"
@@ -163,6 +165,6 @@ def test_a_command_at_the_keep_question_keeps_nothing_and_leaves_no_file(service
     photo = _photo(tmp_path, iid)
     _send(service, surveyor, iid, photo)
     reply = service.handle(user=surveyor, interview_id=iid, inp=Input("text", text=command))
-    assert t("ocr.photo_dropped") in [getattr(o, "text", "") for o in reply.outputs]
+    assert t("ocr.photo_dropped", doc=ID) in [getattr(o, "text", "") for o in reply.outputs]
     assert not Path(photo["path"]).exists() and _rows(service, iid) == []
     assert (load(service, iid).state.get("pending") or {}).get("kind") != "card_photo"
