@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 
 from storage.models import PendingReply, utcnow
 
-LIVE = "live_question"  # a chat's current question message: one row per chat, replaced as the interview moves on
+LIVE = "live_question"  # a chat's current question message: one row per chat (read and written by storage.live_rows)
 
 
 def remember(session: Session, *, chat_id: int, user_id: int, kind: str, interview_id: int,
@@ -50,39 +50,6 @@ def latest(session: Session, *, chat_id: int, user_id: int) -> PendingReply | No
     return session.exec(select(PendingReply).where(PendingReply.chat_id == chat_id, PendingReply.user_id == user_id,
                                                   PendingReply.kind != LIVE)
                         .order_by(col(PendingReply.id).desc()).limit(1)).first()
-
-
-def set_live(session: Session, *, chat_id: int, user_id: int, interview_id: int, key: str, message_id: int) -> None:
-    """Record the message that now shows a chat's question (``key``: which prompt), replacing the previous one."""
-    session.execute(delete(PendingReply).where(PendingReply.chat_id == chat_id, PendingReply.kind == LIVE))
-    session.add(PendingReply(chat_id=chat_id, user_id=user_id, kind=LIVE, interview_id=interview_id,
-                             payload={"key": key}, message_id=message_id))
-    session.commit()
-
-
-def replace_live(session: Session, rows: dict[int, PendingReply | None]) -> None:
-    """Write many chats' live question messages in one transaction (None: the chat has none now)."""
-    if not rows:
-        return
-    session.execute(delete(PendingReply).where(col(PendingReply.chat_id).in_(list(rows)), PendingReply.kind == LIVE))
-    for row in rows.values():
-        if row is not None:
-            session.add(PendingReply(chat_id=row.chat_id, user_id=row.user_id, kind=LIVE, interview_id=row.interview_id,
-                                     payload=dict(row.payload or {}), message_id=row.message_id,
-                                     created_at=row.created_at))
-    session.commit()
-
-
-def live(session: Session, *, chat_id: int) -> PendingReply | None:
-    """The message showing the chat's current question, if one was recorded."""
-    return session.exec(select(PendingReply).where(PendingReply.chat_id == chat_id, PendingReply.kind == LIVE)
-                        .order_by(col(PendingReply.id).desc()).limit(1)).first()
-
-
-def drop_live(session: Session, *, chat_id: int) -> None:
-    """Forget the chat's question message (it was edited into its record, or can no longer be edited)."""
-    session.execute(delete(PendingReply).where(PendingReply.chat_id == chat_id, PendingReply.kind == LIVE))
-    session.commit()
 
 
 def prune(session: Session, *, older_than_days: int) -> int:

@@ -53,7 +53,7 @@ class StepRow:
             setattr(self, name, values[name])
 
 
-class _Statement:
+class Statement:
     """One statement compiled for a dialect, with the converters of its parameters and result columns."""
 
     def __init__(self, stmt: ClauseElement, engine: Engine) -> None:
@@ -109,31 +109,31 @@ class StepStore:
         interviews: Table = Interview.__table__  # type: ignore[attr-defined]
         self._interviews = interviews
         # the person and their active interview in one statement: what nearly every update needs first
-        self._who = _Statement(
+        self._who = Statement(
             select(*[users.c[n].label(f"u_{n}") for n in USER_COLUMNS],
                    *[interviews.c[n].label(f"i_{n}") for n in STEP_COLUMNS])
             .select_from(users.outerjoin(interviews, interviews.c.id == users.c.active_interview_id))
             .where(users.c.tg_id == bindparam("tg_id")), engine)
-        self._load = _Statement(select(*[interviews.c[n] for n in STEP_COLUMNS])
+        self._load = Statement(select(*[interviews.c[n] for n in STEP_COLUMNS])
                                 .where(interviews.c.id == bindparam("id")), engine)
-        self._duplicate = _Statement(
+        self._duplicate = Statement(
             select(interviews.c.id, interviews.c.ref, interviews.c.worker_name, interviews.c.status,
                    interviews.c.created_by)
             .where(interviews.c.id_number == bindparam("id_number"), interviews.c.status != "cancelled",
                    interviews.c.id != bindparam("exclude_id"))
             .order_by(interviews.c.id).limit(1), engine)
         insert = (postgresql.insert if self.postgres else sqlite.insert)(ProcessedUpdate.__table__)
-        self._claim = _Statement(insert.values(update_id=bindparam("update_id"), at=bindparam("at"))
+        self._claim = Statement(insert.values(update_id=bindparam("update_id"), at=bindparam("at"))
                                  .on_conflict_do_nothing(), engine)
         processed: Table = ProcessedUpdate.__table__  # type: ignore[attr-defined]
-        self._unclaim = _Statement(processed.delete().where(processed.c.update_id == bindparam("update_id")), engine)
+        self._unclaim = Statement(processed.delete().where(processed.c.update_id == bindparam("update_id")), engine)
         events: Table = AnswerEvent.__table__  # type: ignore[attr-defined]
-        self._event = _Statement(events.insert().values(
+        self._event = Statement(events.insert().values(
             {n: bindparam(n) for n in ("interview_id", "path", "action", "old", "new", "actor_id", "at")}), engine)
         audit: Table = AuditLog.__table__  # type: ignore[attr-defined]
-        self._audit = _Statement(audit.insert().values(
+        self._audit = Statement(audit.insert().values(
             {n: bindparam(n) for n in ("actor_id", "action", "detail", "at")}), engine)
-        self._variants: dict[tuple[str, ...], _Statement] = {}  # by the columns written (UPDATE, attachment)
+        self._variants: dict[tuple[str, ...], Statement] = {}  # by the columns written (UPDATE, attachment)
         self.people = People(engine)
 
     # --- reading -----------------------------------------------------------------
@@ -275,15 +275,15 @@ class StepStore:
             stmt = self._attachment(tuple(row))
             cur.execute(stmt.sql, stmt.params(row))
 
-    def _attachment(self, keys: tuple[str, ...]) -> _Statement:
+    def _attachment(self, keys: tuple[str, ...]) -> Statement:
         stmt = self._variants.get(("attachment",) + keys)
         if stmt is None:
             table: Table = Attachment.__table__  # type: ignore[attr-defined]
-            stmt = self._variants[("attachment",) + keys] = _Statement(
+            stmt = self._variants[("attachment",) + keys] = Statement(
                 table.insert().values({k: bindparam(k) for k in keys}), self.engine)
         return stmt
 
-    def _update(self, keys: tuple[str, ...], status: bool = False, person: bool = False) -> _Statement:
+    def _update(self, keys: tuple[str, ...], status: bool = False, person: bool = False) -> Statement:
         """The interview's UPDATE: only while its version (and status) are as read, and the person's row too."""
         variant = keys + (("?status",) if status else ()) + (("?person",) if person else ())
         stmt = self._variants.get(variant)
@@ -297,7 +297,7 @@ class StepStore:
                 where.append(exists().where(users.c.id == bindparam("p_id"), *[
                     users.c[n].is_not_distinct_from(bindparam(f"p_{n}", type_=users.c[n].type))
                     for n in GUARDED_USER_COLUMNS]))
-            stmt = self._variants[variant] = _Statement(
+            stmt = self._variants[variant] = Statement(
                 t.update().where(*where).values({k: bindparam(f"v_{k}", type_=t.c[k].type) for k in keys}),
                 self.engine)
         return stmt

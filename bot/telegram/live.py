@@ -27,8 +27,8 @@ from bot.render import Message, record_of, render
 from bot.service import IntakeService, Reply
 from bot.telegram.actions import Action, EditMessage, Live, SendMessage, bind
 from flows.outputs import Answered, Ask, Menu, Notice, Output, Review
-from storage import pending
-from storage.models import PendingReply, utcnow
+from storage.live_rows import LiveRow, LiveRows
+from storage.models import utcnow
 
 EDITABLE_FOR = timedelta(hours=47)  # Telegram: 48 h; an hour's margin for clocks and queued updates
 FLUSH_EVERY = 1.0  # seconds: how late a kept row may reach the database (write_behind)
@@ -53,22 +53,20 @@ class LiveQuestions:
     def __init__(self, service: IntakeService, *, write_behind: bool = False) -> None:
         self.service = service
         self.write_behind = write_behind  # one process on SQLite: rows kept in memory, written in batches
-        self._memo: OrderedDict[int, PendingReply | None] = OrderedDict()
-        self._dirty: dict[int, PendingReply | None] = {}
+        self.rows = LiveRows(service.steps)  # precompiled statements, no ORM objects (storage.live_rows)
+        self._memo: OrderedDict[int, LiveRow | None] = OrderedDict()
+        self._dirty: dict[int, LiveRow | None] = {}
         self._lock = threading.Lock()  # tidy runs on worker threads, keep on the event loop
         self._flushing = threading.Lock()  # batches reach the database in the order they were taken
         self._flushed = time.monotonic()
 
-    def current(self, chat: int) -> PendingReply | None:
+    def current(self, chat: int) -> LiveRow | None:
         """The chat's live question message while it may still be edited (older: forgotten)."""
         with self._lock:
             known = self.write_behind and chat in self._memo
             row = self._memo.get(chat) if known else None
         if not known:
-            with self.service.session() as s:
-                row = pending.live(s, chat_id=chat)
-                if row is not None:
-                    s.expunge(row)
+            row = self.rows.get(chat)
             self._remember(chat, row, dirty=False)
         if row is not None and utcnow() - _aware(row.created_at) > EDITABLE_FOR:
             self.forget(chat)
@@ -80,19 +78,16 @@ class LiveQuestions:
         if self.write_behind:
             self._remember(chat, None, dirty=True)
             return
-        with self.service.session() as s:
-            pending.drop_live(s, chat_id=chat)
+        self.rows.drop(chat)
 
     def keep(self, chat: int, live: Live, message_id: int) -> None:
         """A question message was sent: it is the chat's live one now."""
+        row = LiveRow(chat_id=chat, user_id=live.user_id, interview_id=live.interview_id, message_id=message_id,
+                      payload={"key": live.key}, created_at=utcnow())
         if self.write_behind:
-            self._remember(chat, PendingReply(chat_id=chat, user_id=live.user_id, kind=pending.LIVE,
-                                              interview_id=live.interview_id, payload={"key": live.key},
-                                              message_id=message_id, created_at=utcnow()), dirty=True)
+            self._remember(chat, row, dirty=True)
             return
-        with self.service.session() as s:
-            pending.set_live(s, chat_id=chat, user_id=live.user_id, interview_id=live.interview_id, key=live.key,
-                             message_id=message_id)
+        self.rows.set(row)
 
     def due(self) -> bool:
         """Rows wait to be written and the last batch is a second old (write_behind)."""
@@ -105,10 +100,9 @@ class LiveQuestions:
                 batch, self._dirty = self._dirty, {}
                 self._flushed = time.monotonic()
             if batch:
-                with self.service.session() as s:
-                    pending.replace_live(s, batch)
+                self.rows.replace(batch)
 
-    def _remember(self, chat: int, row: PendingReply | None, *, dirty: bool) -> None:
+    def _remember(self, chat: int, row: LiveRow | None, *, dirty: bool) -> None:
         if not self.write_behind:
             return
         with self._lock:

@@ -11,6 +11,7 @@ from bot.telegram.actions import EditMessage, SendMessage
 from bot.telegram.live import LiveQuestions
 from flows.outputs import Answered, Ask, Button
 from storage import pending
+from storage.live_rows import LiveRow, LiveRows
 from storage.models import PendingReply, utcnow
 
 CHAT = 4242
@@ -21,14 +22,18 @@ def _ask(path: str) -> Ask:
                buttons=((Button("返回", "3:back"),),), required=True)
 
 
+def _set(service: IntakeService, *, user_id: int, key: str, message_id: int) -> None:
+    LiveRows(service.steps).set(LiveRow(chat_id=CHAT, user_id=user_id, interview_id=7, message_id=message_id,
+                                        payload={"key": key}))
+
+
 def _answered(interview_id: int) -> Reply:
     return Reply(interview_id, [Answered("ethnicity", "✔ 民族：汉族"), _ask("political_status")])
 
 
 def test_an_answer_edits_its_own_question_into_the_record_and_the_next_one_becomes_live(service: IntakeService) -> None:
     live = LiveQuestions(service)
-    with Session(service.db) as s:
-        pending.set_live(s, chat_id=CHAT, user_id=0, interview_id=7, key="ask:ethnicity", message_id=50)
+    _set(service, user_id=0, key="ask:ethnicity", message_id=50)
     actions = live.tidy(CHAT, _answered(7), fresh=False)
     assert actions[0] == EditMessage(CHAT, 50, "✔ 民族：汉族", ())
     send = actions[1]
@@ -37,16 +42,15 @@ def test_an_answer_edits_its_own_question_into_the_record_and_the_next_one_becom
 
 def test_another_drafts_question_only_loses_its_keyboard(service: IntakeService) -> None:
     live = LiveQuestions(service)
-    with Session(service.db) as s:
-        pending.set_live(s, chat_id=CHAT, user_id=0, interview_id=7, key="ask:ethnicity", message_id=50)
+    _set(service, user_id=0, key="ask:ethnicity", message_id=50)
     actions = live.tidy(CHAT, _answered(8), fresh=False)  # an answer in draft 8: message 50 shows draft 7
     assert actions[0] == EditMessage(CHAT, 50, None, ())
 
 
 def test_a_question_older_than_telegram_allows_editing_is_sent_anew(service: IntakeService) -> None:
     live = LiveQuestions(service)
+    _set(service, user_id=0, key="ask:ethnicity", message_id=50)
     with Session(service.db) as s:
-        pending.set_live(s, chat_id=CHAT, user_id=0, interview_id=7, key="ask:ethnicity", message_id=50)
         row = s.exec(select(PendingReply).where(PendingReply.kind == pending.LIVE)).one()
         row.created_at = utcnow() - timedelta(hours=47, minutes=5)
         s.add(row)
@@ -54,15 +58,15 @@ def test_a_question_older_than_telegram_allows_editing_is_sent_anew(service: Int
     actions = live.tidy(CHAT, _answered(7), fresh=False)
     assert not any(isinstance(a, EditMessage) for a in actions)
     assert isinstance(actions[-1], SendMessage) and "请填写：political_status" in actions[-1].text
-    with Session(service.db) as s:
-        assert pending.live(s, chat_id=CHAT) is None
+    assert LiveRows(service.steps).get(CHAT) is None
 
 
 def test_the_live_row_is_never_read_as_a_prompt_waiting_for_a_typed_reply(service: IntakeService) -> None:
+    _set(service, user_id=3, key="ask:ethnicity", message_id=50)
     with Session(service.db) as s:
-        pending.set_live(s, chat_id=CHAT, user_id=3, interview_id=7, key="ask:ethnicity", message_id=50)
         assert pending.answered_by(s, chat_id=CHAT, user_id=3, message_id=50) is None
-        pending.set_live(s, chat_id=CHAT, user_id=3, interview_id=7, key="ask:name", message_id=51)
+    _set(service, user_id=3, key="ask:name", message_id=51)
+    with Session(service.db) as s:
         assert len(s.exec(select(PendingReply).where(PendingReply.chat_id == CHAT)).all()) == 1, "one row per chat"
 
 
