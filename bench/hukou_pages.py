@@ -84,6 +84,6 @@ def page_image(m: Member):
     return img
 
 
-def draw_page(m: Member, seed: int = 0) -> bytes:
+def draw_page(m: Member, seed: int = 0, scale: float = 1.0) -> bytes:
     """A phone photo of the page (rotated a few degrees, uneven light, blur, JPEG; deterministic per seed)."""
-    return photograph(page_image(m), seed, size=(1140, 860), at=(70, 70))
+    return photograph(page_image(m), seed, size=(1140, 860), at=(70, 70), scale=scale)

@@ -107,15 +107,27 @@ def card_image(card: Card):
     return img
 
 
-def draw_card(card: Card, seed: int = 0) -> bytes:
+# A photo as Telegram delivers it is 1280 px on its longer side: the cards' 1000 px photos scaled by this.
+TELEGRAM_SCALE = 1.28
+
+
+def draw_card(card: Card, seed: int = 0, scale: float = 1.0) -> bytes:
     """A phone photo of the card: rotated a few degrees, uneven light, blur, JPEG (deterministic per seed)."""
-    return photograph(card_image(card), seed)
+    return photograph(card_image(card), seed, scale=scale)
 
 
-def photograph(img, seed: int, size: tuple[int, int] = (1000, 700), at: tuple[int, int] = (72, 80)) -> bytes:
-    """A phone photo of a document image lying on a table: rotated, unevenly lit, blurred, JPEG."""
+def photograph(img, seed: int, size: tuple[int, int] = (1000, 700), at: tuple[int, int] = (72, 80),
+               scale: float = 1.0) -> bytes:
+    """A phone photo of a document image lying on a table: rotated, unevenly lit, blurred, JPEG.
+
+    ``scale`` enlarges the whole scene (document, table and offset) before the noise, e.g. to Telegram's size.
+    """
     from PIL import Image, ImageFilter
 
+    if scale != 1.0:
+        img = img.resize((round(img.width * scale), round(img.height * scale)), Image.BICUBIC)
+        size = (round(size[0] * scale), round(size[1] * scale))
+        at = (round(at[0] * scale), round(at[1] * scale))
     rnd = random.Random(seed)
     table = Image.new("RGB", size, (96, 84, 70))
     table.paste(img, at)

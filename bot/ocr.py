@@ -24,6 +24,11 @@ log = logging.getLogger(__name__)
 
 MAX_SIDE = 1280  # a phone photo is scaled down to this before OCR: faster, and enough for the card's text
 MAX_PIXELS = 40_000_000  # larger images are refused unread (decompression bombs)
+# The text detector sees the photo at most this long on its longer side; the recogniser still reads
+# each line from the 1280 px photo. A photo as Telegram sends it (1280 x 960) went through the
+# detector whole: peak RSS of the bot 668 MB; at 736 px 487-520 MB over 30 readings, 0.54 -> 0.39 s a
+# card, the same 20 of 20 cards and 9 of 10 户口簿 pages all right, none wrong (bench/ocr_bench.py).
+DETECTOR_SIDE = 736
 
 
 class IdCardReader(Protocol):
@@ -71,9 +76,9 @@ class RapidOcrReader:
         if self._engine is None:
             from rapidocr_onnxruntime import RapidOCR
 
-            # the detector sees at most 960 px a side (its default scales a card photo *up* to 736 px on the
-            # short side): ~70 MB less peak memory, the same 19 of 20 synthetic cards read right
-            self._engine = RapidOCR(det_limit_type="max", det_limit_side_len=960)
+            engine = RapidOCR(det_limit_type="max", det_limit_side_len=DETECTOR_SIDE)
+            _cap_detector(engine.text_det, DETECTOR_SIDE)
+            self._engine = engine
 
     def lines(self, data: bytes) -> list[str]:
         """The text lines of an image, in reading order."""
@@ -86,6 +91,21 @@ class RapidOcrReader:
 
     def read(self, data: bytes, today: date) -> CardReading:
         return read_identity(self.lines(data), today)
+
+
+def _cap_detector(det: Any, side: int) -> None:
+    """Make the detector honour ``side`` as the cap of its input's longer side.
+
+    rapidocr-onnxruntime 1.4.4 ignores ``det_limit_side_len`` when ``det_limit_type`` is "max": it picks
+    960, 1500 or 2000 from the photo's own size, so a 1280 px photo was detected at 1280 px. Its
+    preprocessing step is chosen per image by ``get_preprocess``; this instance gets one that keeps the
+    configured cap (tests/ocr/test_reading.py checks the detector's input, so an upgrade that changes
+    this fails there, not in production memory).
+    """
+    from rapidocr_onnxruntime.ch_ppocr_det.utils import DetPreProcess
+
+    step = DetPreProcess(side, "max", det.mean, det.std)
+    det.get_preprocess = lambda _max_wh: step
 
 
 def _trim() -> Any:

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from bench.id_cards import CARDS, draw_card
+import pytest
+
+from bench.id_cards import CARDS, TELEGRAM_SCALE, draw_card
 from flows.idcard import id_check_digit, read_id_number, IdNumber
 from flows.validators import parse_ethnicity
 
@@ -25,14 +27,29 @@ def test_the_cards_cover_what_the_issue_asks() -> None:
     assert all(isinstance(read_id_number(c.number, TODAY), IdNumber) for c in CARDS)
 
 
-def test_every_field_is_read_right_on_at_least_18_of_20_cards(card_reader) -> None:
+@pytest.mark.parametrize("scale", [1.0, TELEGRAM_SCALE], ids=["1000px", "telegram-1280px"])
+def test_every_field_is_read_right_on_at_least_18_of_20_cards(card_reader, scale) -> None:
     wrong = {}
     for i, card in enumerate(CARDS):
-        got = card_reader.read(draw_card(card, seed=i), TODAY).values()
+        got = card_reader.read(draw_card(card, seed=i, scale=scale), TODAY).values()
         diff = {k: (v, got.get(k)) for k, v in _expected(card).items() if got.get(k) != v}
         if diff:
             wrong[card.name] = diff
     assert len(wrong) <= len(CARDS) - 18, wrong
+
+
+def test_the_detector_sees_a_telegram_photo_at_most_736_px_long(card_reader, monkeypatch) -> None:
+    """The cap that keeps the bot's peak memory under 600 MB (rapidocr ignores its own "max" limit)."""
+    from bot.ocr import DETECTOR_SIDE
+
+    card_reader.load()
+    det = card_reader._engine.text_det
+    shapes = []
+    infer = det.infer
+    monkeypatch.setattr(det, "infer", lambda x: shapes.append(x.shape) or infer(x))
+    got = card_reader.read(draw_card(CARDS[0], seed=0, scale=TELEGRAM_SCALE), TODAY)
+    assert got.id_number == CARDS[0].number
+    assert DETECTOR_SIDE == 736 and shapes and max(shapes[0][2:]) <= DETECTOR_SIDE, shapes
 
 
 def test_the_minority_name_keeps_its_middle_dot(card_reader) -> None:
