@@ -33,46 +33,66 @@ class Progress:
 
 def progress(run: Run, slot: Slot | None) -> Progress:
     """The progress at ``slot`` (None: everything answered); records the percentage shown in the state."""
-    order = run.all_slots()
-    keys: list[str] = []
-    by_section: dict[str, list[Slot]] = {}
-    for s in order:
-        if s.section.key not in by_section:
-            keys.append(s.section.key)
-            by_section[s.section.key] = []
-        by_section[s.section.key].append(s)
+    shares: dict[str, _Share] = {}  # per section, in form order: one pass over the slots (this runs every answer)
+    st = run.st
+    item_paths: list[str] = []
+    for s in run.all_slots():
+        key = s.section.key
+        share = shares.get(key)
+        if share is None:
+            share = shares[key] = _Share(s.section.group is not None, len(st["answers"].get(key) or ()))
+        share.add(s, is_done(s, st))
+        if slot is not None and s.group_index is not None and s.group_index == slot.group_index \
+                and key == slot.section.key and not s.is_menu:
+            item_paths.append(s.path)
+    keys = list(shares)
     total = max(1, len(keys))
     if slot is None:
-        run.st["pct"] = 100
+        st["pct"] = 100
         return Progress(total, total, 100)
-    n = keys.index(slot.section.key) + 1 if slot.section.key in by_section else total
+    n = keys.index(slot.section.key) + 1 if slot.section.key in shares else total
     # sections before the current one count whole only when done: a question left open there (after 返回) counts too
-    done = sum(_share(run, by_section[k]) for k in keys)
+    done = sum(share.value() for share in shares.values())
     computed = min(99, int(100 * done / total))
-    shown = max(computed, int(run.st.get("pct") or 0))
-    shown = min(shown, 99)
-    run.st["pct"] = shown
+    shown = min(max(computed, int(st.get("pct") or 0)), 99)
+    st["pct"] = shown
     item_n = item_total = 0
     if slot.group_index is not None:
-        fields = [s for s in by_section.get(slot.section.key, ()) if s.group_index == slot.group_index and not s.is_menu]
-        paths = [s.path for s in fields]
-        item_total = len(paths)
-        item_n = paths.index(slot.path) + 1 if slot.path in paths else item_total
+        item_total = len(item_paths)
+        item_n = item_paths.index(slot.path) + 1 if slot.path in item_paths else item_total
     return Progress(n, total, shown, item_n, item_total)
 
 
-def _share(run: Run, section_slots: list[Slot]) -> float:
-    """How much of one section is done, 0 … 1."""
-    first = section_slots[0]
-    if first.section.group is not None:
-        menu = next((s for s in section_slots if s.is_menu), None)
-        if menu is not None and is_done(menu, run.st):
-            return 1.0
-        items = run.st["answers"].get(first.section.key) or []
-        finished = sum(1 for i in range(len(items)) if all(
-            is_done(s, run.st) for s in section_slots if s.group_index == i and not s.is_menu))
-        return finished / (finished + 1)
-    fields = [s for s in section_slots if not s.is_menu]
-    if not fields:
-        return 1.0
-    return sum(1 for s in fields if is_done(s, run.st)) / len(fields)
+class _Share:
+    """How much of one section is done, 0 … 1, gathered slot by slot.
+
+    A plain section: its answered questions over those that apply now (no questions: done). A repeating
+    group: done once its menu is closed, else each finished item is one step, finished/(finished + 1).
+    """
+
+    __slots__ = ("group", "count", "fields", "answered", "menu", "items")
+
+    def __init__(self, group: bool, count: int) -> None:
+        self.group, self.count = group, count  # count: the group's items in the answers
+        self.fields = self.answered = 0
+        self.menu: bool | None = None  # the section's (first) menu: closed or not
+        self.items: dict[int, bool] = {}  # group item → all of its questions done
+
+    def add(self, s: Slot, done: bool) -> None:
+        if s.is_menu:
+            if self.menu is None:
+                self.menu = done
+            return
+        if self.group and s.group_index is not None:
+            self.items[s.group_index] = self.items.get(s.group_index, True) and done
+            return
+        self.fields += 1
+        self.answered += done
+
+    def value(self) -> float:
+        if self.group:
+            if self.menu:
+                return 1.0
+            finished = sum(1 for i in range(self.count) if self.items.get(i, True))
+            return finished / (finished + 1)
+        return self.answered / self.fields if self.fields else 1.0
