@@ -53,38 +53,42 @@ class LiveRows:
             if store.postgres else None
 
     def get(self, chat: int) -> LiveRow | None:
-        """The chat's live row, if one was recorded."""
-        with self.store.connection() as conn:
+        """The chat's live row, if one was recorded (one round trip on PostgreSQL: no transaction around it)."""
+        with self.store.connection(autocommit=True) as conn:
             cur = conn.cursor()
             cur.execute(self._get.sql, self._get.params({"chat_id": chat}))
             raw = self._get.row(cur.fetchone())
-            conn.rollback()
+            conn.rollback()  # SQLite: end the read; PostgreSQL in autocommit: nothing to end, nothing sent
         if raw is None:
             return None
         return LiveRow(chat_id=raw["chat_id"], user_id=raw["user_id"], interview_id=raw["interview_id"],
                        message_id=raw["message_id"], payload=dict(raw["payload"] or {}), created_at=raw["created_at"])
 
     def set(self, row: LiveRow) -> None:
-        """Make ``row`` the chat's live row (the previous one removed), committed."""
+        """Make ``row`` the chat's live row (the previous one removed), committed.
+
+        PostgreSQL: one statement (delete and insert in one CTE) in autocommit — one round trip, atomic.
+        """
+        if self._replace is not None:
+            with self.store.connection(autocommit=True) as conn:
+                conn.cursor().execute(self._replace.sql, self._replace.params(self._values(row)))
+            return
         with self.store.connection() as conn:
             cur = conn.cursor()
             try:
-                if self._replace is not None:
-                    cur.execute(self._replace.sql, self._replace.params(self._values(row)))
-                else:
-                    cur.execute(self._drop.sql, self._drop.params({"chat_id": row.chat_id}))
-                    cur.execute(self._add.sql, self._add.params(self._values(row)))
+                cur.execute(self._drop.sql, self._drop.params({"chat_id": row.chat_id}))
+                cur.execute(self._add.sql, self._add.params(self._values(row)))
                 conn.commit()
             except BaseException:
                 conn.rollback()
                 raise
 
     def drop(self, chat: int) -> None:
-        """Forget the chat's live row, committed."""
-        with self.store.connection() as conn:
+        """Forget the chat's live row, committed (PostgreSQL: one statement in autocommit)."""
+        with self.store.connection(autocommit=True) as conn:
             cur = conn.cursor()
             cur.execute(self._drop.sql, self._drop.params({"chat_id": chat}))
-            conn.commit()
+            conn.commit()  # nothing to send in autocommit
 
     def replace(self, rows: dict[int, LiveRow | None]) -> None:
         """Many chats' live rows in one transaction (None: the chat has none now)."""

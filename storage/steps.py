@@ -172,11 +172,14 @@ class StepStore:
         self.people.stepped(tg_id, w.interview_id, w.version, after)
 
     @contextmanager
-    def connection(self) -> Iterator[Any]:
+    def connection(self, *, autocommit: bool = False) -> Iterator[Any]:
         """A pooled DB-API connection (checked out and pinged by the pool, returned afterwards).
 
         Driver errors come out as SQLAlchemy's (OperationalError …, parameters hidden) like everywhere
         else, and a connection the server dropped is invalidated so that the pool opens a new one.
+        ``autocommit`` (PostgreSQL; elsewhere ignored): each statement is its own transaction, for a
+        caller that runs exactly one — no BEGIN/COMMIT round trips around it. The connection goes back
+        to the pool as it came (transactions on).
         """
         dialect = self.engine.dialect
         try:
@@ -184,7 +187,10 @@ class StepStore:
         except self._driver_error as exc:
             raise DBAPIError.instance(None, None, exc, self._driver_error, hide_parameters=True,
                                       dialect=dialect) from exc
+        driver = conn.driver_connection if autocommit and self.postgres else None
         try:
+            if driver is not None:
+                driver.autocommit = True  # just checked out: no transaction is open
             yield conn
         except self._driver_error as exc:
             gone = dialect.is_disconnect(exc, conn.dbapi_connection, None)
@@ -193,6 +199,8 @@ class StepStore:
             raise DBAPIError.instance(None, None, exc, self._driver_error, hide_parameters=True,
                                       connection_invalidated=gone, dialect=dialect) from exc
         finally:
+            if driver is not None and conn.is_valid and not driver.closed:
+                driver.autocommit = False  # idle: a statement in autocommit leaves no transaction open
             conn.close()
 
     @contextmanager
@@ -267,7 +275,9 @@ class StepStore:
             if w.update_id is not None:
                 cur.execute(self._unclaim.sql, self._unclaim.params({"update_id": w.update_id}))
             raise StalePerson(w.interview_id) if w.person is not None else StaleInterview(w.interview_id)
-        if w.events:
+        if len(w.events) == 1:  # nearly every answer: executemany would open a pipeline for one row
+            cur.execute(self._event.sql, self._event.params(w.events[0]))
+        elif w.events:
             cur.executemany(self._event.sql, [self._event.params(ev) for ev in w.events])
         for entry in w.audit:
             cur.execute(self._audit.sql, self._audit.params(entry))
