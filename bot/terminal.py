@@ -84,7 +84,10 @@ class TerminalChat:
             self._print(msg, hint if i == len(messages) - 1 else "")
 
     def _print(self, msg: Message, hint: str = "") -> None:
-        print(msg.text, file=self.out)
+        text = msg.text
+        if hint == t("ocr.hint_terminal") and t("ocr.hint") in text:  # no camera here: a path instead of a photo
+            text, hint = text.replace(t("ocr.hint"), hint), ""
+        print(text, file=self.out)
         if hint:
             print(hint, file=self.out)
         labels = []

@@ -49,6 +49,16 @@ def test_the_worker_s_questions_say_a_card_photo_may_be_sent(service: IntakeServ
     assert t("ocr.hint") in _ask(reply).text
 
 
+def test_the_terminal_asks_for_a_path_instead_of_a_photo(service: IntakeService, surveyor: User,
+                                                         tmp_path: Path) -> None:
+    out = io.StringIO()
+    chat = TerminalChat(service, surveyor, out=out, attachments=tmp_path / "files")
+    chat.show(service.start_interview(user=surveyor, kind="survey"))
+    shown = out.getvalue()
+    assert shown.count(t("ocr.hint_terminal")) == 1
+    assert t("ocr.hint") not in shown  # no camera in a terminal: the chat's "拍…发过来" line is replaced
+
+
 def test_a_card_at_the_name_question_offers_each_field_and_stores_only_the_confirmed(
         service: IntakeService, surveyor: User) -> None:
     iid = _at(service, surveyor, "name")
