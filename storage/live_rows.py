@@ -88,7 +88,7 @@ class LiveRows:
         with self.store.connection(autocommit=True) as conn:
             cur = conn.cursor()
             cur.execute(self._drop.sql, self._drop.params({"chat_id": chat}))
-            conn.commit()  # nothing to send in autocommit
+            conn.commit()  # SQLite: commit the delete; PostgreSQL in autocommit: already done, nothing sent
 
     def replace(self, rows: dict[int, LiveRow | None]) -> None:
         """Many chats' live rows in one transaction (None: the chat has none now)."""
