@@ -23,7 +23,8 @@ from flows.slots import slots
 from storage import repo
 from storage.models import Interview, User
 from storage.commit import CommitStrategy, GroupCommit, SingleCommit
-from storage.steps import StalePerson, StepRow, StepStore, step_write
+from storage.step_values import StepRow, step_write
+from storage.steps import StalePerson, StepStore
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

@@ -15,9 +15,8 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Any, Callable, ContextManager, Iterator, Protocol, TypeVar
 
-from storage.steps import (
-    CommitFailed, StaleInterview, StepRow, StepStore, StepTx, StepWrite, UpdateAlreadyApplied, describe, unreachable,
-)
+from storage.step_values import StepRow, StepWrite
+from storage.steps import CommitFailed, StaleInterview, StepStore, StepTx, UpdateAlreadyApplied, describe, unreachable
 
 log = logging.getLogger(__name__)
 Found = dict[str, Any] | None

@@ -24,7 +24,8 @@ from typing import Any, Callable
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-StepRow = Any  # storage.steps.StepRow (which imports this module)
+from storage.step_values import StepRow
+
 PEOPLE_KEPT = 2_048  # people, least recently seen dropped first (an entry is its interview state: ~10–20 KB)
 
 

@@ -11,7 +11,8 @@ from sqlmodel import Session, col, select
 
 from flows import policy
 from storage.models import AnswerEvent, AuditLog, Interview, ProcessedUpdate, User, utcnow
-from storage.steps import StaleInterview, UpdateAlreadyApplied, assessment_values  # noqa: F401  (raised through repo)
+from storage.step_values import assessment_values
+from storage.steps import StaleInterview, UpdateAlreadyApplied  # noqa: F401  (raised through repo)
 
 OPEN_STATUSES = ("draft", "returned")
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, Sequence
 
 from sqlalchemy import Table, bindparam, exists, select
@@ -23,34 +22,16 @@ from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import manager_of_class
 from sqlalchemy.sql import ClauseElement
 
-from flows.outputs import AnswerChanged, InterviewCancelled, Step, Submitted
 from storage.db import json_dumps, json_loads
 from storage.models import AnswerEvent, Attachment, AuditLog, Interview, ProcessedUpdate, User, utcnow
 from storage.errors import (CommitFailed, StaleInterview, StalePerson, UpdateAlreadyApplied,  # noqa: F401
                             describe, unreachable)
 from storage.people import People
+from storage.step_values import GUARDED_USER_COLUMNS, STEP_COLUMNS, USER_COLUMNS, StepRow, StepWrite
 
-REF_PREFIX = "JM"
 log = logging.getLogger(__name__)
 
 _USERS = manager_of_class(User)
-USER_COLUMNS = tuple(c.name for c in User.__table__.columns)  # type: ignore[attr-defined]
-STEP_COLUMNS = ("id", "ref", "form_key", "kind", "status", "created_by", "subject_user_id", "unit", "state",
-                "version")
-# the user columns an answer decided on a cached view must find unchanged when written (the rest never change)
-GUARDED_USER_COLUMNS = tuple(n for n in USER_COLUMNS if n not in ("id", "tg_id", "local_name", "created_at"))
-
-
-
-
-class StepRow:
-    """The interview columns an answer needs (a plain object: no ORM identity map on the hot path)."""
-
-    __slots__ = STEP_COLUMNS
-
-    def __init__(self, values: dict[str, Any]) -> None:
-        for name in STEP_COLUMNS:
-            setattr(self, name, values[name])
 
 
 class Statement:
@@ -162,7 +143,7 @@ class StepStore:
         self.people.put(tg_id, values, active, generation)
         return _detached_user(values), active
 
-    def stepped(self, tg_id: int | None, w: "StepWrite") -> None:
+    def stepped(self, tg_id: int | None, w: StepWrite) -> None:
         """After ``w`` was committed: the kept view of its interview becomes what was written."""
         def after(old: StepRow) -> StepRow:
             row = {n: getattr(old, n) for n in STEP_COLUMNS}
@@ -246,7 +227,7 @@ class StepStore:
         return {"ref": row["ref"] or str(row["id"]), "interview_id": row["id"], "who": row["worker_name"],
                 "status": row["status"], "created_by": row["created_by"]}
 
-    def write(self, cur: Any, w: "StepWrite") -> None:
+    def write(self, cur: Any, w: StepWrite) -> None:
         """Execute one step's statements in the open transaction (the caller commits or rolls back).
 
         UpdateAlreadyApplied when the update id was recorded before (by this or another worker),
@@ -313,48 +294,8 @@ class StepStore:
         return stmt
 
 
-@dataclass
-class StepWrite:
-    """Everything one accepted step writes: the new column values, journal events, audit, the update id."""
-
-    interview_id: int
-    version: int  # the version it was computed from: the UPDATE applies only if it still holds
-    values: dict[str, Any]
-    events: list[dict[str, Any]]
-    audit: list[dict[str, Any]]
-    update_id: int | None
-    attachments: list[dict[str, Any]] = field(default_factory=list)  # files the step accepted as answers
-    # duplicate-ID lookups made outside this transaction, with what they found: checked again in it
-    checks: list[tuple[str, int | None, dict[str, Any] | None]] = field(default_factory=list)
-    status: str | None = None  # the status it was computed from (some writers change it without a new version)
-    person: dict[str, Any] | None = None  # the person's row as the answer saw it (a cached view): must still hold
-
-
-ATTACHMENT_KEYS = ("file_id", "path", "sha256", "name", "mime", "size")
-
-
-def step_write(interview: StepRow, step: Step, *, actor_id: int | None, update_id: int | None,
-               attachment: dict[str, Any] | None = None, person: User | None = None) -> StepWrite:
-    """What saving this step will write (``attachment``: the stored file the input carried).
-
-    ``person``: the user the step was decided for, when read from the cache: their row is checked.
-    """
-    values = step_values(interview, step)
-    at = values["updated_at"]
-    events = [{"interview_id": interview.id, "path": ev.path, "action": ev.action, "old": ev.old, "new": ev.new,
-               "actor_id": actor_id, "at": at} for ev in step.events if isinstance(ev, AnswerChanged)]
-    audit = [{"actor_id": actor_id, "action": "cancel_interview", "detail": {"interview_id": interview.id},
-              "at": at} for ev in step.events if isinstance(ev, InterviewCancelled)]
-    accepted = [] if attachment is None or not events else [  # linked only when the engine took the file
-        {"interview_id": interview.id, "created_at": at,
-         **{k: attachment[k] for k in ATTACHMENT_KEYS if attachment.get(k) is not None}}]
-    guard = None if person is None else {"id": person.id, **{n: getattr(person, n) for n in GUARDED_USER_COLUMNS}}
-    return StepWrite(interview.id, interview.version, values, events, audit, update_id, accepted,
-                     status=interview.status, person=guard)
-
-
 class StepTx:
-    """The open transaction of one answer: load the interview, then save the step (commits)."""
+    """The open transaction of one answer: load the interview, then commit its StepWrite."""
 
     def __init__(self, store: StepStore, conn: Any) -> None:
         self.store, self.conn = store, conn
@@ -369,13 +310,6 @@ class StepTx:
         """The duplicate check in this transaction (no second connection while the interview's lock is held)."""
         return self.store.duplicate(self.cursor, id_number, exclude_id)
 
-    def save(self, interview: StepRow, step: Step, *, actor_id: int | None, update_id: int | None,
-             attachment: dict[str, Any] | None = None) -> dict[str, Any]:
-        """Write this step and commit (see commit); the column values written."""
-        w = step_write(interview, step, actor_id=actor_id, update_id=update_id, attachment=attachment)
-        self.commit(w)
-        return w.values
-
     def commit(self, w: StepWrite) -> None:
         """Write the step and commit, before anything is shown; nothing is written when it raises."""
         try:
@@ -385,43 +319,3 @@ class StepTx:
             raise
         self.conn.commit()
         self.done = True
-
-
-def step_values(interview: Any, step: Step) -> dict[str, Any]:
-    """The interview columns a step changes: state, denormalised answers, status transitions, decision."""
-    state = step.state
-    answers = state.get("answers", {})
-    now = utcnow()
-    values: dict[str, Any] = {
-        "state": state, "worker_name": str(answers.get("name") or ""), "id_number": answers.get("id_number") or None,
-        "region": str(answers.get("region") or ""), "version": interview.version + 1, "updated_at": now}
-    for ev in step.events:
-        if isinstance(ev, Submitted):
-            values["status"] = "submitted"
-            values["submitted_at"] = values["changed_at"] = now
-            if not interview.ref and ev.assign_number:
-                values["ref"] = f"{REF_PREFIX}{now:%Y}{interview.id:06d}"
-            values.update(assessment_values(state))
-        elif isinstance(ev, InterviewCancelled):
-            values["status"] = "cancelled"
-    if "status" not in values and interview.status in ("submitted", "approved") and \
-            any(isinstance(ev, AnswerChanged) for ev in step.events):
-        values["changed_at"] = now  # a change after submission shows up in the day's ledger
-    return values
-
-
-def assessment_values(state: dict[str, Any]) -> dict[str, Any]:
-    """The decision columns that exports and 附件2 aggregate on."""
-    answers = state.get("answers", {})
-    size = answers.get("household_size")
-    out: dict[str, Any] = {"household_size": int(size) if isinstance(size, int) or (
-        isinstance(size, str) and size.isdecimal()) else None}
-    assessment = state.get("assessment")
-    if not assessment:
-        return out
-    tags = assessment.get("tag_facts", assessment.get("tags")) or []
-    out.update(assessment=assessment, category=assessment.get("category"), eligible=bool(assessment.get("eligible")),
-               criterion=assessment.get("criterion"),
-               per_capita_income=f"{assessment.get('per_capita_monthly_income', 0):.2f}",
-               tags="|" + "|".join(tags) + "|" if tags else "", standards_version=assessment.get("standards_version"))
-    return out

@@ -27,7 +27,8 @@ from flows.outputs import Input
 from storage import pending, repo
 from storage.commit import GroupCommit
 from storage.models import Interview, PendingReply, User
-from storage.steps import StalePerson, StepRow
+from storage.step_values import StepRow
+from storage.steps import StalePerson
 
 log = logging.getLogger(__name__)
 

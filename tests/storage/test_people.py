@@ -18,7 +18,8 @@ from flows.outputs import Input
 from storage import invites, repo, review
 from storage.db import make_engine
 from storage.models import AnswerEvent, Interview, ProcessedUpdate
-from storage.steps import STEP_COLUMNS, USER_COLUMNS, StalePerson
+from storage.step_values import STEP_COLUMNS, USER_COLUMNS
+from storage.steps import StalePerson
 from tests.support.chat import RecordingIO
 from tests.support.factory import UNIT, make_user
 from tests.support.household import submit

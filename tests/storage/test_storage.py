@@ -14,6 +14,7 @@ from flows.outputs import Input, Notice
 from flows.policy import AccessDenied
 from storage import households, repo
 from storage.models import AnswerEvent, Interview, User
+from storage.step_values import step_write
 from tests.support.factory import UNIT, make_user
 from tests.support.household import drive, follow
 from tests.support.plans import WANG
@@ -141,9 +142,9 @@ def test_a_stale_save_is_refused_and_the_service_applies_the_input_again(service
     step_a = advance(form, dict(a.state), Input("text", text="汉"), ctx)
     step_b = advance(form, dict(b.state), Input("text", text="回"), ctx)
     with store.step(iid) as tx:
-        tx.save(a, step_a, actor_id=user.id, update_id=None)
+        tx.commit(step_write(a, step_a, actor_id=user.id, update_id=None))
     with pytest.raises(repo.StaleInterview), store.step(iid) as tx:
-        tx.save(b, step_b, actor_id=user.id, update_id=None)
+        tx.commit(step_write(b, step_b, actor_id=user.id, update_id=None))
     with Session(service.db) as s:
         iv = s.get(Interview, iid)
     assert iv.state["answers"]["ethnicity"] == "汉族" and iv.version == 2  # created, one answer, then this one
