@@ -35,7 +35,12 @@ class User(SQLModel, table=True):
 class Interview(SQLModel, table=True):
     """One household's archive record, from first answer to approval."""
 
-    __table_args__ = (Index("ix_interview_queue", "status", "unit", "submitted_at", "id"),)  # the review queue
+    __table_args__ = (
+        Index("ix_interview_queue", "status", "unit", "submitted_at", "id"),  # the review queue
+        # 附件2 reads only this index (exports/stats.py; migration 0008); no ordinary answer writes its columns
+        Index("ix_interview_stats", "form_key", "status", "unit", "closed_at", "submitted_at", "changed_at", "category",
+              "override_category", "household_size", "tags"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     ref: str | None = Field(default=None, unique=True, index=True)  # 职工编号, assigned on submission

@@ -11,7 +11,7 @@ from bot.service import IntakeService
 from flows.autofill import OFFER
 from flows.idcard import id_check_digit
 from flows.outputs import Input
-from storage import steps
+from storage import step_values
 from storage.models import Interview
 from tests.support.factory import load, make_user, override
 from tests.support.household import submit
@@ -156,7 +156,7 @@ def populate(service: IntakeService, cases: tuple[Case, ...] = CASES, *, attachm
         plan = dict(case.plan)
         if case.key == attachments_for:
             plan["attachments"] = ATTACHMENTS
-        with mock.patch.object(steps, "utcnow", lambda d=case.day: _at(d)):  # when each step is written
+        with mock.patch.object(step_values, "utcnow", lambda d=case.day: _at(d)):  # when each step is written
             iid = submit(service, users[case.unit], plan)
         if case.override:
             override(service, iid, category=case.override[0], reason=case.override[1], actor=staff)
